@@ -1,0 +1,1 @@
+"""Sign-in and roles: patient, front desk, clinician, clinic administrator."""

@@ -1,0 +1,73 @@
+"""The four roles of a Collis clinic, as Django groups, and the permissions each holds.
+
+Least privilege: the front desk works the schedule and contact details but never sees clinical
+notes, scales or injections; clinicians see clinical data; administrators manage the site and read
+the audit trail; patients hold no model permissions at all and reach only their own records
+through the portal's guarded views.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+
+
+class Role(StrEnum):
+    PATIENT = "patient"
+    FRONT_DESK = "front_desk"
+    CLINICIAN = "clinician"
+    ADMINISTRATOR = "clinic_admin"
+
+
+STAFF_ROLES = frozenset({Role.FRONT_DESK, Role.CLINICIAN, Role.ADMINISTRATOR})
+
+# app_label -> the roles that may view/add/change/delete its models in the back office.
+# Apps added later register here; unknown app labels are skipped so this stays declarative.
+APP_ROLES: dict[str, frozenset[Role]] = {
+    "providers": frozenset({Role.ADMINISTRATOR}),
+    "education": frozenset({Role.ADMINISTRATOR, Role.CLINICIAN}),
+    "patients": frozenset({Role.ADMINISTRATOR, Role.CLINICIAN}),
+    "scheduling": frozenset({Role.ADMINISTRATOR, Role.FRONT_DESK, Role.CLINICIAN}),
+    "scales": frozenset({Role.CLINICIAN}),
+    "injections": frozenset({Role.CLINICIAN}),
+    "recordings": frozenset({Role.CLINICIAN}),
+    "diary": frozenset({Role.CLINICIAN}),
+    "audit": frozenset(),  # read in its own admin view by administrators only
+}
+# Front desk needs patients' contact details to book, without clinical fields (see admin).
+EXTRA_PERMISSIONS: dict[Role, list[str]] = {
+    Role.FRONT_DESK: ["patients.view_patient", "patients.add_patient", "patients.change_patient"],
+    Role.ADMINISTRATOR: ["audit.view_auditevent", "auth.view_user", "auth.change_user"],
+}
+
+
+def ensure_role_groups() -> None:
+    """Create the role groups and give each exactly the permissions listed above."""
+    for role in Role:
+        group, _ = Group.objects.get_or_create(name=role.value)
+        perms = list(
+            Permission.objects.filter(
+                content_type__app_label__in=[
+                    app for app, roles in APP_ROLES.items() if role in roles
+                ]
+            )
+        )
+        for dotted in EXTRA_PERMISSIONS.get(role, []):
+            app_label, codename = dotted.split(".")
+            perms.extend(
+                Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(perms)
+
+
+def has_role(user: AbstractBaseUser | AnonymousUser, role: Role) -> bool:
+    if not user.is_authenticated:
+        return False
+    if role is Role.ADMINISTRATOR and user.is_superuser:
+        return True
+    return user.groups.filter(name=role.value).exists()
+
+
+def is_staff_member(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and user.is_staff)

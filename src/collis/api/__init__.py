@@ -1,0 +1,1 @@
+"""The JSON API (django-ninja): one NinjaAPI, each app contributes a Router."""

@@ -1,0 +1,47 @@
+"""Assemble the JSON API under /api/ and translate errors to problem JSON in one place."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import ValidationError
+
+from collis.providers.api import router as providers_router
+
+api = NinjaAPI(
+    title="Collis API",
+    version="1.0",
+    description=(
+        "JSON API of a Collis cervical-dystonia clinic. Times are ISO 8601 with an offset; "
+        "errors are RFC 9457 problem objects."
+    ),
+    urls_namespace="api",
+)
+
+
+def problem(request: HttpRequest, status: int, title: str, detail: object = None) -> HttpResponse:
+    body: dict[str, object] = {"type": "about:blank", "title": title, "status": status}
+    if detail is not None:
+        body["detail"] = detail
+    response = api.create_response(request, body, status=status)
+    response["Content-Type"] = "application/problem+json"
+    return response
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return problem(request, 422, "Invalid input", exc.errors)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem(request, 404, "Not found")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return problem(request, 403, "Forbidden", str(exc) or None)
+
+
+api.add_router("/providers", providers_router)

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from faker import Faker
+
+DEMO_SEED = 2026
+
+
+@dataclass
+class DemoContext:
+    """What seeders share: seeded randomness, the reference time, and the logins they create."""
+
+    now: datetime
+    faker: Faker = field(default_factory=lambda: _faker())
+    rng: random.Random = field(default_factory=lambda: random.Random(DEMO_SEED))  # noqa: S311
+    logins: list[tuple[str, str, str]] = field(default_factory=list)  # (role, username, password)
+
+
+def _faker() -> Faker:
+    fake = Faker("en_US")
+    fake.seed_instance(DEMO_SEED)
+    return fake

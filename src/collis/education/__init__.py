@@ -1,0 +1,1 @@
+"""Patient education: condition pages and home-programme handouts, written in Markdown."""

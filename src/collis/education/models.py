@@ -1,0 +1,51 @@
+"""Education pages shown on the public site."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from collis.education.markup import render_markdown
+from collis.providers.models import Clinician
+
+
+class PageQuerySet(models.QuerySet):
+    def published(self) -> PageQuerySet:
+        return self.filter(is_published=True)
+
+
+class Page(models.Model):
+    class Kind(models.TextChoices):
+        CONDITION = "condition", "Condition"
+        TREATMENT = "treatment", "Treatment"
+        SELF_CARE = "self_care", "Self-care and home programme"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CONDITION)
+    summary = models.CharField(max_length=300, help_text="One or two sentences for listings.")
+    body = models.TextField(help_text="Markdown. HTML is sanitised when shown.")
+    related_providers = models.ManyToManyField(
+        Clinician, related_name="education_pages", blank=True
+    )
+    featured = models.BooleanField(default=False, help_text="Show on the home page.")
+    is_published = models.BooleanField(default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("education:page-detail", kwargs={"slug": self.slug})
+
+    @property
+    def body_html(self) -> SafeString:
+        # Safe only because render_markdown sanitises with an allow-list.
+        return mark_safe(render_markdown(self.body))  # noqa: S308

@@ -1,0 +1,1 @@
+"""Patient records: identity and contact here; clinical data lives in the clinical apps."""

@@ -1,0 +1,1 @@
+"""Clinic, locations, specialties and the clinicians who treat cervical dystonia."""

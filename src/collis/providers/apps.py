@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProvidersConfig(AppConfig):
+    name = "collis.providers"
+    verbose_name = "Clinic and providers"

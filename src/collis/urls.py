@@ -1,0 +1,25 @@
+"""Top-level URL map: the public site, the staff admin, the portal and the API."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from collis import views
+from collis.api.api import api
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("healthz", views.healthz, name="healthz"),
+    path("conditions/", include("collis.education.urls")),
+    path("providers/", include("collis.providers.urls")),
+    path("accounts/", include("collis.accounts.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "collis.views.page_not_found"
+handler500 = "collis.views.server_error"
+
+admin.site.site_header = "Collis clinic administration"
+admin.site.site_title = "Collis admin"
+admin.site.index_title = "Clinic back office"

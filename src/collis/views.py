@@ -1,0 +1,56 @@
+"""Site-wide pages: home, search, health check and the styled error pages."""
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from collis.education.models import Page
+from collis.providers.models import Clinician, Location
+
+SEARCH_MAX_LENGTH = 100
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    context = {
+        "locations": Location.objects.filter(is_active=True).prefetch_related("hours"),
+        "featured_pages": Page.objects.published().filter(featured=True)[:3],
+        "clinicians": Clinician.objects.active().prefetch_related("specialties")[:6],
+    }
+    return render(request, "home.html", context)
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    pages = clinicians = []
+    if query:
+        pages = Page.objects.published().filter(
+            Q(title__icontains=query) | Q(summary__icontains=query) | Q(body__icontains=query)
+        )[:20]
+        clinicians = (
+            Clinician.objects.active()
+            .filter(
+                Q(display_name__icontains=query)
+                | Q(bio__icontains=query)
+                | Q(conditions_treated__icontains=query)
+                | Q(specialties__name__icontains=query)
+                | Q(locations__name__icontains=query)
+                | Q(locations__city__icontains=query)
+            )
+            .distinct()
+            .prefetch_related("specialties")[:20]
+        )
+    context = {"query": query, "pages": pages, "clinicians": clinicians}
+    return render(request, "search.html", context)
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Rendered without the request context: a broken context processor must not loop.
+    return render(request, "500.html", status=500)

@@ -1,0 +1,44 @@
+import pytest
+from django.urls import reverse
+
+from collis.accounts.roles import Role, has_role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_front_desk_cannot_change_clinical_content(front_desk):
+    assert front_desk.has_perm("patients.view_patient")
+    assert not front_desk.has_perm("education.change_page")
+    assert not front_desk.has_perm("audit.view_auditevent")
+
+
+def test_clinician_edits_education_but_not_the_directory(clinician_user):
+    assert clinician_user.has_perm("education.change_page")
+    assert not clinician_user.has_perm("providers.change_clinician")
+
+
+def test_patient_holds_no_model_permissions(patient_user):
+    assert not patient_user.get_all_permissions()
+    assert has_role(patient_user, Role.PATIENT)
+    assert not patient_user.is_staff
+
+
+def test_administrator_reads_the_audit_trail(administrator):
+    assert administrator.has_perm("audit.view_auditevent")
+
+
+def test_admin_login_with_demo_credentials(client, demo_data):
+    assert client.login(username="admin", password="collis-admin-demo")
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_patient_cannot_enter_the_admin(client, patient_user):
+    client.force_login(patient_user)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_account_home_sends_staff_to_back_office(client, front_desk):
+    client.force_login(front_desk)
+    assert client.get(reverse("accounts:home"))["Location"] == reverse("admin:index")
