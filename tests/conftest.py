@@ -76,3 +76,9 @@ def demo_data(db):
 def _fast_password_hashing(settings) -> None:
     # Argon2 is deliberately slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_inline(settings) -> None:
+    """Jobs run at commit in the test's thread unless a test picks another backend."""
+    settings.JOBS_BACKEND = "sync"

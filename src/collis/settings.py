@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "collis.providers",
     "collis.education",
     "collis.patients",
+    "collis.jobs",
     "collis.demo",
 ]
 
@@ -194,6 +195,9 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# "thread" (in-process, default without a broker), "celery", or "sync" (tests).
+JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "")
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # idle expiry: the 30-minute window restarts on activity

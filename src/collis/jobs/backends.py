@@ -1,0 +1,118 @@
+"""Where queued jobs run: a thread of this process, Celery workers, or inline (tests).
+
+The backend is chosen once from settings: ``JOBS_BACKEND`` = ``thread`` (default without a
+broker), ``celery`` (default when ``CELERY_BROKER_URL`` is set) or ``sync`` (run at commit in the
+caller's thread; for tests and commands).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django.db import close_old_connections
+from django.db.models import Q
+from django.utils import timezone
+
+from collis.jobs.models import Job
+from collis.jobs.registry import periodic_jobs
+from collis.jobs.runner import RetryLater, run_job
+
+logger = logging.getLogger(__name__)
+
+
+def backend_name() -> str:
+    configured = getattr(settings, "JOBS_BACKEND", "")
+    if configured:
+        return configured
+    return "celery" if settings.CELERY_BROKER_URL else "thread"
+
+
+def dispatch(job_id: int) -> None:
+    """Start the job on the configured backend (called after the enqueuing transaction commits)."""
+    name = backend_name()
+    if name == "sync":
+        # Inline there is nobody to come back later: a job to retry stays queued, with its
+        # error recorded, for a worker or a `manage.py run_jobs` pass.
+        with contextlib.suppress(RetryLater):
+            run_job(job_id)
+    elif name == "celery":
+        from collis.jobs.tasks import execute
+
+        execute.delay(job_id)
+    elif name == "thread":
+        InProcessWorker.instance().wake()
+    else:
+        raise ValueError(f"Unknown JOBS_BACKEND {name!r}")
+
+
+def due_jobs() -> list[int]:
+    now = timezone.now()
+    return list(
+        Job.objects.filter(state=Job.State.QUEUED)
+        .filter(Q(run_after__isnull=True) | Q(run_after__lte=now))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:20]
+    )
+
+
+def run_due_jobs() -> int:
+    """Run every job that is due now, in this thread; return how many ran."""
+    count = 0
+    for job_id in due_jobs():
+        with contextlib.suppress(RetryLater):
+            run_job(job_id)
+        count += 1
+    return count
+
+
+class InProcessWorker:
+    """One daemon thread per process: runs queued jobs and the periodic schedule.
+
+    It polls the database, so jobs left queued by a crash or a restart are picked up again.
+    """
+
+    _instance: InProcessWorker | None = None
+    _lock = threading.Lock()
+    POLL_SECONDS = 2.0
+
+    def __init__(self) -> None:
+        self._wake = threading.Event()
+        self._last_periodic: dict[str, float] = {}
+        self._thread = threading.Thread(target=self._loop, name="collis-jobs", daemon=True)
+        self._thread.start()
+
+    @classmethod
+    def instance(cls) -> InProcessWorker:
+        with cls._lock:
+            if cls._instance is None:
+                cls._instance = cls()
+            return cls._instance
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def _enqueue_periodic(self) -> None:
+        from collis.jobs.actions import enqueue
+
+        now = time.monotonic()
+        for spec in periodic_jobs():
+            last = self._last_periodic.get(spec.job_name)
+            if last is None or now - last >= spec.every.total_seconds():
+                self._last_periodic[spec.job_name] = now
+                enqueue(spec.job_name, start=False)
+
+    def _loop(self) -> None:
+        while True:
+            self._wake.wait(self.POLL_SECONDS)
+            self._wake.clear()
+            try:
+                self._enqueue_periodic()
+                run_due_jobs()
+            except Exception:  # keep the worker alive; the error is logged and visible on jobs
+                logger.exception("in-process job worker iteration failed")
+            finally:
+                close_old_connections()

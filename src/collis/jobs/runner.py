@@ -1,0 +1,70 @@
+"""Run a job by id, whatever process picked it up, and record the outcome."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from datetime import timedelta
+
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+
+from collis.jobs.models import Job
+from collis.jobs.registry import get_job
+
+logger = logging.getLogger(__name__)
+
+
+class RetryLater(Exception):  # noqa: N818 - a signal, not an error
+    """Raised by ``run_job`` when the job failed but has attempts left."""
+
+    def __init__(self, delay: timedelta) -> None:
+        super().__init__(f"retry in {delay}")
+        self.delay = delay
+
+
+def claim(job_id: int) -> Job | None:
+    """Mark a queued job running; return None if another worker has it or it is finished."""
+    with transaction.atomic():
+        updated = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
+            state=Job.State.RUNNING, started_at=timezone.now()
+        )
+        if not updated:
+            return None
+        return Job.objects.get(pk=job_id)
+
+
+def run_job(job_id: int) -> Job | None:
+    """Run the job once. On failure, requeue while attempts remain, else mark it failed.
+
+    Raises RetryLater when the caller should try again after a delay.
+    """
+    close_old_connections()
+    job = claim(job_id)
+    if job is None:
+        return None
+    spec = get_job(job.name)
+    job.attempts += 1
+    Job.objects.filter(pk=job.pk).update(attempts=job.attempts)
+    try:
+        result = spec.func(job, **job.kwargs)
+    except Exception as exc:  # the job boundary: any failure is recorded, never lost
+        logger.exception("job %s #%s failed (attempt %s)", job.name, job.pk, job.attempts)
+        job.error = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
+        if job.attempts < spec.max_attempts:
+            delay = spec.retry_backoff * (2 ** (job.attempts - 1))
+            Job.objects.filter(pk=job.pk).update(
+                state=Job.State.QUEUED, error=job.error, run_after=timezone.now() + delay
+            )
+            raise RetryLater(delay) from exc
+        Job.objects.filter(pk=job.pk).update(
+            state=Job.State.FAILED, error=job.error, finished_at=timezone.now()
+        )
+    else:
+        Job.objects.filter(pk=job.pk).update(
+            state=Job.State.DONE, result=result, progress=1.0, finished_at=timezone.now()
+        )
+    finally:
+        close_old_connections()
+    job.refresh_from_db()
+    return job

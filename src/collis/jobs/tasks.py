@@ -1,0 +1,23 @@
+"""Celery entry points. Workers import this through the Celery app's autodiscovery."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from collis.jobs.runner import RetryLater, run_job
+
+
+@shared_task(bind=True, name="collis.jobs.execute", max_retries=None, acks_late=True)
+def execute(self, job_id: int) -> str | None:
+    try:
+        job = run_job(job_id)
+    except RetryLater as retry:
+        raise self.retry(countdown=retry.delay.total_seconds()) from retry
+    return job.state if job else None
+
+
+@shared_task(name="collis.jobs.enqueue_periodic")
+def enqueue_periodic(job_name: str) -> int:
+    from collis.jobs.actions import enqueue
+
+    return enqueue(job_name).pk
