@@ -7,7 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run serve test test-fast lint format check bench migrate seed clean system-deps
+.PHONY: install run serve-prod test test-fast lint format check bench migrate seed clean system-deps \
+	backup restore
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +29,18 @@ run: seed
 	@echo "Collis is starting on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "Stop it with Ctrl+C."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production mode: gunicorn + PostgreSQL (DATABASE_URL) + Celery on Redis (CELERY_BROKER_URL).
+serve-prod: install
+	bash scripts/serve-prod.sh
+
+# Archive the database and private media; `make restore BACKUP=var/backups/collis-....tar.gz`.
+backup: install
+	$(BIN)/python manage.py backup_data
+
+restore: install
+	@test -n "$(BACKUP)" || (echo "usage: make restore BACKUP=path/to/collis-....tar.gz" >&2; exit 2)
+	$(BIN)/python manage.py restore_data "$(BACKUP)"
 
 # Browser tests need Debian's chromium; this installs it when missing and we may use apt.
 system-deps:

@@ -5,11 +5,13 @@ from django.urls import include, path
 
 from collis import views
 from collis.api.api import api
+from collis.ops import views as ops_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("readyz", ops_views.readyz, name="readyz"),
     path("conditions/", include("collis.education.urls")),
     path("providers/", include("collis.providers.urls")),
     path("accounts/", include("collis.accounts.urls")),

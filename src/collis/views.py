@@ -1,7 +1,7 @@
-"""Site-wide pages: home, search, health check and the styled error pages."""
+"""Site-wide pages: home, search and the styled error pages."""
 
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from collis.education.models import Page
@@ -41,10 +41,6 @@ def search(request: HttpRequest) -> HttpResponse:
         )
     context = {"query": query, "pages": pages, "clinicians": clinicians}
     return render(request, "search.html", context)
-
-
-def healthz(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"status": "ok"})
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -1,0 +1,71 @@
+"""The Celery path: a real worker on a real Redis runs the same jobs with the same outcome."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import timedelta
+
+import pytest
+
+from collis.jobs.actions import enqueue
+from collis.jobs.models import Job
+from collis.jobs.registry import register
+
+REDIS_URL = os.environ.get("COLLIS_TEST_REDIS_URL", "")
+pytestmark = pytest.mark.skipif(
+    not REDIS_URL, reason="COLLIS_TEST_REDIS_URL is not set (.ci/run starts Redis and sets it)"
+)
+_FLAKY_CALLS: list[int] = []
+
+
+@register("tests.celery_square")
+def _square(job: Job, n: int) -> dict:
+    return {"square": n * n}
+
+
+@register("tests.celery_flaky", max_attempts=3, retry_backoff=timedelta(milliseconds=100))
+def _flaky(job: Job) -> str:
+    _FLAKY_CALLS.append(1)
+    if len(_FLAKY_CALLS) < 2:
+        raise ConnectionError("transient")
+    return "ok"
+
+
+@pytest.fixture
+def celery_worker(settings):
+    from celery.contrib.testing.worker import start_worker
+
+    from collis.celery import app
+
+    settings.JOBS_BACKEND = "celery"
+    settings.CELERY_BROKER_URL = REDIS_URL
+    app.conf.broker_url = REDIS_URL
+    app.conf.result_backend = None
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield app
+
+
+def _wait_finished(job: Job, seconds: float = 20) -> Job:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.is_finished:
+            return job
+        time.sleep(0.1)
+    return job
+
+
+@pytest.mark.django_db(transaction=True)
+def test_celery_worker_runs_a_job(celery_worker):
+    job = _wait_finished(enqueue("tests.celery_square", n=12))
+    assert job.state == Job.State.DONE
+    assert job.result == {"square": 144}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_celery_retries_a_failing_job_with_backoff(celery_worker):
+    _FLAKY_CALLS.clear()
+    job = _wait_finished(enqueue("tests.celery_flaky"))
+    assert job.state == Job.State.DONE
+    assert job.attempts == 2

@@ -1,0 +1,93 @@
+"""A backup restores into an empty database that then holds exactly the original rows."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from collis.ops.backups import BackupError, read_manifest, restore_backup
+
+ROOT = Path(__file__).resolve().parents[2]
+DUMP_ARGS = ["dumpdata", "--natural-foreign", "--indent", "0",
+             "-e", "contenttypes", "-e", "auth.permission", "-e", "sessions"]  # fmt: skip
+
+
+def _manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, **env, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=full_env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+
+
+@pytest.fixture
+def empty_target_database(tmp_path):
+    """A brand-new database of the same engine, dropped afterwards."""
+    if connection.vendor == "sqlite":
+        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+        return
+    db = connection.settings_dict
+    name = f"collis_restore_{uuid.uuid4().hex[:8]}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    port = db.get("PORT") or 5432
+    yield f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{port}/{name}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_restores_identically_into_an_empty_database(
+    tmp_path, empty_target_database, settings
+):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    (tmp_path / "media" / "recordings").mkdir(parents=True)
+    (tmp_path / "media" / "recordings" / "clip.bin").write_bytes(b"\x00\x01synthetic")
+    call_command("seed_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("backup_data", "--dir", str(tmp_path / "backups"), stdout=out)
+    archive = Path(out.getvalue().split()[0])
+    manifest = read_manifest(archive)
+    assert manifest["engine"] == connection.vendor
+    assert manifest["row_counts"]["patients_patient"] == 40
+
+    original = StringIO()
+    call_command(*DUMP_ARGS, stdout=original)
+
+    target_media = tmp_path / "restored-media"
+    env = {"DATABASE_URL": empty_target_database, "MEDIA_ROOT": str(target_media)}
+    restored = _manage(env, "restore_data", str(archive))
+    assert restored.returncode == 0, restored.stderr
+    dumped = _manage(env, *DUMP_ARGS)
+    assert dumped.returncode == 0, dumped.stderr
+    assert json.loads(dumped.stdout) == json.loads(original.getvalue())
+    assert (target_media / "recordings" / "clip.bin").read_bytes() == b"\x00\x01synthetic"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_refuses_a_non_empty_database(tmp_path):
+    call_command("seed_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("backup_data", "--dir", str(tmp_path), stdout=out)
+    with pytest.raises(BackupError, match="not empty"):
+        restore_backup(Path(out.getvalue().split()[0]))
+
+
+def test_restore_rejects_a_file_that_is_not_a_backup(tmp_path):
+    bogus = tmp_path / "x.tar.gz"
+    bogus.write_bytes(b"not a tarball")
+    with pytest.raises(BackupError, match="not a Collis backup"):
+        read_manifest(bogus)

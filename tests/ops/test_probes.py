@@ -1,0 +1,24 @@
+import pytest
+
+
+@pytest.mark.django_db
+def test_readyz_reports_database_ready(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ready"
+    assert body["checks"]["database"]["ok"] is True
+
+
+@pytest.mark.django_db
+def test_readyz_is_503_when_the_broker_is_unreachable(client, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    broker = response.json()["checks"]["broker"]
+    assert broker["ok"] is False
+    assert "127.0.0.1" not in broker["detail"]  # no connection details leak to the public
+
+
+def test_healthz_touches_no_database(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
