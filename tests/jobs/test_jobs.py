@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from collis.jobs.actions import enqueue, retry_job
-from collis.jobs.backends import run_due_jobs
+from collis.jobs.backends import InProcessWorker, run_due_jobs
 from collis.jobs.models import Job
 from collis.jobs.registry import register
 
@@ -82,9 +82,15 @@ def test_a_job_runs_once_even_if_dispatched_twice(django_capture_on_commit_callb
     assert Job.objects.get(pk=job.pk).attempts == 1
 
 
-@pytest.mark.django_db(transaction=True)
-def test_thread_backend_runs_jobs_in_the_background(settings):
+@pytest.fixture
+def thread_backend(settings):
     settings.JOBS_BACKEND = "thread"
+    yield
+    InProcessWorker.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_thread_backend_runs_jobs_in_the_background(thread_backend):
     job = enqueue("tests.add", a=20, b=22)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:

@@ -6,7 +6,7 @@ import logging
 import traceback
 from datetime import timedelta
 
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from collis.jobs.models import Job
@@ -37,9 +37,9 @@ def claim(job_id: int) -> Job | None:
 def run_job(job_id: int) -> Job | None:
     """Run the job once. On failure, requeue while attempts remain, else mark it failed.
 
-    Raises RetryLater when the caller should try again after a delay.
+    Raises RetryLater when the caller should try again after a delay. Connection hygiene
+    (``close_old_connections``) belongs to the long-lived caller: a worker loop or a Celery task.
     """
-    close_old_connections()
     job = claim(job_id)
     if job is None:
         return None
@@ -64,7 +64,5 @@ def run_job(job_id: int) -> Job | None:
         Job.objects.filter(pk=job.pk).update(
             state=Job.State.DONE, result=result, progress=1.0, finished_at=timezone.now()
         )
-    finally:
-        close_old_connections()
     job.refresh_from_db()
     return job

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import close_old_connections
 
 from collis.jobs.runner import RetryLater, run_job
 
 
 @shared_task(bind=True, name="collis.jobs.execute", max_retries=None, acks_late=True)
 def execute(self, job_id: int) -> str | None:
+    close_old_connections()
     try:
         job = run_job(job_id)
     except RetryLater as retry:
         raise self.retry(countdown=retry.delay.total_seconds()) from retry
+    finally:
+        close_old_connections()
     return job.state if job else None
 
 
