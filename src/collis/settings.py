@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "collis.patients",
     "collis.jobs",
     "collis.ops",
+    "collis.interop",
     "collis.demo",
 ]
 

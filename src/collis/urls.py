@@ -16,6 +16,7 @@ urlpatterns = [
     path("providers/", include("collis.providers.urls")),
     path("accounts/", include("collis.accounts.urls")),
     path("api/", api.urls),
+    path("fhir/", include("collis.interop.fhir.urls")),
     path("admin/", admin.site.urls),
 ]
 

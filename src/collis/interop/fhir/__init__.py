@@ -1,0 +1,1 @@
+"""FHIR R4 REST interface under /fhir/ (JSON only)."""

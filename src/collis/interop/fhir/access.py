@@ -1,0 +1,74 @@
+"""Who may read which FHIR resources: the site's roles, narrowed by a token's scopes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from collis.accounts.roles import Role, has_role
+from collis.interop.fhir.resources import ResourceType
+from collis.interop.models import ApiToken
+
+
+class FhirAuthError(Exception):
+    status = 401
+
+
+class FhirForbiddenError(Exception):
+    status = 403
+
+
+@dataclass(frozen=True)
+class FhirClient:
+    user: AbstractBaseUser
+    token: ApiToken | None  # None: a signed-in browser session (read-only)
+
+    def check_scope(self, resource: ResourceType, mode: str) -> None:
+        if self.token is None:
+            if mode != "read":
+                raise FhirForbiddenError("Writes need a bearer token with a write scope.")
+            return
+        if not self.token.allows(resource.name, mode):
+            raise FhirForbiddenError(f"The token has no {resource.name}.{mode} scope.")
+
+
+def authenticate(request: HttpRequest) -> FhirClient:
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        digest = ApiToken.digest_of(header.removeprefix("Bearer ").strip())
+        token = (
+            ApiToken.objects.select_related("user")
+            .filter(digest=digest, revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if token is None:
+            raise FhirAuthError("The bearer token is unknown or revoked.")
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return FhirClient(token.user, token)
+    if request.user.is_authenticated:
+        return FhirClient(request.user, None)
+    raise FhirAuthError("Authenticate with a bearer token or a signed-in session.")
+
+
+def visible(client: FhirClient, resource: ResourceType) -> QuerySet:
+    """The rows of ``resource`` this client may see (404 for everything else)."""
+    user = client.user
+    qs = resource.queryset()
+    if user.is_superuser or has_role(user, Role.CLINICIAN) or has_role(user, Role.ADMINISTRATOR):
+        return qs
+    if has_role(user, Role.FRONT_DESK):
+        if resource.clinical:
+            raise FhirForbiddenError(f"The front desk does not read {resource.name} resources.")
+        return qs
+    if has_role(user, Role.PATIENT):
+        if resource.patient_field is None:
+            return qs  # directory data: practitioners, locations, the organisation
+        patient = getattr(user, "patient", None)
+        if patient is None:
+            return qs.none()
+        return qs.filter(**{resource.patient_field: patient.pk})
+    raise FhirForbiddenError("This account has no role that may use the FHIR API.")

@@ -1,0 +1,50 @@
+"""The CapabilityStatement, built from the resource registry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fhir.resources.R4B.capabilitystatement import CapabilityStatement
+
+from collis.interop.fhir import codes
+from collis.interop.fhir.mappers import validated
+from collis.interop.fhir.resources import REGISTRY
+
+OPERATIONS: list[dict[str, str]] = []  # filled by modules that add $operations
+
+
+def capability_statement(base_url: str, software_version: str, date: str) -> dict[str, Any]:
+    resources = []
+    for resource in REGISTRY.values():
+        resources.append(
+            {
+                "type": resource.name,
+                "interaction": [{"code": code} for code in resource.interactions],
+                "searchParam": [
+                    {"name": name, "type": "string"} for name in sorted(resource.search)
+                ]
+                or None,
+            }
+        )
+    data = {
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": date,
+        "kind": "instance",
+        "software": {"name": "Collis", "version": software_version},
+        "implementation": {"description": "Collis cervical-dystonia clinic", "url": base_url},
+        "fhirVersion": codes.FHIR_VERSION,
+        "format": ["json"],
+        "rest": [
+            {
+                "mode": "server",
+                "security": {
+                    "description": "Bearer tokens with Resource.read/write scopes, or a signed-in "
+                    "session (read only). Patients see only their own records.",
+                },
+                "resource": resources,
+                "operation": OPERATIONS or None,
+            }
+        ],
+    }
+    return validated(CapabilityStatement, data)

@@ -1,0 +1,143 @@
+"""Map Collis records to FHIR R4 resources (plain dicts, validated by fhir.resources).
+
+Pure: no Django imports. Each mapper reads attributes of the record it is given (duck typing),
+so tests can pass simple objects, and returns the resource as a JSON-ready dict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.fhirresourcemodel import FHIRResourceModel
+from fhir.resources.R4B.location import Location
+from fhir.resources.R4B.operationoutcome import OperationOutcome
+from fhir.resources.R4B.organization import Organization
+from fhir.resources.R4B.patient import Patient
+from fhir.resources.R4B.practitioner import Practitioner
+
+from collis.interop.fhir import codes
+
+_GENDER = {"female": "female", "male": "male", "other": "other", "unknown": "unknown"}
+
+
+def validated(resource_cls: type[FHIRResourceModel], data: dict[str, Any]) -> dict[str, Any]:
+    """Validate ``data`` as ``resource_cls`` and return its canonical JSON form."""
+    return resource_cls.model_validate(data).model_dump(mode="json", exclude_none=True)
+
+
+def iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def reference(resource_type: str, pk: object, display: str | None = None) -> dict[str, str]:
+    ref = {"reference": f"{resource_type}/{pk}"}
+    if display:
+        ref["display"] = display
+    return ref
+
+
+def patient(p: Any) -> dict[str, Any]:
+    telecom = []
+    if p.phone:
+        telecom.append({"system": "phone", "value": p.phone, "use": "mobile"})
+    if p.email:
+        telecom.append({"system": "email", "value": p.email})
+    data: dict[str, Any] = {
+        "resourceType": "Patient",
+        "id": str(p.pk),
+        "identifier": [{"system": codes.MRN_SYSTEM, "value": p.mrn}],
+        "active": True,
+        "name": [{"use": "official", "family": p.family_name, "given": [p.given_name]}],
+        "gender": _GENDER.get(p.sex, "unknown"),
+        "birthDate": iso(p.birth_date),
+        "telecom": telecom or None,
+    }
+    if p.preferred_language:
+        data["communication"] = [{"language": {"text": p.preferred_language}, "preferred": True}]
+    return validated(Patient, data)
+
+
+def practitioner(c: Any, specialties: Iterable[str], languages: Iterable[str]) -> dict[str, Any]:
+    name = c.display_name.replace("Dr. ", "")
+    given, _, family = name.rpartition(" ")
+    data = {
+        "resourceType": "Practitioner",
+        "id": str(c.pk),
+        "identifier": [{"system": codes.CLINICIAN_SYSTEM, "value": c.slug}],
+        "active": c.is_active,
+        "name": [
+            {
+                "text": c.display_name,
+                "family": family or name,
+                "given": [given] if given else None,
+                "suffix": [c.credentials] if c.credentials else None,
+            }
+        ],
+        "qualification": [{"code": {"text": s}} for s in specialties] or None,
+        "communication": [{"text": lang} for lang in languages] or None,
+    }
+    return validated(Practitioner, data)
+
+
+def organization(clinic: Any) -> dict[str, Any]:
+    telecom = [{"system": "phone", "value": clinic.phone}]
+    if clinic.email:
+        telecom.append({"system": "email", "value": clinic.email})
+    data = {
+        "resourceType": "Organization",
+        "id": str(clinic.pk),
+        "active": True,
+        "name": clinic.name,
+        "telecom": telecom,
+    }
+    return validated(Organization, data)
+
+
+def location(loc: Any) -> dict[str, Any]:
+    data = {
+        "resourceType": "Location",
+        "id": str(loc.pk),
+        "status": "active" if loc.is_active else "inactive",
+        "name": loc.name,
+        "telecom": [{"system": "phone", "value": loc.phone}] if loc.phone else None,
+        "address": {
+            "line": [loc.street],
+            "city": loc.city,
+            "state": loc.region or None,
+            "postalCode": loc.postal_code or None,
+        },
+        "managingOrganization": reference("Organization", loc.clinic_id),
+    }
+    return validated(Location, data)
+
+
+def operation_outcome(severity: str, code: str, diagnostics: str) -> dict[str, Any]:
+    data = {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": severity, "code": code, "diagnostics": diagnostics}],
+    }
+    return validated(OperationOutcome, data)
+
+
+def searchset(
+    base_url: str, entries: list[dict[str, Any]], total: int, links: dict[str, str]
+) -> dict[str, Any]:
+    data = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": total,
+        "link": [{"relation": rel, "url": url} for rel, url in links.items()],
+        "entry": [
+            {
+                "fullUrl": f"{base_url}/{e['resourceType']}/{e['id']}",
+                "resource": e,
+                "search": {"mode": "match"},
+            }
+            for e in entries
+        ]
+        or None,
+    }
+    return validated(Bundle, data)

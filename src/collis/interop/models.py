@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+
+class ApiToken(models.Model):
+    """A bearer token for FHIR/API clients, acting as its user with a limited set of scopes.
+
+    Only a SHA-256 digest is stored; the token itself is shown once, when issued.
+    Scopes look like ``Patient.read``, ``Appointment.write`` or ``*.read``.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    label = models.CharField(max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.user})"
+
+    @staticmethod
+    def digest_of(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @staticmethod
+    def new_raw_token() -> str:
+        return "collis_" + secrets.token_urlsafe(32)
+
+    def allows(self, resource_type: str, mode: str) -> bool:
+        return f"{resource_type}.{mode}" in self.scopes or f"*.{mode}" in self.scopes
