@@ -198,6 +198,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task whose worker died unacknowledged is redelivered after this many seconds (Redis).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600)}
+# A running job whose worker gave no sign of life for this long may be claimed again.
+JOBS_LEASE_SECONDS = env_int("JOBS_LEASE_SECONDS", 300)
 # "thread" (in-process, default without a broker), "celery", or "sync" (tests).
 JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "")
 

@@ -100,3 +100,42 @@ def test_thread_backend_runs_jobs_in_the_background(thread_backend):
         time.sleep(0.1)
     assert job.state == Job.State.DONE
     assert job.result == {"sum": 42}
+
+
+@pytest.mark.django_db
+def test_a_job_whose_worker_died_is_claimed_again_after_the_lease(settings):
+    from django.utils import timezone
+
+    settings.JOBS_LEASE_SECONDS = 60
+    stale = timezone.now() - timedelta(seconds=120)
+    job = Job.objects.create(
+        name="tests.add", kwargs={"a": 4, "b": 4}, state=Job.State.RUNNING, heartbeat_at=stale
+    )
+    alive = Job.objects.create(
+        name="tests.add",
+        kwargs={"a": 5, "b": 5},
+        state=Job.State.RUNNING,
+        heartbeat_at=timezone.now(),
+    )
+    run_due_jobs()
+    job.refresh_from_db()
+    alive.refresh_from_db()
+    assert job.state == Job.State.DONE and job.result == {"sum": 8}
+    assert alive.state == Job.State.RUNNING  # a live worker's job is never taken from it
+
+
+@register("tests.unreadable")
+def _unreadable(job: Job) -> None:
+    from collis.jobs.runner import PermanentJobError
+
+    raise PermanentJobError("The file is not a video Collis can read.")
+
+
+@pytest.mark.django_db
+def test_permanent_errors_fail_at_once_without_retry(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = enqueue("tests.unreadable")
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED
+    assert job.attempts == 1
+    assert job.error == "The file is not a video Collis can read."

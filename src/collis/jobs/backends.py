@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from collis.jobs.models import Job
 from collis.jobs.registry import periodic_jobs
-from collis.jobs.runner import RetryLater, run_job
+from collis.jobs.runner import RetryLater, claimable, run_job
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def dispatch(job_id: int) -> None:
 def due_jobs() -> list[int]:
     now = timezone.now()
     return list(
-        Job.objects.filter(state=Job.State.QUEUED)
+        Job.objects.filter(claimable())
         .filter(Q(run_after__isnull=True) | Q(run_after__lte=now))
         .order_by("created_at")
         .values_list("pk", flat=True)[:20]

@@ -6,13 +6,19 @@ import logging
 import traceback
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from collis.jobs.models import Job
 from collis.jobs.registry import get_job
 
 logger = logging.getLogger(__name__)
+
+
+class PermanentJobError(Exception):
+    """Raised by a job whose input can never succeed (unreadable file): fail now, no retries."""
 
 
 class RetryLater(Exception):  # noqa: N818 - a signal, not an error
@@ -23,11 +29,23 @@ class RetryLater(Exception):  # noqa: N818 - a signal, not an error
         self.delay = delay
 
 
+def claimable() -> Q:
+    """Queued jobs, and running ones whose worker died (no heartbeat within the lease)."""
+    lease = timedelta(seconds=getattr(settings, "JOBS_LEASE_SECONDS", 300))
+    return Q(state=Job.State.QUEUED) | Q(
+        state=Job.State.RUNNING, heartbeat_at__lt=timezone.now() - lease
+    )
+
+
 def claim(job_id: int) -> Job | None:
-    """Mark a queued job running; return None if another worker has it or it is finished."""
+    """Mark a job running; return None if another live worker has it or it is finished.
+
+    The conditional UPDATE is the lock: of two workers racing for one job, one updates a row.
+    """
     with transaction.atomic():
-        updated = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
-            state=Job.State.RUNNING, started_at=timezone.now()
+        now = timezone.now()
+        updated = Job.objects.filter(claimable(), pk=job_id).update(
+            state=Job.State.RUNNING, started_at=now, heartbeat_at=now
         )
         if not updated:
             return None
@@ -51,7 +69,9 @@ def run_job(job_id: int) -> Job | None:
     except Exception as exc:  # the job boundary: any failure is recorded, never lost
         logger.exception("job %s #%s failed (attempt %s)", job.name, job.pk, job.attempts)
         job.error = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
-        if job.attempts < spec.max_attempts:
+        if isinstance(exc, PermanentJobError):
+            job.error = str(exc)[:2000]
+        elif job.attempts < spec.max_attempts:
             delay = spec.retry_backoff * (2 ** (job.attempts - 1))
             Job.objects.filter(pk=job.pk).update(
                 state=Job.State.QUEUED, error=job.error, run_after=timezone.now() + delay
