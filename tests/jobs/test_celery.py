@@ -42,11 +42,12 @@ def celery_worker(settings):
     settings.CELERY_BROKER_URL = REDIS_URL
     app.conf.broker_url = REDIS_URL
     app.conf.result_backend = None
+    app.control.purge()  # messages left by an earlier run would name other runs' job ids
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield app
 
 
-def _wait_finished(job: Job, seconds: float = 20) -> Job:
+def _wait_finished(job: Job, seconds: float = 60) -> Job:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         job.refresh_from_db()
