@@ -1,11 +1,19 @@
 from django.urls import path
 
-from collis.interop.fhir import views
+from collis.interop.fhir import everything, views
 
 app_name = "fhir"
 
 urlpatterns = [
     path("metadata", views.metadata, name="metadata"),
+    path("$export", everything.bulk_export_kickoff, name="export"),
+    path("$export-status/<int:job_id>", everything.bulk_export_status, name="export-status"),
+    path(
+        "$export-file/<int:job_id>/<str:resource_type>.ndjson",
+        everything.bulk_export_file,
+        name="export-file",
+    ),
+    path("Patient/<str:resource_id>/$everything", everything.patient_everything, name="everything"),
     path("<str:resource_type>", views.search, name="search"),
     path("<str:resource_type>/<str:resource_id>", views.read, name="read"),
 ]

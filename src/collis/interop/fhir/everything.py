@@ -1,0 +1,158 @@
+"""Patient/{id}/$everything and the system-level bulk $export (FHIR Bulk Data, NDJSON)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from collis.accounts.roles import Role, has_role
+from collis.audit.actions import Action, record_access
+from collis.interop.fhir import mappers
+from collis.interop.fhir.access import FhirForbiddenError, authenticate, visible
+from collis.interop.fhir.capability import OPERATIONS
+from collis.interop.fhir.resources import REGISTRY
+from collis.interop.fhir.views import _guarded, base_url, fhir_response, outcome
+from collis.interop.jobs import EXPORT_JOB, export_dir
+from collis.jobs.actions import enqueue
+from collis.jobs.models import Job
+
+OPERATIONS.extend(
+    [
+        {
+            "name": "everything",
+            "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything",
+        },
+        {
+            "name": "export",
+            "definition": "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export",
+        },
+    ]
+)
+
+
+def patient_compartment(patient_pk: int) -> list[tuple[str, Any]]:
+    """Every registered resource that belongs to the patient, as (type, row) pairs."""
+    rows: list[tuple[str, Any]] = []
+    for resource in REGISTRY.values():
+        if resource.patient_field is None:
+            continue
+        field = "pk" if resource.patient_field == "pk" else resource.patient_field
+        for obj in resource.queryset().filter(**{field: patient_pk}).order_by("pk"):
+            rows.append((resource.name, obj))
+    return rows
+
+
+@_guarded
+@require_GET
+def patient_everything(request: HttpRequest, resource_id: str) -> HttpResponse:
+    client = authenticate(request)
+    patient_type = REGISTRY["Patient"]
+    client.check_scope(patient_type, "read")
+    if (
+        not resource_id.isdigit()
+        or not visible(client, patient_type).filter(pk=resource_id).exists()
+    ):
+        return outcome(404, "not-found", f"Patient/{resource_id} is not known.")
+    entries = []
+    for name, obj in patient_compartment(int(resource_id)):
+        resource = REGISTRY[name]
+        client.check_scope(resource, "read")
+        if not visible(client, resource).filter(pk=obj.pk).exists():
+            continue  # e.g. the front desk: no clinical resources
+        entries.append(resource.to_fhir(obj))
+    record_access(
+        request,
+        Action.EXPORT,
+        object_type="fhir.Patient.$everything",
+        object_id=resource_id,
+        patient_id=int(resource_id),
+        user=client.user,
+        detail={"entries": len(entries)},
+    )
+    url = f"{base_url(request)}/Patient/{resource_id}/$everything"
+    return fhir_response(mappers.searchset(base_url(request), entries, len(entries), {"self": url}))
+
+
+def _require_admin(request: HttpRequest):
+    client = authenticate(request)
+    if not (client.user.is_superuser or has_role(client.user, Role.ADMINISTRATOR)):
+        raise FhirForbiddenError("Bulk export is for clinic administrators.")
+    if client.token is not None and not client.token.allows("*", "read"):
+        raise FhirForbiddenError("Bulk export needs a token with the *.read scope.")
+    return client
+
+
+@_guarded
+@require_GET
+def bulk_export_kickoff(request: HttpRequest) -> HttpResponse:
+    client = _require_admin(request)
+    if request.headers.get("Prefer") != "respond-async":
+        return outcome(400, "invalid", "Bulk export needs the header 'Prefer: respond-async'.")
+    requested = [t for t in request.GET.get("_type", "").split(",") if t] or list(REGISTRY)
+    unknown = [t for t in requested if t not in REGISTRY]
+    if unknown:
+        return outcome(400, "not-supported", f"Unknown _type: {', '.join(unknown)}")
+    job = enqueue(EXPORT_JOB, types=requested)
+    record_access(
+        request,
+        Action.EXPORT,
+        object_type="fhir.$export",
+        object_id=job.pk,
+        user=client.user,
+        detail={"types": requested},
+    )
+    status_url = request.build_absolute_uri(reverse("fhir:export-status", args=[job.pk]))
+    return HttpResponse(status=202, headers={"Content-Location": status_url})
+
+
+@_guarded
+@require_GET
+def bulk_export_status(request: HttpRequest, job_id: int) -> HttpResponse:
+    _require_admin(request)
+    job = Job.objects.filter(pk=job_id, name=EXPORT_JOB).first()
+    if job is None:
+        return outcome(404, "not-found", "No such export.")
+    if job.state == Job.State.FAILED:
+        return outcome(500, "exception", f"The export failed: {job.error}")
+    if job.state != Job.State.DONE:
+        return HttpResponse(
+            status=202, headers={"X-Progress": f"{job.percent}%", "Retry-After": "2"}
+        )
+    manifest = {
+        "transactionTime": job.result["transactionTime"],
+        "request": request.build_absolute_uri(reverse("fhir:export")),
+        "requiresAccessToken": True,
+        "output": [
+            {
+                "type": item["type"],
+                "count": item["count"],
+                "url": request.build_absolute_uri(
+                    reverse("fhir:export-file", args=[job.pk, item["type"]])
+                ),
+            }
+            for item in job.result["output"]
+        ],
+        "error": [],
+    }
+    return HttpResponse(json.dumps(manifest), content_type="application/json")
+
+
+@_guarded
+@require_GET
+def bulk_export_file(request: HttpRequest, job_id: int, resource_type: str) -> HttpResponse:
+    client = _require_admin(request)
+    path = export_dir(job_id) / f"{resource_type}.ndjson"
+    if resource_type not in REGISTRY or not path.is_file():
+        return outcome(404, "not-found", "No such export file.")
+    record_access(
+        request,
+        Action.EXPORT,
+        object_type="fhir.$export-file",
+        object_id=f"{job_id}/{resource_type}",
+        user=client.user,
+    )
+    return FileResponse(path.open("rb"), content_type="application/fhir+ndjson")
