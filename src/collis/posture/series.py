@@ -16,6 +16,9 @@ AXES = ("rotation_deg", "laterocollis_deg", "flexion_deg")
 HAMPEL_WINDOW_S = 0.4
 HAMPEL_SIGMAS = 3.0
 MAD_TO_SIGMA = 1.4826
+# ... and at least 5° off: ten times the frame-to-frame landmark jitter of 0.1–0.5°
+# (posture-research.md §2.4), so the peaks of real slow movements are never cut. Own choice.
+MIN_OUTLIER_JUMP_DEG = 5.0
 # A pts step above 1.5× the median step means frames were dropped (posture-research.md §4.1).
 DROPPED_FRAME_STEP_RATIO = 1.5
 # TWSTRS item F: time the head is held within 10° of neutral (clinical.md §1.1 F).
@@ -45,7 +48,7 @@ class AngleSeries:
 
 
 def hampel_outliers(values: FloatArray, window: int) -> BoolArray:
-    """Return the mask of samples farther than 3 scaled MADs from their rolling median.
+    """Return the mask of samples > 3 scaled MADs and > 5° from their rolling median.
 
     ``values`` must be free of NaN; ``window`` is in samples (made odd, at least 3).
     """
@@ -56,8 +59,7 @@ def hampel_outliers(values: FloatArray, window: int) -> BoolArray:
     deviation = np.abs(values - rolling_median)
     rolling_mad = median_filter(deviation, size=size, mode="nearest")
     limit = HAMPEL_SIGMAS * MAD_TO_SIGMA * rolling_mad
-    # A flat window (MAD 0) would flag every tiny wobble; require a real jump as well.
-    return deviation > np.maximum(limit, 1e-6)
+    return deviation > np.maximum(limit, MIN_OUTLIER_JUMP_DEG)
 
 
 def clean_series(series: AngleSeries) -> AngleSeries:
