@@ -158,7 +158,8 @@ def _summarise(
     with_face = series.valid
     frames_with_face = int(with_face.sum())
     if frames_with_face == 0:
-        raise NoFaceError(f"no face found in {info.path.name} ({len(columns)} frames)")
+        count = len(columns)
+        raise NoFaceError(f"no face found in {info.path.name} ({count} frame{'s' * (count != 1)})")
     cleaned = clean_series(series)
     rotation = _centre(cleaned.rotation_deg, series.rotation_deg)
     laterocollis = _centre(cleaned.laterocollis_deg, series.laterocollis_deg)
