@@ -26,6 +26,7 @@ ROLL_ANGLES = range(-30, 31, 5)
 TREMOR_FREQUENCIES = (3.0, 4.0, 5.0, 6.0, 7.0, 8.0)
 TREMOR_AMPLITUDE_DEG = 2.0
 TREMOR_SECONDS = 8.0
+SWEEP_AMPLITUDES_DEG = (0.5, 1.0, 5.0, 10.0)
 SPEED_SECONDS = 10.0  # 640×480, 30 fps
 MEMORY_SHORT_SECONDS = 10.0
 MEMORY_LONG_FACTOR = 4
@@ -124,6 +125,23 @@ def _parent() -> None:
             f"- Worst tremor errors: frequency {worst_f:.3f} Hz (target ≤ 0.25), "
             f"amplitude {worst_a:.1%} (target ≤ 20 %)"
         )
+        report()
+        report("Amplitude sweep at 5 Hz (same set-up):")
+        report()
+        report("| true (°) | found (°) | error |")
+        report("|---|---|---|")
+        for amplitude in SWEEP_AMPLITUDES_DEG:
+            path = tremor_video(
+                tmp_dir / f"a{amplitude:g}.mp4",
+                5.0,
+                amplitude,
+                TREMOR_SECONDS,
+                width=480,
+                height=360,
+            )
+            found = analyze(path).tremor.amplitude_deg
+            shown = "none" if found is None else f"{found:.2f} | {found / amplitude - 1:+.1%}"
+            report(f"| {amplitude:g} | {shown} |")
         report()
         speed_video = tremor_video(
             tmp_dir / "speed.mp4", 5.0, 2.0, SPEED_SECONDS, width=640, height=480

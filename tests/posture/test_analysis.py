@@ -147,7 +147,7 @@ def test_tremor_frequency_and_amplitude_from_video(
 
 
 @pytest.mark.slow
-def test_video_series_and_progress(
+def test_video_series_has_one_entry_per_frame(
     tremor_results: dict[tuple[float, float], PostureResult],
 ) -> None:
     data = tremor_results[(5.0, 2.0)].to_dict()

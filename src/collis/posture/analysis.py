@@ -52,6 +52,8 @@ _COLUMNS = (
     "trunk_from_hips",
     "lateral_offset",
     "trunk_turn_deg",
+    "fit_residual",
+    "pnp_disagreement_deg",
 )
 
 
@@ -82,6 +84,8 @@ class _Columns:
             ),
             "lateral_offset": tr.lateral_offset,
             "trunk_turn_deg": tr.trunk_turn_deg,
+            "fit_residual": m.fit_residual,
+            "pnp_disagreement_deg": m.pnp_disagreement_deg,
         }
         for name, value in values.items():
             self._data[name].append(nan if value is None else float(value))
@@ -224,6 +228,8 @@ def _summarise(
         fraction_near_neutral=fraction_near_neutral(cleaned),
         dropped_frames=dropped_frame_count(t) if info.kind == "video" else 0,
         mirrored=mirrored,
+        fit_residual=robust_centre(columns["fit_residual"]),
+        pnp_disagreement_deg=robust_centre(columns["pnp_disagreement_deg"]),
     )
 
 

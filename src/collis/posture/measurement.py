@@ -21,7 +21,7 @@ from .geometry import (
 )
 from .landmarks import Landmarks
 from .reference_face import MESH_POINTS, ReferenceFace
-from .trunk import NO_TRUNK, TrunkMeasurement, measure_trunk
+from .trunk import TrunkMeasurement, measure_trunk
 
 FloatArray = NDArray[np.float64]
 RotationMethod = Literal["face_mesh", "pose_ears"]
@@ -113,11 +113,6 @@ def measure_frame(
         trunk=trunk,
     )
     return measurement, Overlay(landmarks, origin, tips)
-
-
-def no_frame_measurement(t: float) -> FrameMeasurement:
-    """Return the measurement of a frame in which nothing was detected."""
-    return FrameMeasurement(t, None, None, None, None, None, None, None, None, NO_TRUNK)
 
 
 def _with_pose_fallback(

@@ -72,6 +72,10 @@ class PostureResult:
     fraction_near_neutral: float | None
     dropped_frames: int
     mirrored: bool
+    # Median RMS residual of the rigid fit as a fraction of the face's size, and the median
+    # largest per-axis difference between the fit and the solvePnP cross-check (degrees).
+    fit_residual: float | None = None
+    pnp_disagreement_deg: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the DESIGN.md JSON object (plain Python values, no NaN)."""
