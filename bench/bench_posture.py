@@ -70,7 +70,8 @@ def _parent() -> None:
     report()
     report(
         f"Python {platform.python_version()}, {platform.machine()}, "
-        f"{os.cpu_count()} CPUs visible; speed/memory children pinned to 1 core."
+        f"{os.cpu_count()} CPUs visible; speed/memory children pinned to 1 core; "
+        f"load average at start {os.getloadavg()[0]:.2f} (the machine is shared)."
     )
     report()
     roll = _roll_accuracy()
