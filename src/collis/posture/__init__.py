@@ -1,0 +1,33 @@
+"""Head-posture analysis of photos and videos for cervical dystonia (pure Python, no Django).
+
+Public API::
+
+    analyze(path, *, mirrored=False, progress=None, annotate_to=None) -> PostureResult
+    PostureResult.to_dict()   # the DESIGN.md JSON object
+    Progress                  # what a progress callback receives
+    PostureError, UnreadableInputError, NoFaceError
+
+Imports point inward: cli → analysis → (media, landmarks, measurement, series, tremor, trunk,
+suggestions, quality, annotate) → geometry, reference_face, errors. Only ``landmarks`` imports
+MediaPipe.
+"""
+
+from .analysis import analyze
+from .errors import NoFaceError, PostureError, UnreadableInputError
+from .progress import Progress
+from .result import HeadAngles, PostureResult, Shifts
+from .suggestions import SeveritySuggestion
+from .tremor import TremorEstimate
+
+__all__ = [
+    "HeadAngles",
+    "NoFaceError",
+    "PostureError",
+    "PostureResult",
+    "Progress",
+    "SeveritySuggestion",
+    "Shifts",
+    "TremorEstimate",
+    "UnreadableInputError",
+    "analyze",
+]

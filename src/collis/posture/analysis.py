@@ -1,0 +1,260 @@
+"""Run the whole analysis over a photo or video: decode → landmarks → measures → summary."""
+
+from __future__ import annotations
+
+import contextlib
+from array import array
+from collections.abc import Iterator
+from os import PathLike
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .annotate import Annotator
+from .errors import NoFaceError, UnreadableInputError
+from .landmarks import FaceCounter, HolisticDetector
+from .measurement import FrameMeasurement, measure_frame
+from .media import Frame, FrameStream, MediaInfo, probe
+from .progress import ProgressCallback, ProgressReporter
+from .quality import CaptureStats, QualityWarning, assess_quality
+from .reference_face import load_reference_face
+from .result import HeadAngles, PostureResult, Shifts
+from .series import (
+    AngleSeries,
+    clean_series,
+    dropped_frame_count,
+    fraction_near_neutral,
+    robust_centre,
+)
+from .suggestions import suggest_severity
+from .tremor import estimate_tremor
+from .trunk import lateral_shift_present
+
+FloatArray = NDArray[np.float64]
+
+# Count faces in a video every 2 s: a second person walking in is rare and the detector costs
+# ~5 ms a frame. Own choice.
+FACE_COUNT_INTERVAL_S = 2.0
+
+_COLUMNS = (
+    "t",
+    "rotation_deg",
+    "laterocollis_deg",
+    "flexion_deg",
+    "pose_fallback",
+    "face_width_px",
+    "line_of_sight_deg",
+    "face_luma",
+    "face_sharpness",
+    "shoulder_elevation_deg",
+    "trunk_tilt_deg",
+    "trunk_from_hips",
+    "lateral_offset",
+    "trunk_turn_deg",
+    "fit_residual",
+    "pnp_disagreement_deg",
+)
+
+
+class _Columns:
+    """Per-frame numbers as compact float arrays (about 110 bytes a frame)."""
+
+    def __init__(self) -> None:
+        self._data = {name: array("d") for name in _COLUMNS}
+
+    def append(self, m: FrameMeasurement) -> None:
+        nan = float("nan")
+        a = m.angles
+        tr = m.trunk
+        values = {
+            "t": m.t,
+            "rotation_deg": a.rotation_deg if a else nan,
+            "laterocollis_deg": a.laterocollis_deg if a else nan,
+            "flexion_deg": a.flexion_deg if a else nan,
+            "pose_fallback": float(m.rotation_method == "pose_ears") if a else nan,
+            "face_width_px": m.face_width_px,
+            "line_of_sight_deg": m.line_of_sight_deg,
+            "face_luma": m.face_luma,
+            "face_sharpness": m.face_sharpness,
+            "shoulder_elevation_deg": tr.shoulder_elevation_deg,
+            "trunk_tilt_deg": tr.trunk_tilt_deg,
+            "trunk_from_hips": (
+                nan if tr.trunk_reference is None else float(tr.trunk_reference == "hips")
+            ),
+            "lateral_offset": tr.lateral_offset,
+            "trunk_turn_deg": tr.trunk_turn_deg,
+            "fit_residual": m.fit_residual,
+            "pnp_disagreement_deg": m.pnp_disagreement_deg,
+        }
+        for name, value in values.items():
+            self._data[name].append(nan if value is None else float(value))
+
+    def __len__(self) -> int:
+        return len(self._data["t"])
+
+    def __getitem__(self, name: str) -> FloatArray:
+        return np.frombuffer(self._data[name], dtype=np.float64).copy()
+
+
+def analyze(
+    path: str | PathLike[str],
+    *,
+    mirrored: bool = False,
+    progress: ProgressCallback | None = None,
+    annotate_to: str | PathLike[str] | None = None,
+) -> PostureResult:
+    """Measure head posture, shifts and tremor in a photo or video.
+
+    ``mirrored``: the input comes from a selfie camera (left and right swapped); frames are
+    flipped back before analysis. ``progress`` receives throttled ``Progress`` reports; raise
+    from it to cancel. ``annotate_to``: also write an annotated copy (image or .mp4).
+
+    Raises UnreadableInputError (not a readable or safe image/video) and NoFaceError.
+    """
+    source = Path(path)
+    info = probe(source)
+    annotator = Annotator(Path(annotate_to), info.kind, info.nominal_fps) if annotate_to else None
+    stream = FrameStream(info)
+    columns = _Columns()
+    max_faces = 0
+    reporter = ProgressReporter(progress, info.frame_count_estimate, info.duration_s)
+    reference = load_reference_face()
+    with contextlib.ExitStack() as stack:
+        detector = stack.enter_context(HolisticDetector(static_image_mode=info.kind == "image"))
+        counter = FaceCounter()
+        stack.callback(counter.close)
+        if annotator is not None:
+            stack.callback(annotator.close)
+        next_count_t = 0.0
+        for frame in _frames(stream, mirrored):
+            landmarks = detector.detect(frame.rgb)
+            measurement, overlay = measure_frame(frame.t, frame.rgb, landmarks, reference)
+            columns.append(measurement)
+            if frame.t >= next_count_t:
+                max_faces = max(max_faces, counter.count(frame.rgb))
+                next_count_t = frame.t + FACE_COUNT_INTERVAL_S
+            if annotator is not None:
+                annotator.add(frame.rgb, overlay, measurement)
+            reporter.frame_done(frame.t)
+    if len(columns) == 0:
+        raise UnreadableInputError(f"{source} contains no frames")
+    result = _summarise(info, columns, max_faces, stream.stopped_early, mirrored)
+    reporter.finish()
+    return result
+
+
+def _frames(stream: FrameStream, mirrored: bool) -> Iterator[Frame]:
+    for frame in stream:
+        if mirrored:
+            # A selfie camera swaps the patient's sides; flipping back makes --mirrored exactly
+            # "analyse the flipped picture".
+            frame = Frame(frame.t, np.ascontiguousarray(frame.rgb[:, ::-1]))
+        yield frame
+
+
+def _summarise(
+    info: MediaInfo, columns: _Columns, max_faces: int, stopped_early: bool, mirrored: bool
+) -> PostureResult:
+    series = AngleSeries(
+        columns["t"], columns["rotation_deg"], columns["laterocollis_deg"], columns["flexion_deg"]
+    )
+    with_face = series.valid
+    frames_with_face = int(with_face.sum())
+    if frames_with_face == 0:
+        count = len(columns)
+        raise NoFaceError(f"no face found in {info.path.name} ({count} frame{'s' * (count != 1)})")
+    cleaned = clean_series(series)
+    rotation = _centre(cleaned.rotation_deg, series.rotation_deg)
+    laterocollis = _centre(cleaned.laterocollis_deg, series.laterocollis_deg)
+    flexion = _centre(cleaned.flexion_deg, series.flexion_deg)
+    fallback_share = float(np.nanmean(columns["pose_fallback"]))
+    method = "face_mesh" if fallback_share == 0 else "pose_ears" if fallback_share == 1 else "mixed"
+    angles = HeadAngles(rotation, laterocollis, flexion, rotation_method=method)
+
+    shifts, shoulders_seen = _shifts(columns, laterocollis)
+    warnings = list(
+        assess_quality(
+            CaptureStats(
+                kind=info.kind,
+                frames=len(columns),
+                frames_with_face=frames_with_face,
+                face_width_px=robust_centre(columns["face_width_px"]),
+                face_luma=robust_centre(columns["face_luma"]),
+                face_sharpness=robust_centre(columns["face_sharpness"]),
+                max_abs_rotation_deg=float(np.nanmax(np.abs(cleaned.rotation_deg)))
+                if np.any(~np.isnan(cleaned.rotation_deg))
+                else None,
+                pose_fallback_frames=int(np.nansum(columns["pose_fallback"])),
+                line_of_sight_deg=robust_centre(columns["line_of_sight_deg"]),
+                max_faces_seen=max_faces,
+                dropped_frames=dropped_frame_count(series.t) if info.kind == "video" else 0,
+                decoding_stopped_early=stopped_early,
+                shoulders_seen=shoulders_seen,
+            )
+        )
+    )
+    warnings.append(
+        QualityWarning(
+            "sagittal_not_assessable",
+            "sagittal shift cannot be judged from a frontal view; not assessed",
+        )
+    )
+    tremor = estimate_tremor(cleaned)
+    if info.kind == "video" and tremor.note:
+        warnings.append(QualityWarning("tremor", tremor.note))
+    severity = suggest_severity(
+        rotation_deg=rotation,
+        laterocollis_deg=laterocollis,
+        flexion_deg=flexion,
+        lateral_shift=shifts.lateral_shift,
+        sagittal_shift=shifts.sagittal_shift,
+        shoulder_elevation_deg=shifts.shoulder_elevation_deg,
+    )
+    t = series.t
+    fps = (len(t) - 1) / float(t[-1] - t[0]) if len(t) > 1 and t[-1] > t[0] else info.nominal_fps
+    return PostureResult(
+        source=str(info.path),
+        kind=info.kind,
+        fps=fps if info.kind == "video" else None,
+        frames=len(columns),
+        frames_with_face=frames_with_face,
+        angles=angles,
+        shifts=shifts,
+        tremor=tremor,
+        severity=severity,
+        warnings=tuple(warnings),
+        series=series,
+        fraction_near_neutral=fraction_near_neutral(cleaned),
+        dropped_frames=dropped_frame_count(t) if info.kind == "video" else 0,
+        mirrored=mirrored,
+        fit_residual=robust_centre(columns["fit_residual"]),
+        pnp_disagreement_deg=robust_centre(columns["pnp_disagreement_deg"]),
+    )
+
+
+def _centre(cleaned: FloatArray, raw: FloatArray) -> float:
+    # With very few frames the Hampel filter may blank everything; fall back to the raw median.
+    value = robust_centre(cleaned)
+    if value is None:
+        value = robust_centre(raw)
+    assert value is not None  # callers ensure at least one frame with a face
+    return value
+
+
+def _shifts(columns: _Columns, laterocollis: float) -> tuple[Shifts, bool]:
+    elevation = robust_centre(columns["shoulder_elevation_deg"])
+    offset = robust_centre(columns["lateral_offset"])
+    roll_vs_trunk = robust_centre(columns["laterocollis_deg"] - columns["trunk_tilt_deg"])
+    from_hips = robust_centre(columns["trunk_from_hips"])
+    reference = None if from_hips is None else "hips" if from_hips >= 0.5 else "shoulders"
+    shifts = Shifts(
+        lateral_shift=lateral_shift_present(offset, laterocollis),
+        sagittal_shift=None,
+        shoulder_elevation_deg=elevation,
+        lateral_offset=offset,
+        head_roll_vs_trunk_deg=roll_vs_trunk,
+        trunk_reference=reference,
+        trunk_turn_deg=robust_centre(columns["trunk_turn_deg"]),
+    )
+    return shifts, elevation is not None

@@ -1,0 +1,38 @@
+"""Errors raised by posture analysis.
+
+Tree::
+
+    PostureError                      base; never raised itself
+    ├── UnreadableInputError          code "unreadable", CLI exit 2 (also a ValueError)
+    └── NoFaceError                   code "no_face", CLI exit 3
+"""
+
+from __future__ import annotations
+
+
+class PostureError(Exception):
+    """Base of every error this package raises on purpose.
+
+    ``code`` is stable (the web layer maps it to a message); ``exit_status`` is the CLI's.
+    """
+
+    code = "posture_error"
+    exit_status = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UnreadableInputError(PostureError, ValueError):
+    """The file is not an image or video this package can decode, or is unsafe to decode."""
+
+    code = "unreadable"
+    exit_status = 2
+
+
+class NoFaceError(PostureError):
+    """No frame of the input contained a detectable face."""
+
+    code = "no_face"
+    exit_status = 3

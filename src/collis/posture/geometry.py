@@ -1,0 +1,148 @@
+"""Head orientation from a 3-D face mesh: rigid fit, Euler angles, PnP cross-check.
+
+Frames: the camera frame is x right, y down, z away from the camera (right-handed, the same as
+OpenCV's). MediaPipe face landmarks de-normalised as (x·W, y·H, z·W) live in that frame
+(posture-research.md §2.2, aspect-ratio pitfall). Rotations map the reference face onto the
+observed face: ``observed ≈ s·R·reference + t``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+
+# Phone main cameras are ≈24–28 mm-equivalent, i.e. f ≈ 0.75–0.9·max(W, H)
+# (posture-research.md §2.2, focal length pitfall).
+FOCAL_LENGTH_PER_IMAGE_SIDE = 0.8
+
+
+@dataclass(frozen=True)
+class SimilarityFit:
+    """Result of a weighted Umeyama fit ``target ≈ scale·rotation·source + translation``."""
+
+    rotation: FloatArray
+    scale: float
+    translation: FloatArray
+    rms_residual: float  # in source units (i.e. after dividing by ``scale``)
+
+
+@dataclass(frozen=True)
+class CameraAngles:
+    """Euler angles in degrees of R = Ry(yaw)·Rx(pitch)·Rz(roll), camera frame."""
+
+    yaw_deg: float
+    pitch_deg: float
+    roll_deg: float
+
+
+@dataclass(frozen=True)
+class PatientAngles:
+    """Head angles in the patient's anatomical frame (DESIGN.md sign conventions).
+
+    rotation_deg > 0: chin toward the patient's left shoulder; laterocollis_deg > 0: left ear
+    down; flexion_deg > 0: chin down.
+    """
+
+    rotation_deg: float
+    laterocollis_deg: float
+    flexion_deg: float
+
+
+def fit_similarity(source: FloatArray, target: FloatArray, weights: FloatArray) -> SimilarityFit:
+    """Return the weighted least-squares similarity transform taking ``source`` onto ``target``.
+
+    Umeyama (1991) with per-point weights; the determinant correction keeps a proper rotation.
+    Raises ValueError when fewer than three points carry weight.
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    if np.count_nonzero(w > 0) < 3:
+        raise ValueError("a rigid fit needs at least three weighted points")
+    w = w / w.sum()
+    mu_s = w @ source
+    mu_t = w @ target
+    src = source - mu_s
+    tgt = target - mu_t
+    covariance = (tgt * w[:, None]).T @ src
+    u, singular, vt = np.linalg.svd(covariance)
+    correction = np.eye(3)
+    correction[2, 2] = np.sign(np.linalg.det(u) * np.linalg.det(vt)) or 1.0
+    rotation = u @ correction @ vt
+    source_variance = float(w @ np.sum(src * src, axis=1))
+    scale = float(np.trace(np.diag(singular) @ correction) / source_variance)
+    translation = mu_t - scale * rotation @ mu_s
+    residual = target - (scale * source @ rotation.T + translation)
+    rms = math.sqrt(float(w @ np.sum(residual * residual, axis=1))) / scale
+    return SimilarityFit(rotation, scale, translation, rms)
+
+
+def rotation_from_euler(angles: CameraAngles) -> FloatArray:
+    """Return R = Ry(yaw)·Rx(pitch)·Rz(roll) for angles in degrees."""
+    a, b, c = (math.radians(v) for v in (angles.yaw_deg, angles.pitch_deg, angles.roll_deg))
+    ry = np.array([[math.cos(a), 0, math.sin(a)], [0, 1, 0], [-math.sin(a), 0, math.cos(a)]])
+    rx = np.array([[1, 0, 0], [0, math.cos(b), -math.sin(b)], [0, math.sin(b), math.cos(b)]])
+    rz = np.array([[math.cos(c), -math.sin(c), 0], [math.sin(c), math.cos(c), 0], [0, 0, 1]])
+    return ry @ rx @ rz
+
+
+def euler_from_rotation(rotation: FloatArray) -> CameraAngles:
+    """Decompose a rotation matrix as Ry(yaw)·Rx(pitch)·Rz(roll).
+
+    The vertical axis comes first so the singularity sits at pitch ±90°, not at yaw ±90° where
+    TWSTRS rotation grade 4 lives (posture-research.md §2.2, Euler order).
+    """
+    r = rotation
+    pitch = math.asin(max(-1.0, min(1.0, -float(r[1, 2]))))
+    yaw = math.atan2(float(r[0, 2]), float(r[2, 2]))
+    roll = math.atan2(float(r[1, 0]), float(r[1, 1]))
+    return CameraAngles(math.degrees(yaw), math.degrees(pitch), math.degrees(roll))
+
+
+def patient_angles(camera: CameraAngles) -> PatientAngles:
+    """Convert camera-frame angles of an unmirrored view to the patient's frame.
+
+    The patient's left is on the image right. A positive camera yaw (about y pointing down)
+    swings the nose toward the image left, i.e. toward the patient's right: negate it. A positive
+    camera roll lowers the image-right side (patient's left ear); a positive camera pitch lowers
+    the nose (chin down). Both already match DESIGN.md.
+    """
+    return PatientAngles(
+        rotation_deg=-camera.yaw_deg,
+        laterocollis_deg=camera.roll_deg,
+        flexion_deg=camera.pitch_deg,
+    )
+
+
+def solve_pnp_rotation(
+    image_points: FloatArray, reference: FloatArray, image_size: tuple[int, int]
+) -> CameraAngles | None:
+    """Return head angles from cv2.solvePnP on many mesh points, or None if it fails.
+
+    A pinhole camera with f = 0.8·max(W, H) and the principal point at the image centre; used as
+    a cross-check of the weak-perspective fit (posture-research.md §2.1 (a)).
+    """
+    width, height = image_size
+    focal = FOCAL_LENGTH_PER_IMAGE_SIDE * max(width, height)
+    camera = np.array([[focal, 0, width / 2], [0, focal, height / 2], [0, 0, 1]], dtype=np.float64)
+    ok, rvec, _tvec = cv2.solvePnP(
+        np.ascontiguousarray(reference, dtype=np.float64),
+        np.ascontiguousarray(image_points[:, :2], dtype=np.float64),
+        camera,
+        None,
+        flags=cv2.SOLVEPNP_SQPNP,
+    )
+    if not ok:
+        return None
+    rotation, _ = cv2.Rodrigues(rvec)
+    return euler_from_rotation(rotation)
+
+
+def angle_difference_deg(a: float, b: float) -> float:
+    """Return a − b wrapped into (−180°, 180°]."""
+    d = (a - b + 180.0) % 360.0 - 180.0
+    return 180.0 if d == -180.0 else d

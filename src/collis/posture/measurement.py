@@ -1,0 +1,153 @@
+"""Turn one frame's landmarks into a few numbers: head angles, trunk measures, image quality."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from .geometry import (
+    FOCAL_LENGTH_PER_IMAGE_SIDE,
+    PatientAngles,
+    angle_difference_deg,
+    euler_from_rotation,
+    fit_similarity,
+    patient_angles,
+    solve_pnp_rotation,
+)
+from .landmarks import Landmarks
+from .reference_face import MESH_POINTS, ReferenceFace
+from .trunk import TrunkMeasurement, measure_trunk
+
+FloatArray = NDArray[np.float64]
+RotationMethod = Literal["face_mesh", "pose_ears"]
+
+# MediaPipe face landmarks are reported to struggle beyond ~45° of rotation
+# (posture-research.md §2.2 [S33]); past it the pose-based estimate may take over.
+MESH_RELIABLE_ROTATION_DEG = 45.0
+# Blur and brightness are measured on the face crop resized to this width so the Laplacian
+# variance does not depend on face size.
+QUALITY_CROP_WIDTH_PX = 128
+
+
+@dataclass(frozen=True)
+class FrameMeasurement:
+    """Everything kept about one frame (a handful of floats, so long videos stay small)."""
+
+    t: float
+    angles: PatientAngles | None
+    rotation_method: RotationMethod | None
+    fit_residual: float | None
+    pnp_disagreement_deg: float | None
+    face_width_px: float | None
+    line_of_sight_deg: float | None
+    face_luma: float | None
+    face_sharpness: float | None
+    trunk: TrunkMeasurement
+
+    @property
+    def has_face(self) -> bool:
+        """Return whether head angles were measured in this frame."""
+        return self.angles is not None
+
+
+@dataclass(frozen=True, eq=False)
+class Overlay:
+    """Drawing material for annotation: landmarks and the head axes (origin + 3 tips), pixels."""
+
+    landmarks: Landmarks
+    axis_origin: FloatArray | None
+    axis_tips: FloatArray | None
+
+
+def measure_frame(
+    t: float, rgb: NDArray[np.uint8], landmarks: Landmarks, reference: ReferenceFace
+) -> tuple[FrameMeasurement, Overlay]:
+    """Measure one frame; the face-dependent fields are None when no face was found."""
+    trunk = measure_trunk(landmarks.pose)
+    if landmarks.face is None:
+        empty = FrameMeasurement(t, None, None, None, None, None, None, None, None, trunk)
+        return empty, Overlay(landmarks, None, None)
+    height, width = rgb.shape[:2]
+    mesh = landmarks.face[:MESH_POINTS]
+    fit = fit_similarity(reference.vertices, mesh, reference.rigid_weight)
+    spread = math.sqrt(float(np.mean(np.sum(reference.vertices**2, axis=1))))
+    camera = euler_from_rotation(fit.rotation)
+    mesh_angles = patient_angles(camera)
+    angles, method = _with_pose_fallback(mesh_angles, trunk)
+    pnp = solve_pnp_rotation(mesh, reference.vertices, (width, height))
+    disagreement = None
+    if pnp is not None:
+        disagreement = max(
+            abs(angle_difference_deg(a, b))
+            for a, b in zip(
+                (camera.yaw_deg, camera.pitch_deg, camera.roll_deg),
+                (pnp.yaw_deg, pnp.pitch_deg, pnp.roll_deg),
+                strict=True,
+            )
+        )
+    x0, y0 = mesh[:, 0].min(), mesh[:, 1].min()
+    x1, y1 = mesh[:, 0].max(), mesh[:, 1].max()
+    centre = np.array([(x0 + x1) / 2 - width / 2, (y0 + y1) / 2 - height / 2])
+    focal = FOCAL_LENGTH_PER_IMAGE_SIDE * max(width, height)
+    line_of_sight = math.degrees(math.atan(float(np.hypot(*centre)) / focal))
+    luma, sharpness = _face_crop_quality(rgb, (x0, y0, x1, y1))
+    origin = mesh[1]  # nose tip
+    axis_length = 0.8 * fit.scale  # reference units: outer-eye distance = 1
+    # Row i is the reference axis i (x right, y down, z away) as seen in the image.
+    tips = origin + axis_length * fit.rotation.T
+    measurement = FrameMeasurement(
+        t=t,
+        angles=angles,
+        rotation_method=method,
+        fit_residual=fit.rms_residual / spread,
+        pnp_disagreement_deg=disagreement,
+        face_width_px=float(x1 - x0),
+        line_of_sight_deg=line_of_sight,
+        face_luma=luma,
+        face_sharpness=sharpness,
+        trunk=trunk,
+    )
+    return measurement, Overlay(landmarks, origin, tips)
+
+
+def _with_pose_fallback(
+    mesh_angles: PatientAngles, trunk: TrunkMeasurement
+) -> tuple[PatientAngles, RotationMethod]:
+    pose_rotation = trunk.pose_rotation_deg
+    if (
+        abs(mesh_angles.rotation_deg) > MESH_RELIABLE_ROTATION_DEG
+        and pose_rotation is not None
+        and abs(pose_rotation) > abs(mesh_angles.rotation_deg)
+        and pose_rotation * mesh_angles.rotation_deg > 0
+    ):
+        fallback = PatientAngles(
+            pose_rotation, mesh_angles.laterocollis_deg, mesh_angles.flexion_deg
+        )
+        return fallback, "pose_ears"
+    return mesh_angles, "face_mesh"
+
+
+def _face_crop_quality(
+    rgb: NDArray[np.uint8], box: tuple[float, float, float, float]
+) -> tuple[float | None, float | None]:
+    height, width = rgb.shape[:2]
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    x0, y0 = max(0, x0), max(0, y0)
+    x1, y1 = min(width, x1), min(height, y1)
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return None, None
+    crop = cv2.cvtColor(np.ascontiguousarray(rgb[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY)
+    crop_height = max(4, round(QUALITY_CROP_WIDTH_PX * (y1 - y0) / (x1 - x0)))
+    crop = cv2.resize(crop, (QUALITY_CROP_WIDTH_PX, crop_height), interpolation=cv2.INTER_AREA)
+    luma = float(crop.mean())
+    contrast = float(crop.var())
+    if contrast < 1e-6:
+        return luma, 0.0
+    # Laplacian variance over intensity variance: a blur measure that darkness does not fake.
+    sharpness = float(cv2.Laplacian(crop, cv2.CV_64F).var()) / contrast
+    return luma, sharpness

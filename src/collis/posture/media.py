@@ -1,0 +1,249 @@
+"""Open a photo or a video as a stream of timed RGB frames.
+
+The kind is sniffed from the content, never from the file name. Photos are decoded with Pillow
+(EXIF orientation applied, HEIC through pillow-heif); videos with PyAV, using the real
+presentation timestamps (phones record variable frame rate) and the display-matrix rotation
+(posture-research.md §2.2 and §4.1). Frames are yielded one at a time so memory stays flat.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import av
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .errors import UnreadableInputError
+
+RgbImage = NDArray[np.uint8]
+MediaKind = Literal["image", "video"]
+
+# Refuse decoding above this many pixels: Pillow's own decompression-bomb default (≈89.5 MP),
+# which still admits 50–64 MP phone photos.
+MAX_IMAGE_PIXELS = 89_478_485
+# Below this a face cannot be analysed at all; MediaPipe's landmark crop is 192 px
+# (posture-research.md §5.3) and even 40-px faces are the floor of §2.4.
+MIN_SIDE_PX = 32
+# MediaPipe resizes internally (face crop 192², pose 256²), so analysing at ≤1280 px costs no
+# accuracy while the face stays ≥ ~150 px (posture-research.md §5.3).
+MAX_ANALYSIS_SIDE_PX = 1280
+
+_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif"}
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One decoded frame: presentation time in seconds and an RGB array (H, W, 3)."""
+
+    t: float
+    rgb: RgbImage
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    """What is known about a source before decoding its frames."""
+
+    path: Path
+    kind: MediaKind
+    width: int
+    height: int
+    nominal_fps: float | None
+    duration_s: float | None
+    frame_count_estimate: int | None
+
+
+def sniff_kind(head: bytes) -> MediaKind | None:
+    """Return "image" or "video" from the first bytes of a file, or None if unknown."""
+    if head.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM")):
+        return "image"
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return "image"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image"
+    if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
+        return "video"
+    if head.startswith(b"\x1a\x45\xdf\xa3"):  # Matroska / WebM
+        return "video"
+    if head[4:8] == b"ftyp":  # ISO base media: HEIF photos and MP4/MOV videos share it
+        return "image" if head[8:12] in _HEIF_BRANDS else "video"
+    return None
+
+
+def probe(path: Path) -> MediaInfo:
+    """Identify ``path`` and read its header.
+
+    Raises UnreadableInputError for missing, empty, unknown, corrupt, tiny or oversized inputs.
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(32)
+    except OSError as exc:
+        raise UnreadableInputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if not head:
+        raise UnreadableInputError(f"{path} is empty")
+    kind = sniff_kind(head)
+    if kind == "image":
+        return _probe_image(path)
+    if kind == "video":
+        return _probe_video(path)
+    # Unknown magic: let the decoders decide, but never guess from the extension.
+    try:
+        return _probe_image(path)
+    except UnreadableInputError:
+        pass
+    try:
+        return _probe_video(path)
+    except UnreadableInputError:
+        raise UnreadableInputError(f"{path} is not an image or video this tool can read") from None
+
+
+class FrameStream:
+    """Iterate the frames of a probed source in presentation order.
+
+    Raises UnreadableInputError if decoding fails before any frame was produced (truncated or
+    corrupt file). A video that breaks later just ends; ``stopped_early`` then becomes True.
+    """
+
+    def __init__(self, info: MediaInfo) -> None:
+        self.info = info
+        self.stopped_early = False
+
+    def __iter__(self) -> Iterator[Frame]:
+        if self.info.kind == "image":
+            yield Frame(0.0, _load_image(self.info.path))
+        else:
+            yield from self._iter_video()
+
+    def _iter_video(self) -> Iterator[Frame]:
+        path = self.info.path
+        produced = 0
+        try:
+            with av.open(str(path), metadata_errors="ignore") as container:
+                stream = container.streams.video[0]
+                # Frame threading was slower on 2 cores (posture-research.md §5.2).
+                stream.thread_type = "SLICE"
+                start = stream.start_time or 0
+                fallback_rate = float(stream.average_rate or 30)
+                for frame in container.decode(stream):
+                    if frame.pts is None or frame.time_base is None:
+                        t = produced / fallback_rate
+                    else:
+                        t = float((frame.pts - start) * frame.time_base)
+                    yield Frame(t, _display_rgb(frame))
+                    produced += 1
+        except (av.FFmpegError, OSError, ValueError) as exc:
+            if produced == 0:
+                raise UnreadableInputError(f"{path} is truncated or corrupt") from exc
+            self.stopped_early = True
+            return
+        if produced == 0:
+            raise UnreadableInputError(f"{path} contains no decodable video frames")
+
+
+def _open_image(path: Path) -> Image.Image:
+    _register_heif()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(path)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise UnreadableInputError(f"{path} is too large to decode safely: {exc}") from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise UnreadableInputError(f"{path} is not a readable image") from exc
+    width, height = image.size
+    if width * height > MAX_IMAGE_PIXELS:
+        image.close()
+        raise UnreadableInputError(
+            f"{path} is {width}×{height} px, above the {MAX_IMAGE_PIXELS:,}-pixel safety limit"
+        )
+    if min(width, height) < MIN_SIDE_PX:
+        image.close()
+        raise UnreadableInputError(
+            f"{path} is {width}×{height} px; at least {MIN_SIDE_PX} px per side is needed"
+        )
+    return image
+
+
+def _probe_image(path: Path) -> MediaInfo:
+    with _open_image(path) as image:
+        width, height = _oriented_size(image)
+    return MediaInfo(path, "image", width, height, None, None, 1)
+
+
+def _oriented_size(image: Image.Image) -> tuple[int, int]:
+    # EXIF orientations 5–8 swap width and height.
+    orientation = image.getexif().get(0x0112, 1)
+    width, height = image.size
+    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+
+
+def _load_image(path: Path) -> RgbImage:
+    with _open_image(path) as image:
+        try:
+            image.draft("RGB", (MAX_ANALYSIS_SIDE_PX, MAX_ANALYSIS_SIDE_PX))
+            oriented = ImageOps.exif_transpose(image)
+            rgb = oriented.convert("RGB")
+        except (OSError, ValueError, SyntaxError) as exc:
+            raise UnreadableInputError(f"{path} is truncated or corrupt") from exc
+    if max(rgb.size) > MAX_ANALYSIS_SIDE_PX:
+        rgb.thumbnail((MAX_ANALYSIS_SIDE_PX, MAX_ANALYSIS_SIDE_PX), Image.Resampling.LANCZOS)
+    return np.asarray(rgb, dtype=np.uint8)
+
+
+def _register_heif() -> None:
+    # Imported lazily: the opener is only needed for photos.
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+
+
+def _probe_video(path: Path) -> MediaInfo:
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            if not container.streams.video:
+                raise UnreadableInputError(f"{path} has no video stream")
+            stream = container.streams.video[0]
+            width = stream.codec_context.width
+            height = stream.codec_context.height
+            rate = stream.average_rate or stream.guessed_rate
+            fps = float(rate) if rate else None
+            duration: float | None = None
+            if stream.duration is not None and stream.time_base is not None:
+                duration = float(stream.duration * stream.time_base)
+            elif container.duration is not None:
+                duration = container.duration / av.time_base
+            count = stream.frames or None
+            if count is None and duration and fps:
+                count = round(duration * fps)
+    except UnreadableInputError:
+        raise
+    except (av.FFmpegError, OSError, ValueError) as exc:
+        raise UnreadableInputError(f"{path} is not a readable video") from exc
+    if not width or not height or min(width, height) < MIN_SIDE_PX:
+        raise UnreadableInputError(f"{path} has an unusable video size {width}×{height}")
+    return MediaInfo(path, "video", width, height, fps, duration, count)
+
+
+def _display_rgb(frame: av.VideoFrame) -> RgbImage:
+    width, height = frame.width, frame.height
+    longest = max(width, height)
+    if longest > MAX_ANALYSIS_SIDE_PX:
+        factor = MAX_ANALYSIS_SIDE_PX / longest
+        width = max(2, int(round(width * factor / 2)) * 2)
+        height = max(2, int(round(height * factor / 2)) * 2)
+        rgb = frame.to_ndarray(format="rgb24", width=width, height=height)
+    else:
+        rgb = frame.to_ndarray(format="rgb24")
+    # VideoFrame.rotation is the counter-clockwise angle the display matrix applies; np.rot90
+    # also turns counter-clockwise. A missed 90° turns yaw into pitch (posture-research.md §2.2).
+    quarter_turns = int(round(frame.rotation / 90.0)) % 4 if not math.isnan(frame.rotation) else 0
+    if quarter_turns:
+        rgb = np.ascontiguousarray(np.rot90(rgb, quarter_turns))
+    return rgb

@@ -1,0 +1,122 @@
+"""Per-frame angle series: outliers, robust central values, dropped frames, neutral time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.ndimage import median_filter
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+AXES = ("rotation_deg", "laterocollis_deg", "flexion_deg")
+# Hampel filter: rolling median ± 3·1.4826·MAD over ~0.4 s (posture-research.md §4.2).
+HAMPEL_WINDOW_S = 0.4
+HAMPEL_SIGMAS = 3.0
+MAD_TO_SIGMA = 1.4826
+# ... and at least 5° off: ten times the frame-to-frame landmark jitter of 0.1–0.5°
+# (posture-research.md §2.4), so the peaks of real slow movements are never cut. Own choice.
+MIN_OUTLIER_JUMP_DEG = 5.0
+# A pts step above 1.5× the median step means frames were dropped (posture-research.md §4.1).
+DROPPED_FRAME_STEP_RATIO = 1.5
+# TWSTRS item F: time the head is held within 10° of neutral (clinical.md §1.1 F).
+NEUTRAL_LIMIT_DEG = 10.0
+
+
+@dataclass(frozen=True, eq=False)
+class AngleSeries:
+    """Per-frame times (s) and head angles (°, NaN where no face) in DESIGN.md signs."""
+
+    t: FloatArray
+    rotation_deg: FloatArray
+    laterocollis_deg: FloatArray
+    flexion_deg: FloatArray
+
+    def axis(self, name: str) -> FloatArray:
+        """Return one angle array by its DESIGN.md key."""
+        if name not in AXES:
+            raise KeyError(name)
+        values: FloatArray = getattr(self, name)
+        return values
+
+    @property
+    def valid(self) -> BoolArray:
+        """Return the mask of frames with measured angles."""
+        return ~np.isnan(self.rotation_deg)
+
+
+def hampel_outliers(values: FloatArray, window: int) -> BoolArray:
+    """Return the mask of samples > 3 scaled MADs and > 5° from their rolling median.
+
+    ``values`` must be free of NaN; ``window`` is in samples (made odd, at least 3).
+    """
+    size = max(3, window | 1)
+    if len(values) < size:
+        return np.zeros(len(values), dtype=bool)
+    rolling_median = median_filter(values, size=size, mode="nearest")
+    deviation = np.abs(values - rolling_median)
+    rolling_mad = median_filter(deviation, size=size, mode="nearest")
+    limit = HAMPEL_SIGMAS * MAD_TO_SIGMA * rolling_mad
+    return deviation > np.maximum(limit, MIN_OUTLIER_JUMP_DEG)
+
+
+def clean_series(series: AngleSeries) -> AngleSeries:
+    """Return a copy with Hampel outliers of each angle set to NaN."""
+    valid = series.valid
+    cleaned: dict[str, FloatArray] = {}
+    if valid.sum() >= 3:
+        steps = np.diff(series.t[valid])
+        step = float(np.median(steps)) if len(steps) and np.median(steps) > 0 else 1 / 30
+        window = int(round(HAMPEL_WINDOW_S / step))
+    else:
+        window = 3
+    for name in AXES:
+        values = series.axis(name).copy()
+        present = values[valid]
+        outliers = hampel_outliers(present, window)
+        present[outliers] = np.nan
+        values[valid] = present
+        cleaned[name] = values
+    return AngleSeries(series.t, **cleaned)
+
+
+def robust_centre(values: FloatArray) -> float | None:
+    """Return the median of the non-NaN values, or None if there are none."""
+    present = values[~np.isnan(values)]
+    return float(np.median(present)) if len(present) else None
+
+
+def dropped_frame_count(t: FloatArray) -> int:
+    """Return how many frames are missing judging by presentation-time gaps."""
+    if len(t) < 3:
+        return 0
+    steps = np.diff(t)
+    typical = float(np.median(steps))
+    if typical <= 0:
+        return 0
+    gaps = steps[steps > DROPPED_FRAME_STEP_RATIO * typical]
+    return int(np.sum(np.round(gaps / typical) - 1))
+
+
+def fraction_near_neutral(series: AngleSeries) -> float | None:
+    """Return the share of measured time with every angle within 10° of neutral.
+
+    Each frame counts for its own duration (variable frame rate); the last frame gets the median
+    step. A photo counts as one frame.
+    """
+    valid = series.valid
+    if not valid.any():
+        return None
+    if len(series.t) > 1:
+        steps = np.diff(series.t)
+        durations = np.append(steps, np.median(steps))
+    else:
+        durations = np.ones(1)
+    near = valid.copy()
+    for name in AXES:
+        values = series.axis(name)
+        near &= np.abs(np.where(valid, values, 0.0)) <= NEUTRAL_LIMIT_DEG
+    total = float(durations[valid].sum())
+    return float(durations[near].sum()) / total if total > 0 else None

@@ -1,0 +1,65 @@
+"""Series clean-up and summary numbers. No MediaPipe."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from collis.posture.series import (
+    AngleSeries,
+    clean_series,
+    dropped_frame_count,
+    fraction_near_neutral,
+    hampel_outliers,
+    robust_centre,
+)
+
+
+def _series(t: np.ndarray, rotation: np.ndarray) -> AngleSeries:
+    zeros = np.zeros_like(rotation)
+    zeros[np.isnan(rotation)] = np.nan
+    return AngleSeries(t, rotation, zeros.copy(), zeros.copy())
+
+
+def test_hampel_flags_isolated_spikes_only() -> None:
+    t = np.arange(90) / 30
+    values = 5 * np.sin(2 * np.pi * 1.0 * t)
+    values[[20, 61]] += 40
+    outliers = hampel_outliers(values, window=13)
+    assert set(np.flatnonzero(outliers)) == {20, 61}
+
+
+def test_clean_series_blanks_spikes_and_keeps_missing_frames_missing() -> None:
+    t = np.arange(60) / 30
+    rotation = np.full(60, 10.0) + np.random.default_rng(1).normal(0, 0.2, 60)
+    rotation[30] = 80.0
+    rotation[[5, 6]] = np.nan
+    cleaned = clean_series(_series(t, rotation))
+    assert np.isnan(cleaned.rotation_deg[30])
+    assert np.isnan(cleaned.rotation_deg[[5, 6]]).all()
+    assert robust_centre(cleaned.rotation_deg) == pytest.approx(10.0, abs=0.2)
+
+
+def test_robust_centre_ignores_nan_and_reports_none_when_empty() -> None:
+    assert robust_centre(np.array([np.nan, 1.0, 3.0, 100.0])) == 3.0
+    assert robust_centre(np.array([np.nan])) is None
+
+
+def test_dropped_frames_counted_from_time_gaps() -> None:
+    t = np.arange(30) / 30
+    t = np.delete(t, [10, 11, 20])  # three frames missing, in two gaps
+    assert dropped_frame_count(t) == 3
+    assert dropped_frame_count(np.arange(30) / 30) == 0
+
+
+def test_fraction_near_neutral_weights_frames_by_duration() -> None:
+    t = np.array([0.0, 0.1, 0.2, 0.5, 0.6])  # the third frame lasts 0.3 s
+    rotation = np.array([0.0, 5.0, 20.0, 0.0, np.nan])
+    fraction = fraction_near_neutral(_series(t, rotation))
+    # near: 0.1 + 0.1 + 0.1 s; measured: 0.6 s (the NaN frame does not count)
+    assert fraction == pytest.approx(0.3 / 0.6)
+
+
+def test_fraction_near_neutral_of_a_photo() -> None:
+    assert fraction_near_neutral(_series(np.zeros(1), np.array([12.0]))) == 0.0
+    assert fraction_near_neutral(_series(np.zeros(1), np.array([np.nan]))) is None

@@ -1,0 +1,65 @@
+"""Tremor spectra on synthetic angle series (no video, no MediaPipe)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from collis.posture.series import AngleSeries
+from collis.posture.tremor import estimate_tremor
+
+
+def _series(t: np.ndarray, yaw: np.ndarray, roll: np.ndarray, pitch: np.ndarray) -> AngleSeries:
+    return AngleSeries(t, yaw, roll, pitch)
+
+
+@pytest.mark.parametrize("frequency", [1.5, 2.0, 3.0, 4.5, 6.0, 8.0, 10.0])
+def test_recovers_frequency_amplitude_and_axis(frequency: float) -> None:
+    rng = np.random.default_rng(int(frequency * 10))
+    t = np.arange(0, 8, 1 / 30)
+    pitch = 1.5 * np.sin(2 * np.pi * frequency * t + 0.3) + rng.normal(0, 0.2, len(t)) + 5
+    yaw = rng.normal(0, 0.2, len(t)) - 10 + 0.5 * t  # slow drift is not tremor
+    roll = rng.normal(0, 0.2, len(t))
+    estimate = estimate_tremor(_series(t, yaw, roll, pitch))
+    assert estimate.axis == "pitch"
+    assert estimate.frequency_hz == pytest.approx(frequency, abs=0.15)
+    assert estimate.amplitude_deg == pytest.approx(1.5, rel=0.15)
+
+
+def test_uses_real_timestamps_of_variable_frame_rate() -> None:
+    steps = np.tile([0.025, 0.045], 200)  # average 28.6 fps, never uniform
+    t = np.concatenate(([0.0], np.cumsum(steps)))[:300]
+    roll = 2.0 * np.sin(2 * np.pi * 4.0 * t)
+    estimate = estimate_tremor(_series(t, np.zeros_like(t), roll, np.zeros_like(t)))
+    assert estimate.axis == "roll"
+    assert estimate.frequency_hz == pytest.approx(4.0, abs=0.15)
+    assert estimate.amplitude_deg == pytest.approx(2.0, rel=0.15)
+
+
+def test_short_clip_gives_no_estimate_and_says_why() -> None:
+    t = np.arange(0, 3, 1 / 30)
+    roll = np.sin(2 * np.pi * 5 * t)
+    estimate = estimate_tremor(_series(t, roll, roll, roll))
+    assert estimate.frequency_hz is None and estimate.amplitude_deg is None
+    assert estimate.note is not None and "4 s" in estimate.note
+
+
+def test_still_head_has_no_tremor_peak() -> None:
+    t = np.arange(0, 8, 1 / 30)
+    rng = np.random.default_rng(7)
+    noise = [rng.normal(0, 0.3, len(t)) for _ in range(3)]
+    estimate = estimate_tremor(_series(t, *noise))
+    assert estimate.frequency_hz is None
+    assert estimate.note == "no distinct tremor peak"
+    assert set(estimate.band_power_deg2) == {"yaw", "roll", "pitch"}
+
+
+def test_gaps_without_face_are_bridged_and_reported() -> None:
+    t = np.arange(0, 8, 1 / 30)
+    roll = 2.0 * np.sin(2 * np.pi * 5 * t)
+    missing = (t > 3.0) & (t < 3.5)
+    roll[missing] = np.nan
+    yaw = np.where(missing, np.nan, 0.0)
+    estimate = estimate_tremor(_series(t, yaw, roll, yaw.copy()))
+    assert estimate.frequency_hz == pytest.approx(5.0, abs=0.15)
+    assert estimate.note is not None and "gaps" in estimate.note
