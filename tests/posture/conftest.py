@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-import numpy as np
-import pytest
-from PIL import Image
-from synthetic_media import astronaut, rotated_astronaut, still_video, tremor_video
+# Under --import-mode=importlib test folders are not on sys.path; the media helpers live here.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from PIL import Image  # noqa: E402
+from synthetic_media import astronaut, rotated_astronaut, still_video, tremor_video  # noqa: E402
 
 from collis.posture import PostureResult, analyze
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROLL_ANGLES_DEG, TREMOR_CASES
 from PIL import Image
 
 from collis.posture import NoFaceError, PostureResult, Progress, UnreadableInputError, analyze
+from conftest import ROLL_ANGLES_DEG, TREMOR_CASES
 
 # Acceptance limits from the module brief.
 ROLL_MAE_LIMIT_DEG = 1.5
