@@ -92,31 +92,14 @@ def _fresh_cache() -> None:
     cache.clear()
 
 
-def sign_in_with_second_factor(client, user):
-    """Sign ``user`` in on ``client`` as if they had passed their second factor.
-
-    Gives the user a confirmed authenticator if they have none. Staff need this: a session
-    that is only ``force_login``-ed is sent to the two-factor page from every staff URL.
-    """
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return device
-
-
 @pytest.fixture
 def login_staff(client):
     """``login_staff(user)`` signs a staff member in on ``client`` with a verified 2FA.
 
     Pass ``client=`` to sign in on another test client.
     """
+
+    from collis.accounts.testing import sign_in_with_second_factor
 
     def _login(user, client=client):
         sign_in_with_second_factor(client, user)

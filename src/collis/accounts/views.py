@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -158,6 +159,8 @@ def two_factor_backup_codes(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def two_factor_disable(request: HttpRequest) -> HttpResponse:
+    if request.user.is_staff:
+        raise PermissionDenied("Staff accounts must keep two-factor sign-in.")
     try:
         two_factor.disable_two_factor(request)
     except AccountsError as error:
