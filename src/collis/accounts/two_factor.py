@@ -86,7 +86,10 @@ def confirm_totp_device(request: HttpRequest, device: TOTPDevice, token: str) ->
     user = request.user
     if device.user_id != user.pk or device.confirmed:
         raise WrongCodeError("This enrolment has expired; start again.")
+    locked_until = _locked_until(device)
     if not device.verify_token(_normalise(token)):
+        if locked_until is not None:
+            raise WrongCodeError(_wait_message(locked_until))
         raise WrongCodeError("That code did not match. Check the time on your phone and retry.")
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
@@ -115,9 +118,7 @@ def verify_second_factor(request: HttpRequest, token: str) -> Device:
     with transaction.atomic():
         devices = kind.objects.devices_for_user(user, confirmed=True).select_for_update()
         for device in devices:
-            allowed, why = device.verify_is_allowed()
-            if not allowed and why and why.get("reason") == VerifyNotAllowed.N_FAILED_ATTEMPTS:
-                locked_until = why.get("locked_until")
+            locked_until = _locked_until(device) or locked_until
             if device.verify_token(token):
                 matched = device
                 break
@@ -129,9 +130,8 @@ def verify_second_factor(request: HttpRequest, token: str) -> Device:
             object_type="auth.User",
             detail={"factor": "second", "kind": kind.__name__},
         )
-        if locked_until is not None and locked_until > timezone.now():
-            wait = max(1, int((locked_until - timezone.now()).total_seconds()) + 1)
-            raise WrongCodeError(f"Too many wrong codes. Wait {wait} seconds, then try again.")
+        if locked_until is not None:
+            raise WrongCodeError(_wait_message(locked_until))
         raise WrongCodeError("That code is wrong or has already been used.")
     django_otp.login(request, matched)
     record_access(
@@ -185,6 +185,20 @@ def _replace_backup_codes(user) -> list[str]:
     codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
+
+
+def _locked_until(device: Device) -> datetime | None:
+    """When the throttle after wrong codes lets this device try again, if it is waiting now."""
+    allowed, why = device.verify_is_allowed()
+    if allowed or not why or why.get("reason") != VerifyNotAllowed.N_FAILED_ATTEMPTS:
+        return None
+    until = why.get("locked_until")
+    return until if until is not None and until > timezone.now() else None
+
+
+def _wait_message(locked_until: datetime) -> str:
+    wait = max(1, int((locked_until - timezone.now()).total_seconds()) + 1)
+    return f"Too many wrong codes. Wait {wait} seconds, then try again."
 
 
 def _normalise(token: str) -> str:
