@@ -131,7 +131,12 @@ def test_csrf_failure_is_a_styled_403(demo_data):
 
 
 def test_check_deploy_is_clean_in_production_settings(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
+    # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; production never does.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "SECRET_KEY"} and not k.startswith("DJANGO_")
+    }
     env.update(
         DEBUG="false",
         SECRET_KEY="k" * 20 + "7f3c9a1e5b2d8c4f6a0e9d3b7c1f5a2e8d4b6c0a9f3e7d1b5c",
