@@ -19,6 +19,20 @@ MAX_EXAMPLES = 30  # per operation; keeps the whole run to a few seconds
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_transaction_open():
+    """The WSGI handler closes DB connections after each request; inside a test that would
+    close the test's transaction (PostgreSQL). Django's own test client does the same."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.usefixtures("demo_data")
 @schema.parametrize()
 @settings(
