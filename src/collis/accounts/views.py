@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -99,7 +100,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if two_factor.is_verified(request.user) or not two_factor.second_factor_required(request):
         return redirect(next_url)
     if not two_factor.has_second_factor(request.user):
-        return redirect(f"{reverse('accounts:two-factor-setup')}?next={next_url}")
+        return redirect(f"{reverse('accounts:two-factor-setup')}?{urlencode({'next': next_url})}")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
