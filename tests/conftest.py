@@ -82,3 +82,27 @@ def _fast_password_hashing(settings) -> None:
 def _jobs_run_inline(settings) -> None:
     """Jobs run at commit in the test's thread unless a test picks another backend."""
     settings.JOBS_BACKEND = "sync"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate-limit counters live in the cache: every test starts with none spent."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def login_staff(client):
+    """``login_staff(user)`` signs a staff member in on ``client`` with a verified 2FA.
+
+    Pass ``client=`` to sign in on another test client.
+    """
+
+    from collis.accounts.testing import sign_in_with_second_factor
+
+    def _login(user, client=client):
+        sign_in_with_second_factor(client, user)
+        return client
+
+    return _login

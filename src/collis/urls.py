@@ -15,6 +15,7 @@ urlpatterns = [
     path("conditions/", include("collis.education.urls")),
     path("providers/", include("collis.providers.urls")),
     path("accounts/", include("collis.accounts.urls")),
+    path("audit/", include("collis.audit.urls")),
     path("api/", api.urls),
     path("fhir/", include("collis.interop.fhir.urls")),
     path("admin/", admin.site.urls),

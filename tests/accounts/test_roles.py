@@ -27,8 +27,24 @@ def test_administrator_reads_the_audit_trail(administrator):
     assert administrator.has_perm("audit.view_auditevent")
 
 
-def test_admin_login_with_demo_credentials(client, demo_data):
-    assert client.login(username="admin", password="collis-admin-demo")
+def test_admin_login_with_demo_credentials_and_demo_code(client, demo_data, settings):
+    """The printed demo login plus `manage.py totp_code admin` opens the back office."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    response = client.post(
+        reverse("accounts:login"), {"username": "admin", "password": "collis-admin-demo"}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("admin:index"))["Location"].startswith(
+        reverse("accounts:two-factor-verify")
+    )
+    settings.DEBUG = True  # totp_code is a development aid
+    out = StringIO()
+    call_command("totp_code", "admin", stdout=out, stderr=StringIO())
+    response = client.post(reverse("accounts:two-factor-verify"), {"token": out.getvalue()})
+    assert response.status_code == 302
     assert client.get(reverse("admin:index")).status_code == 200
 
 
@@ -39,6 +55,6 @@ def test_patient_cannot_enter_the_admin(client, patient_user):
     assert "/admin/login/" in response["Location"]
 
 
-def test_account_home_sends_staff_to_back_office(client, front_desk):
-    client.force_login(front_desk)
+def test_account_home_sends_staff_to_back_office(client, login_staff, front_desk):
+    login_staff(front_desk)
     assert client.get(reverse("accounts:home"))["Location"] == reverse("admin:index")

@@ -23,8 +23,8 @@ def test_events_are_append_only(patient, administrator):
         event.delete()
 
 
-def test_opening_a_patient_in_the_admin_is_audited(client, administrator, patient):
-    client.force_login(administrator)
+def test_opening_a_patient_in_the_admin_is_audited(client, login_staff, administrator, patient):
+    login_staff(administrator)
     response = client.get(reverse("admin:patients_patient_change", args=[patient.pk]))
     assert response.status_code == 200
     event = AuditEvent.objects.get(action=Action.READ, patient_id=patient.pk)
@@ -32,8 +32,8 @@ def test_opening_a_patient_in_the_admin_is_audited(client, administrator, patien
     assert event.ip_address == "127.0.0.1"
 
 
-def test_changing_a_patient_in_the_admin_is_audited(client, administrator, patient):
-    client.force_login(administrator)
+def test_changing_a_patient_in_the_admin_is_audited(client, login_staff, administrator, patient):
+    login_staff(administrator)
     url = reverse("admin:patients_patient_change", args=[patient.pk])
     response = client.post(
         url,
@@ -52,8 +52,8 @@ def test_changing_a_patient_in_the_admin_is_audited(client, administrator, patie
     assert event.detail["fields"] == ["family_name"]
 
 
-def test_audit_admin_is_read_only(client, administrator, patient):
+def test_audit_admin_is_read_only(client, login_staff, administrator, patient):
     record_access(None, Action.READ, patient, user=administrator)
-    client.force_login(administrator)
+    login_staff(administrator)
     assert client.get(reverse("admin:audit_auditevent_changelist")).status_code == 200
     assert client.get(reverse("admin:audit_auditevent_add")).status_code == 403

@@ -13,5 +13,14 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and roles"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+
+        from collis.accounts import privacy, receivers
+
         # After every migrate, so new apps' permissions join their roles.
         post_migrate.connect(_create_role_groups, dispatch_uid="collis-role-groups")
+        user_logged_in.connect(receivers.on_user_logged_in, dispatch_uid="collis-audit-login")
+        user_login_failed.connect(
+            receivers.on_user_login_failed, dispatch_uid="collis-audit-login-failed"
+        )
+        privacy.register_builtin_sections()

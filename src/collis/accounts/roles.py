@@ -34,6 +34,11 @@ APP_ROLES: dict[str, frozenset[Role]] = {
     "recordings": frozenset({Role.CLINICIAN}),
     "diary": frozenset({Role.CLINICIAN}),
     "audit": frozenset(),  # read in its own admin view by administrators only
+    "interop": frozenset({Role.ADMINISTRATOR}),
+    # Administrators unlock locked-out sign-ins and remove a lost phone's authenticator.
+    "axes": frozenset({Role.ADMINISTRATOR}),
+    "otp_totp": frozenset({Role.ADMINISTRATOR}),
+    "otp_static": frozenset({Role.ADMINISTRATOR}),
 }
 # Front desk needs patients' contact details to book, without clinical fields (see admin).
 EXTRA_PERMISSIONS: dict[Role, list[str]] = {

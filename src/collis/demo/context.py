@@ -17,6 +17,7 @@ class DemoContext:
     faker: Faker = field(default_factory=lambda: _faker())
     rng: random.Random = field(default_factory=lambda: random.Random(DEMO_SEED))  # noqa: S311
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (role, username, password)
+    notes: list[str] = field(default_factory=list)  # printed after the logins
 
 
 def _faker() -> Faker:

@@ -16,6 +16,7 @@ SEEDERS = [
     "collis.providers.demo",
     "collis.education.demo",
     "collis.patients.demo",
+    "collis.accounts.demo_two_factor",  # last: gives every demo staff login its authenticator
 ]
 
 
@@ -32,3 +33,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data ready. Demo logins:"))
         for role, username, password in ctx.logins:
             self.stdout.write(f"  {role:<22} {username:<22} {password}")
+        for note in ctx.notes:
+            self.stdout.write(note)

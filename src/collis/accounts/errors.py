@@ -1,0 +1,66 @@
+"""Errors of account, sign-in and privacy actions.
+
+Tree::
+
+    AccountsError (ValueError)                accounts.*
+      InviteError                             accounts.invite
+        PatientHasNoEmailError                accounts.invite.no_email
+        PatientAlreadyHasAccountError         accounts.invite.has_account
+        UsernameTakenError                    accounts.invite.username_taken
+      TwoFactorError                          accounts.two_factor
+        WrongCodeError                        accounts.two_factor.wrong_code
+        TwoFactorRequiredError                accounts.two_factor.required
+      AnonymisationError                      accounts.anonymise
+        AlreadyAnonymisedError                accounts.anonymise.done
+        ConfirmationMismatchError             accounts.anonymise.confirmation
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class AccountsError(ValueError):
+    """Base error; ``str(error)`` is a message safe to show to the user."""
+
+    code: ClassVar[str] = "accounts"
+
+
+class InviteError(AccountsError):
+    code = "accounts.invite"
+
+
+class PatientHasNoEmailError(InviteError):
+    code = "accounts.invite.no_email"
+
+
+class PatientAlreadyHasAccountError(InviteError):
+    code = "accounts.invite.has_account"
+
+
+class UsernameTakenError(InviteError):
+    code = "accounts.invite.username_taken"
+
+
+class TwoFactorError(AccountsError):
+    code = "accounts.two_factor"
+
+
+class WrongCodeError(TwoFactorError):
+    code = "accounts.two_factor.wrong_code"
+
+
+class TwoFactorRequiredError(TwoFactorError):
+    code = "accounts.two_factor.required"
+
+
+class AnonymisationError(AccountsError):
+    code = "accounts.anonymise"
+
+
+class AlreadyAnonymisedError(AnonymisationError):
+    code = "accounts.anonymise.done"
+
+
+class ConfirmationMismatchError(AnonymisationError):
+    code = "accounts.anonymise.confirmation"

@@ -1,0 +1,310 @@
+"""Check an uploaded photo or video by its content, never by its name or declared type.
+
+Pure: no Django imports. Callers pass any seekable binary file (a Django ``UploadedFile``, an
+open file, ``io.BytesIO``) and get either a ``CheckedUpload`` describing what the bytes really
+are, or a typed ``UploadError`` whose message can be shown to the person who uploaded it.
+
+What is checked, cheapest first, so hostile files are refused before anything is decoded:
+1. size in bytes against the limit;
+2. the magic bytes at the start of the file (JPEG, PNG, WebP, HEIC; MP4/QuickTime, WebM);
+3. the dimensions in the image header or video stream against a pixel limit. Pillow's
+   decompression-bomb guard is kept on as a second line, and its error or warning is reported
+   as ``TooManyPixelsError``;
+4. that the container parses (Pillow ``verify()``, PyAV probe) and, for video, its duration.
+
+Error tree::
+
+    UploadError (ValueError)          code "upload.*"
+      EmptyUploadError                upload.empty
+      UploadTooLargeError             upload.too_large
+      UnsupportedMediaTypeError       upload.unsupported_type
+      CorruptUploadError              upload.corrupt
+      TooManyPixelsError              upload.too_many_pixels
+      VideoTooLongError               upload.too_long
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+from struct import error as struct_error
+from typing import IO, ClassVar
+
+HEAD_BYTES = 64
+
+
+class MediaKind(StrEnum):
+    IMAGE = "image"
+    VIDEO = "video"
+
+
+@dataclass(frozen=True)
+class MediaType:
+    kind: MediaKind
+    mime_type: str
+    extension: str  # what a stored copy is named with, whatever the uploaded name said
+    pillow_format: str = ""
+
+
+JPEG = MediaType(MediaKind.IMAGE, "image/jpeg", ".jpg", "JPEG")
+PNG = MediaType(MediaKind.IMAGE, "image/png", ".png", "PNG")
+WEBP = MediaType(MediaKind.IMAGE, "image/webp", ".webp", "WEBP")
+HEIC = MediaType(MediaKind.IMAGE, "image/heic", ".heic", "HEIF")
+MP4 = MediaType(MediaKind.VIDEO, "video/mp4", ".mp4")
+QUICKTIME = MediaType(MediaKind.VIDEO, "video/quicktime", ".mov")
+WEBM = MediaType(MediaKind.VIDEO, "video/webm", ".webm")
+
+# ISO base media "ftyp" major brands. HEIF stills and MP4/QuickTime videos share the container.
+_HEIF_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"})
+_QUICKTIME_BRANDS = frozenset({b"qt  "})
+_MP4_BRANDS = frozenset(
+    {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V ", b"MSNV",
+     b"3gp4", b"3gp5", b"3gp6", b"3g2a", b"dash", b"mmp4", b"f4v "}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    max_bytes: int
+    max_pixels: int  # width x height of an image, or of one video frame
+    max_video_seconds: float = 0.0
+
+
+# A modern phone photo is 12-48 megapixels and under 15 MB; a short posture video in 4K is
+# under 200 MB for two minutes. Anything beyond is refused rather than decoded.
+IMAGE_LIMITS = UploadLimits(max_bytes=25 * 1024 * 1024, max_pixels=50_000_000)
+VIDEO_LIMITS = UploadLimits(
+    max_bytes=250 * 1024 * 1024, max_pixels=3840 * 2160, max_video_seconds=120.0
+)
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    media_type: MediaType
+    size_bytes: int
+    width: int
+    height: int
+    duration_seconds: float | None = None
+
+    @property
+    def kind(self) -> MediaKind:
+        return self.media_type.kind
+
+    @property
+    def mime_type(self) -> str:
+        return self.media_type.mime_type
+
+
+class UploadError(ValueError):
+    """An upload that is refused; ``str(error)`` is safe to show to the person who sent it."""
+
+    code: ClassVar[str] = "upload.invalid"
+
+
+class EmptyUploadError(UploadError):
+    code = "upload.empty"
+
+
+class UploadTooLargeError(UploadError):
+    code = "upload.too_large"
+
+
+class UnsupportedMediaTypeError(UploadError):
+    code = "upload.unsupported_type"
+
+
+class CorruptUploadError(UploadError):
+    code = "upload.corrupt"
+
+
+class TooManyPixelsError(UploadError):
+    code = "upload.too_many_pixels"
+
+
+class VideoTooLongError(UploadError):
+    code = "upload.too_long"
+
+
+def sniff_media_type(head: bytes) -> MediaType | None:
+    """Return the media type the first bytes of a file announce, or None if not one we accept."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return WEBP
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in _HEIF_BRANDS:
+            return HEIC
+        if brand in _QUICKTIME_BRANDS:
+            return QUICKTIME
+        if brand in _MP4_BRANDS:
+            return MP4
+        return None
+    if head.startswith(b"\x1a\x45\xdf\xa3") and b"webm" in head:  # EBML header, WebM doctype
+        return WEBM
+    return None
+
+
+def check_upload(
+    stream: IO[bytes],
+    *,
+    allowed: frozenset[MediaKind] = frozenset(MediaKind),
+    image_limits: UploadLimits = IMAGE_LIMITS,
+    video_limits: UploadLimits = VIDEO_LIMITS,
+) -> CheckedUpload:
+    """Check a photo or a video (whichever the content says it is) and rewind the stream."""
+    size = _size_of(stream)
+    head = _head_of(stream)
+    media_type = sniff_media_type(head)
+    if size == 0:
+        raise EmptyUploadError("The file is empty.")
+    if media_type is None or media_type.kind not in allowed:
+        wanted = " or ".join(sorted(_describe(kind) for kind in allowed))
+        raise UnsupportedMediaTypeError(f"This file is not a {wanted} we can read.")
+    if media_type.kind is MediaKind.IMAGE:
+        return _check_image(stream, media_type, size, image_limits)
+    return _check_video(stream, media_type, size, video_limits)
+
+
+def check_image(stream: IO[bytes], *, limits: UploadLimits = IMAGE_LIMITS) -> CheckedUpload:
+    """Check a photo (JPEG, PNG, WebP or HEIC) and rewind the stream."""
+    return check_upload(stream, allowed=frozenset({MediaKind.IMAGE}), image_limits=limits)
+
+
+def check_video(stream: IO[bytes], *, limits: UploadLimits = VIDEO_LIMITS) -> CheckedUpload:
+    """Check a video (MP4, QuickTime or WebM) and rewind the stream."""
+    return check_upload(stream, allowed=frozenset({MediaKind.VIDEO}), video_limits=limits)
+
+
+def storage_name(checked: CheckedUpload) -> str:
+    """A random, unguessable file name with the extension the content deserves."""
+    return f"{secrets.token_urlsafe(24)}{checked.media_type.extension}"
+
+
+def _describe(kind: MediaKind) -> str:
+    return (
+        "photo (JPEG, PNG, WebP or HEIC)"
+        if kind is MediaKind.IMAGE
+        else ("video (MP4, MOV or WebM)")
+    )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _size_of(stream: IO[bytes]) -> int:
+    stream.seek(0, os.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    return size
+
+
+def _head_of(stream: IO[bytes]) -> bytes:
+    head = stream.read(HEAD_BYTES)
+    stream.seek(0)
+    return head
+
+
+def _check_size(size: int, limits: UploadLimits) -> None:
+    if size > limits.max_bytes:
+        raise UploadTooLargeError(
+            f"The file is {_megabytes(size)}; the limit is {_megabytes(limits.max_bytes)}."
+        )
+
+
+def _check_pixels(width: int, height: int, limits: UploadLimits) -> None:
+    if width * height > limits.max_pixels:
+        raise TooManyPixelsError(
+            f"The picture is {width} x {height} pixels; the limit is "
+            f"{limits.max_pixels / 1_000_000:g} megapixels."
+        )
+
+
+# What Pillow raises on a damaged file (its plugins are not consistent).
+_IMAGE_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct_error)
+
+
+def _check_image(
+    stream: IO[bytes], media_type: MediaType, size: int, limits: UploadLimits
+) -> CheckedUpload:
+    from PIL import Image
+
+    _check_size(size, limits)
+    if media_type is HEIC:
+        from pillow_heif import register_heif_opener
+
+        register_heif_opener()
+    damaged = "The photo is damaged or incomplete; please send it again."
+    try:
+        # Opening reads the header only; formats= stops Pillow from trying other decoders.
+        image = Image.open(stream, formats=[media_type.pillow_format])
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        stream.seek(0)
+        raise TooManyPixelsError(
+            f"The picture has too many pixels; the limit is {limits.max_pixels / 1e6:g} megapixels."
+        ) from exc
+    except _IMAGE_DECODE_ERRORS as exc:
+        stream.seek(0)
+        raise CorruptUploadError(damaged) from exc
+    try:
+        with image:
+            width, height = image.size
+            _check_pixels(width, height, limits)
+            try:
+                image.verify()
+            except _IMAGE_DECODE_ERRORS as exc:
+                raise CorruptUploadError(damaged) from exc
+    finally:
+        stream.seek(0)
+    return CheckedUpload(media_type=media_type, size_bytes=size, width=width, height=height)
+
+
+def _check_video(
+    stream: IO[bytes], media_type: MediaType, size: int, limits: UploadLimits
+) -> CheckedUpload:
+    import av
+
+    _check_size(size, limits)
+    try:
+        with av.open(stream, mode="r") as container:
+            if not container.streams.video:
+                raise CorruptUploadError("The file holds no video picture.")
+            video = container.streams.video[0]
+            width, height = video.codec_context.width, video.codec_context.height
+            duration = _duration_seconds(container, video)
+    except av.FFmpegError as exc:
+        raise CorruptUploadError(
+            "The video is damaged or incomplete; please send it again."
+        ) from exc
+    finally:
+        stream.seek(0)
+    if not width or not height:
+        raise CorruptUploadError("The video's picture size could not be read.")
+    _check_pixels(width, height, limits)
+    if duration is None:
+        raise CorruptUploadError("The video's length could not be read.")
+    if duration > limits.max_video_seconds:
+        raise VideoTooLongError(
+            f"The video lasts {duration:.0f} seconds; the limit is "
+            f"{limits.max_video_seconds:.0f} seconds."
+        )
+    return CheckedUpload(
+        media_type=media_type,
+        size_bytes=size,
+        width=width,
+        height=height,
+        duration_seconds=duration,
+    )
+
+
+def _duration_seconds(container, video) -> float | None:  # noqa: ANN001 (PyAV types)
+    if video.duration is not None and video.time_base is not None:
+        return float(video.duration * video.time_base)
+    if container.duration is not None:
+        return container.duration / 1_000_000  # AV_TIME_BASE: microseconds
+    return None

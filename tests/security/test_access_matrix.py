@@ -1,0 +1,235 @@
+"""Every role x every sensitive URL: allowed or denied, enforced on the server.
+
+To cover a new page or endpoint, add a row to ``MATRIX`` (or, if it is public on purpose, an
+entry with its reason to ``PUBLIC_ROUTES``). ``test_every_url_is_in_the_matrix_or_public``
+fails for any URL pattern in the project that is in neither, and for every model registered
+in the admin that no row exercises.
+
+Path placeholders: ``{own}`` the signed-in patient's record (patient A), ``{other}`` patient B,
+``{uninvited}`` patient C (email, no portal account).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib import admin
+from django.urls import URLResolver, get_resolver, resolve
+
+from .conftest import PERSONAS, STAFF_PERSONAS
+
+SIGNED_IN = frozenset(PERSONAS) - {"anonymous"}
+STAFF = frozenset(STAFF_PERSONAS)
+ADMIN_ONLY = frozenset({"administrator"})
+CLINICAL = frozenset({"clinician", "administrator"})
+
+
+@dataclass(frozen=True)
+class Row:
+    path: str
+    allowed: frozenset[str]
+    method: str = "GET"
+    data: dict = field(default_factory=dict)
+    headers: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+MATRIX: list[Row] = [
+    # Accounts: signed-in pages, the patient's own data, the administrator's privacy desk.
+    Row("/accounts/security/", SIGNED_IN),
+    Row("/accounts/password/change/", SIGNED_IN),
+    Row("/accounts/password/change/done/", SIGNED_IN),
+    Row("/accounts/two-factor/backup-codes/", SIGNED_IN),
+    Row("/accounts/two-factor/disable/", frozenset({"outsider", "patient"}), method="POST"),
+    Row("/accounts/my-data.json", frozenset({"patient"})),
+    Row("/accounts/privacy/", ADMIN_ONLY),
+    Row("/accounts/privacy/patients/{own}/export.json", ADMIN_ONLY),
+    Row("/accounts/privacy/patients/{own}/anonymise/", ADMIN_ONLY),
+    Row(
+        "/accounts/patients/{uninvited}/invite/",
+        frozenset({"front_desk", "administrator"}),
+        method="POST",
+    ),
+    # Audit trail.
+    Row("/audit/", ADMIN_ONLY),
+    Row("/audit/export.csv", ADMIN_ONLY),
+    Row("/audit/export.jsonl", ADMIN_ONLY),
+    # Back office: one row per registered model at least (the guard below checks).
+    Row("/admin/", STAFF),
+    Row("/admin/patients/patient/", STAFF),
+    Row("/admin/patients/patient/{own}/change/", STAFF),
+    Row("/admin/audit/auditevent/", ADMIN_ONLY),
+    Row("/admin/auth/user/", ADMIN_ONLY),
+    Row("/admin/auth/group/", ADMIN_ONLY),  # the administrator persona is a superuser
+    Row("/admin/axes/accessattempt/", ADMIN_ONLY),
+    Row("/admin/axes/accessfailurelog/", ADMIN_ONLY),
+    Row("/admin/axes/accesslog/", ADMIN_ONLY),
+    Row("/admin/otp_totp/totpdevice/", ADMIN_ONLY),
+    Row("/admin/otp_static/staticdevice/", ADMIN_ONLY),
+    Row("/admin/education/page/", CLINICAL),
+    Row("/admin/jobs/job/", ADMIN_ONLY),  # superuser only
+    Row("/admin/providers/clinic/", ADMIN_ONLY),
+    Row("/admin/providers/clinician/", ADMIN_ONLY),
+    Row("/admin/providers/language/", ADMIN_ONLY),
+    Row("/admin/providers/location/", ADMIN_ONLY),
+    Row("/admin/providers/specialty/", ADMIN_ONLY),
+    Row("/admin/interop/apitoken/", ADMIN_ONLY),
+    # FHIR with a signed-in session (read only): patients see their own record, staff all,
+    # accounts without a role nothing. Bulk export is for administrators.
+    Row("/fhir/Patient", SIGNED_IN - {"outsider"}),
+    Row("/fhir/Patient/{own}", SIGNED_IN - {"outsider"}),
+    Row("/fhir/Patient/{other}", STAFF),
+    Row("/fhir/Patient/{own}/$everything", SIGNED_IN - {"outsider"}),
+    Row("/fhir/$export", ADMIN_ONLY, headers={"HTTP_PREFER": "respond-async"}),
+    Row("/fhir/$export-status/999999", frozenset()),  # no such job: 404 even for administrators
+    Row("/fhir/$export-file/999999/Patient.ndjson", frozenset()),
+]
+
+# Patient A asks for patient B's objects by id: never served, never leaks B's name.
+IDOR_ROWS: list[Row] = [
+    Row("/accounts/privacy/patients/{other}/export.json", frozenset()),
+    Row("/accounts/privacy/patients/{other}/anonymise/", frozenset()),
+    Row("/admin/patients/patient/{other}/change/", frozenset()),
+    Row("/accounts/patients/{other}/invite/", frozenset(), method="POST"),
+    Row("/fhir/Patient/{other}", frozenset()),
+    Row("/fhir/Patient/{other}/$everything", frozenset()),
+]
+
+# Routes anyone may open (or that only start a sign-in), with the reason.
+PUBLIC_ROUTES: dict[str, str] = {
+    "": "home page",
+    "search/": "site search over public pages and providers",
+    "healthz": "load-balancer health check, no data",
+    "readyz": "readiness probe: database and broker up or down, no data",
+    "fhir/metadata": "FHIR CapabilityStatement, public by the FHIR specification",
+    "conditions/": "education pages",
+    "conditions/<slug:slug>/": "education pages",
+    "providers/": "provider directory",
+    "providers/<slug:slug>/": "provider directory",
+    "accounts/login/": "sign-in",
+    "accounts/logout/": "sign-out",
+    "accounts/": "landing page: sends staff to the back office, others to their account",
+    "accounts/two-factor/verify/": "second step of sign-in, for the signed-in user only",
+    "accounts/two-factor/setup/": "enrolment, for the signed-in user only",
+    "accounts/password/reset/": "password reset request (rate limited)",
+    "accounts/password/reset/sent/": "password reset",
+    "accounts/password/reset/<uidb64>/<token>/": "password reset, signed token",
+    "accounts/password/reset/complete/": "password reset",
+    "accounts/activate/<uidb64>/<token>/": "patient activation, signed token",
+    "api/": "API root",
+    "api/openapi.json": "API schema",
+    "api/docs": "API documentation",
+    "api/providers/clinicians": "public directory API",
+    "api/providers/clinicians/<slug>": "public directory API",
+    "api/providers/locations": "public directory API",
+}
+
+LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/", "/accounts/two-factor/")
+
+
+def _fill(path: str, patients: dict[str, int]) -> str:
+    return path.format(**{k: str(v) for k, v in patients.items()})
+
+
+def _denied(response) -> bool:
+    if response.status_code in {401, 403, 404, 405}:
+        return True
+    if response.status_code in {301, 302}:
+        return response["Location"].split("?")[0].startswith(LOGIN_PREFIXES)
+    return False
+
+
+def _allowed(response) -> bool:
+    return response.status_code < 400 and not _denied(response)
+
+
+@pytest.fixture
+def patients(own_patient, other_patient, uninvited_patient) -> dict[str, int]:
+    return {"own": own_patient.pk, "other": other_patient.pk, "uninvited": uninvited_patient.pk}
+
+
+def _request(client, row: Row, patients: dict[str, int]):
+    path = _fill(row.path, patients)
+    if row.method == "POST":
+        return client.post(path, row.data, **row.headers)
+    return client.get(path, **row.headers)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("row", MATRIX, ids=str)
+def test_access_matrix(row: Row, persona: str, persona_client, patients):
+    response = _request(persona_client(persona), row, patients)
+    if persona in row.allowed:
+        assert _allowed(response), f"{persona} should reach {row}: {response.status_code}"
+    else:
+        assert _denied(response), f"{persona} must not reach {row}: {response.status_code}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", [row for row in MATRIX if row.allowed & STAFF], ids=str)
+def test_staff_without_second_factor_are_denied(row: Row, persona_client, patients):
+    for persona in sorted(row.allowed & STAFF):
+        response = _request(persona_client(persona, verified=False), row, patients)
+        assert _denied(response), f"unverified {persona} reached {row}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", IDOR_ROWS, ids=str)
+def test_patient_cannot_reach_another_patients_objects(
+    row: Row, persona_client, patients, other_patient
+):
+    response = _request(persona_client("patient"), row, patients)
+    assert _denied(response)
+    assert other_patient.family_name.encode() not in response.content
+    other_patient.refresh_from_db()
+    assert other_patient.user.username == "t-patient-b"  # nothing was changed
+
+
+def _join(prefix: str, part: str) -> str:
+    return prefix + (part[1:] if part.startswith("^") else part)
+
+
+def _all_routes(resolver: URLResolver | None = None, prefix: str = ""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = _join(prefix, str(pattern.pattern))
+        if isinstance(pattern, URLResolver):
+            yield from _all_routes(pattern, route)
+        else:
+            yield route
+
+
+def _route_of(path: str) -> str:
+    return resolve(path.split("?")[0]).route
+
+
+def test_every_url_is_in_the_matrix_or_public():
+    placeholder_ids = {"own": 1, "other": 2, "uninvited": 3}
+    covered = {_route_of(_fill(row.path, placeholder_ids)) for row in MATRIX}
+    missing = sorted(
+        route
+        for route in set(_all_routes())
+        if not route.startswith("admin/") and route not in covered and route not in PUBLIC_ROUTES
+    )
+    assert not missing, (
+        "URL patterns with no row in the access matrix (add rows to MATRIX, or to "
+        f"PUBLIC_ROUTES with a reason if public on purpose): {missing}"
+    )
+    stale = sorted(set(PUBLIC_ROUTES) - set(_all_routes()))
+    assert not stale, f"PUBLIC_ROUTES names routes that no longer exist: {stale}"
+
+
+def test_every_admin_model_is_in_the_matrix():
+    paths = [row.path for row in MATRIX]
+    missing = sorted(
+        f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        for model in admin.site._registry
+        if not any(
+            p.startswith(f"/admin/{model._meta.app_label}/{model._meta.model_name}/") for p in paths
+        )
+    )
+    assert not missing, f"admin models with no row in the access matrix: {missing}"
