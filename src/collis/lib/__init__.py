@@ -1,0 +1,1 @@
+"""Shared pure helpers with one concept per module (no Django imports)."""
