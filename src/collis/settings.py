@@ -94,6 +94,9 @@ INSTALLED_APPS = [
     "collis.providers",
     "collis.education",
     "collis.patients",
+    "collis.scales",
+    "collis.injections",
+    "collis.diary",
     "collis.jobs",
     "collis.demo",
 ]

@@ -13,6 +13,11 @@ urlpatterns = [
     path("conditions/", include("collis.education.urls")),
     path("providers/", include("collis.providers.urls")),
     path("accounts/", include("collis.accounts.urls")),
+    path("clinic/", include("collis.patients.urls")),
+    path("clinic/", include("collis.scales.urls")),
+    path("clinic/", include("collis.injections.urls")),
+    path("clinic/", include("collis.diary.urls")),
+    path("portal/", include("collis.patients.portal.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
