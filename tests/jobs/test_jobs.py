@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from collis.jobs.actions import enqueue, retry_job
-from collis.jobs.backends import run_due_jobs
+from collis.jobs.backends import InProcessWorker, run_due_jobs
 from collis.jobs.models import Job
 from collis.jobs.registry import register
 
@@ -87,10 +87,14 @@ def test_thread_backend_runs_jobs_in_the_background(settings):
     settings.JOBS_BACKEND = "thread"
     job = enqueue("tests.add", a=20, b=22)
     deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.is_finished:
-            break
-        time.sleep(0.1)
+    try:
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            if job.is_finished:
+                break
+            time.sleep(0.1)
+    finally:
+        # A polling thread left running would touch the database during later tests.
+        InProcessWorker.shutdown()
     assert job.state == Job.State.DONE
     assert job.result == {"sum": 42}

@@ -81,6 +81,7 @@ class InProcessWorker:
 
     def __init__(self) -> None:
         self._wake = threading.Event()
+        self._stop = threading.Event()
         self._last_periodic: dict[str, float] = {}
         self._thread = threading.Thread(target=self._loop, name="collis-jobs", daemon=True)
         self._thread.start()
@@ -95,6 +96,16 @@ class InProcessWorker:
     def wake(self) -> None:
         self._wake.set()
 
+    @classmethod
+    def shutdown(cls, timeout: float = 10.0) -> None:
+        """Stop the worker thread (tests: a polling thread must not outlive its test)."""
+        with cls._lock:
+            worker, cls._instance = cls._instance, None
+        if worker is not None:
+            worker._stop.set()
+            worker._wake.set()
+            worker._thread.join(timeout)
+
     def _enqueue_periodic(self) -> None:
         from collis.jobs.actions import enqueue
 
@@ -106,9 +117,11 @@ class InProcessWorker:
                 enqueue(spec.job_name, start=False)
 
     def _loop(self) -> None:
-        while True:
+        while not self._stop.is_set():
             self._wake.wait(self.POLL_SECONDS)
             self._wake.clear()
+            if self._stop.is_set():
+                break
             try:
                 self._enqueue_periodic()
                 run_due_jobs()
