@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from collis.demo.context import DemoContext
 from collis.diary.actions import ProgrammeLine, assign_home_programme, set_adherence
+from collis.diary.library import ensure_exercise_library
 from collis.diary.models import DiaryEntry, Exercise, HomeProgramme
 from collis.injections.models import InjectionSession
 from collis.patients.demo import clinical_demo_patients
@@ -35,6 +36,7 @@ def expected_severity(
 
 def seed(ctx: DemoContext) -> None:
     today = ctx.now.date()
+    ensure_exercise_library()
     for patient in clinical_demo_patients():
         if DiaryEntry.objects.filter(patient=patient).exists():
             continue

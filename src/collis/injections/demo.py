@@ -9,6 +9,7 @@ from decimal import Decimal
 from collis.demo.context import DemoContext
 from collis.injections import dosing
 from collis.injections.actions import check_plan, record_injection_session
+from collis.injections.catalogue import ensure_label_products
 from collis.injections.models import InjectionSession, ToxinLot, ToxinProduct
 from collis.patients.demo import clinical_demo_patients
 from collis.providers.models import Clinician
@@ -49,6 +50,7 @@ LAST_SESSION_DAYS_AGO = [40, 70, 55, 30, 62, 47, 75, 35, 66, 52]
 
 def seed(ctx: DemoContext) -> None:
     today = ctx.now.date()
+    ensure_label_products()
     for product in ToxinProduct.objects.all():
         for n, months in enumerate((8, 20)):
             ToxinLot.objects.get_or_create(

@@ -38,6 +38,7 @@ class ScaleForm(forms.Form):
     visit = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Visit")
 
     def __init__(self, *args, scale: str, visits=(), suggestions=None, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.scale = scale
         self.items = SCALE_ITEMS[scale]
