@@ -82,3 +82,13 @@ def test_peak_never_worse_than_baseline_when_flagged(points):
     if result is not None and result.worn_off_on is not None:
         assert result.baseline - result.peak >= 1
         assert result.peak_on < result.worn_off_on < DUE
+
+
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 10)), min_size=1, max_size=50))
+def test_sliding_mean_equals_the_naive_seven_day_mean(points):
+    from collis.diary.wearing_off import _smoothed
+
+    entries = sorted((INJECTED + timedelta(days=d), float(v)) for d, v in points)
+    for day, mean in _smoothed(entries).items():
+        window = [v for d, v in entries if day - timedelta(days=6) <= d <= day]
+        assert abs(mean - sum(window) / len(window)) < 1e-9

@@ -52,3 +52,13 @@ def test_text_in_series_names_is_escaped():
         "x", [Series("<script>", ((date(2026, 1, 1), 1),))], y_min=0, y_max=10, y_label="y"
     )
     assert "<script>" not in chart.svg
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "ticks"),
+    [(0, 85, [0, 20, 40, 60, 80]), (0, 10, [0, 2, 4, 6, 8, 10]), (-90, 90, [-50, 0, 50])],
+)
+def test_axis_ticks_are_round_numbers(low, high, ticks):
+    from collis.lib.charts import axis_ticks
+
+    assert axis_ticks(low, high)[: len(ticks)] == ticks

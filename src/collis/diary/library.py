@@ -53,7 +53,8 @@ EXERCISES = [
         "gentle-massage",
         "Gentle neck and shoulder massage",
         "massage",
-        "Gentle massage of the neck and shoulder muscles by a therapist, a family member or yourself.",
+        "Gentle massage of the neck and shoulder muscles by a therapist, a family member or "
+        "yourself.",
         "Avoid deep pressure over the front of the neck.",
     ),
 ]

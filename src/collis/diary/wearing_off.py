@@ -54,9 +54,18 @@ class WearingOff:
         return days is not None and days >= EARLY_MARGIN_DAYS
 
 
-def _mean_ending(entries: Sequence[tuple[date, float]], day: date) -> float:
-    window = [v for d, v in entries if day - timedelta(days=SMOOTHING_DAYS - 1) <= d <= day]
-    return sum(window) / len(window)
+def _smoothed(entries: Sequence[tuple[date, float]]) -> dict[date, float]:
+    """Return, for each entry date, the mean of the entries in the 7 days ending that date."""
+    means: dict[date, float] = {}
+    start, total = 0, 0.0
+    for end, (day, value) in enumerate(entries):
+        total += value
+        while entries[start][0] < day - timedelta(days=SMOOTHING_DAYS - 1):
+            total -= entries[start][1]
+            start += 1
+        # Several entries on one day: the window ends with the day's last entry.
+        means[day] = total / (end - start + 1)
+    return means
 
 
 def assess_wearing_off(
@@ -83,12 +92,11 @@ def assess_wearing_off(
     ]
     if not peak_days:
         return None
-    peak_on = min(peak_days, key=lambda d: (_mean_ending(entries, d), d))
-    peak = _mean_ending(entries, peak_on)
+    means = _smoothed(entries)
+    peak_on = min(peak_days, key=lambda d: (means[d], d))
+    peak = means[peak_on]
     if baseline - peak < MIN_IMPROVEMENT:
         return WearingOff(injected_on, next_due, baseline, peak, peak_on, None)
     threshold = peak + WORN_OFF_FRACTION * (baseline - peak)
-    worn_off_on = next(
-        (d for d, _ in entries if d > peak_on and _mean_ending(entries, d) >= threshold), None
-    )
+    worn_off_on = next((d for d in means if d > peak_on and means[d] >= threshold), None)
     return WearingOff(injected_on, next_due, baseline, peak, peak_on, worn_off_on)

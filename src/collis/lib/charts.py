@@ -91,8 +91,7 @@ def line_chart(
         f'<title id="chart-{uid}-title">{escape(title)}</title>',
         f'<desc id="chart-{uid}-desc">{escape(description or _describe(series, y_label))}</desc>',
     ]
-    for step in range(5):
-        value = y_min + (y_max - y_min) * step / 4
+    for value in axis_ticks(y_min, y_max):
         gy = y(value)
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{gy:.1f}" y2="{gy:.1f}" '
@@ -154,6 +153,21 @@ def line_chart(
         rows,
         legend=tuple(legend),
     )
+
+
+def axis_ticks(low: float, high: float, most: int = 6) -> list[float]:
+    """Return round tick values from ``low`` to ``high`` (at most ``most`` of them)."""
+    span = high - low
+    step = next(
+        (s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500) if span / s <= most - 1), span / 4
+    )
+    first = low if low % step == 0 else low + (step - low % step)
+    values = []
+    value = first
+    while value <= high + 1e-9:
+        values.append(value)
+        value += step
+    return values
 
 
 def _describe(series: Sequence[Series], y_label: str) -> str:

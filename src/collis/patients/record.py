@@ -124,7 +124,7 @@ def posture_chart(patient: Patient) -> Chart:
     )
 
 
-def build_timeline(patient: Patient, *, limit_diary: int = 20) -> list[TimelineEvent]:
+def build_timeline(patient: Patient, *, limit_diary: int = 8) -> list[TimelineEvent]:
     """Return visits, injections, scale scores and recent diary entries, newest first."""
     events: list[TimelineEvent] = []
     for visit in patient.visits.select_related("clinician"):
