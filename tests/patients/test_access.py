@@ -95,3 +95,19 @@ def test_account_home_sends_clinicians_to_the_clinic_and_patients_to_the_portal(
     assert client.get(reverse("accounts:home"))["Location"] == reverse("patients:patient-list")
     client.force_login(patient.user)
     assert client.get(reverse("accounts:home"))["Location"] == reverse("portal:home")
+
+
+def test_front_desk_holds_no_clinical_model_permissions(front_desk, clinician_user):
+    from collis.accounts.roles import ensure_role_groups
+
+    ensure_role_groups()
+    clinical = [
+        "patients.view_diagnosis",
+        "patients.view_visit",
+        "scales.view_assessment",
+        "injections.view_injectionsession",
+        "diary.view_diaryentry",
+    ]
+    assert not any(front_desk.has_perm(p) for p in clinical)
+    clinician = type(clinician_user).objects.get(pk=clinician_user.pk)  # fresh permission cache
+    assert all(clinician.has_perm(p) for p in clinical)

@@ -153,3 +153,35 @@ def test_patient_list_search(signed_in, patient, other_patient):
 def test_visit_time_is_kept(injection_visit):
     assert timezone.localtime(injection_visit.occurred_at).date() == date(2026, 3, 2)
     assert isinstance(injection_visit.occurred_at, datetime)
+
+
+def test_record_page_queries_do_not_grow_with_history(
+    signed_in, patient, clinician, clinician_user, xeomin_lot
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("patients:patient-detail", args=[patient.pk])
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert signed_in.get(url).status_code == 200
+        return len(queries)
+
+    def add_session(on):
+        record_injection_session(
+            None,
+            actor=clinician_user,
+            patient=patient,
+            lot=xeomin_lot,
+            injected_on=on,
+            dilution_units_per_ml=50,
+            injections=[PlannedInjection("trapezius", Side.LEFT, 40)],
+            clinician=clinician,
+        )
+
+    add_session(date(2025, 1, 6))
+    one = count_queries()
+    add_session(date(2025, 4, 7))
+    add_session(date(2025, 7, 7))
+    assert count_queries() == one
