@@ -106,3 +106,48 @@ def login_staff(client):
         return client
 
     return _login
+
+
+# --- Clinical record personas (patients, scales, injections, diary) ---------------------------
+
+
+@pytest.fixture
+def clinician(clinician_user):
+    """The clinician persona's directory profile (visits and sessions need one)."""
+    from collis.providers.models import Clinician
+
+    return Clinician.objects.create(
+        user=clinician_user, display_name="Dr. Test Clinician", slug="t-clinician"
+    )
+
+
+@pytest.fixture
+def patient(patient_user):
+    """The patient persona's own record."""
+    from collis.patients.models import Patient
+
+    return Patient.objects.create(
+        user=patient_user, mrn="T-0001", given_name="Pat", family_name="Tester"
+    )
+
+
+@pytest.fixture
+def other_patient(db):
+    from collis.accounts.actions import ensure_user_with_role
+    from collis.accounts.roles import Role
+    from collis.patients.models import Patient
+
+    user = ensure_user_with_role("t-patient-2", Role.PATIENT, password="pw-pat2-123456")
+    return Patient.objects.create(user=user, mrn="T-0002", given_name="Olga", family_name="Other")
+
+
+@pytest.fixture
+def xeomin_lot(db):
+    from datetime import date
+
+    from collis.injections.models import ToxinLot, ToxinProduct
+
+    product = ToxinProduct.objects.get(code="incobotulinumtoxinA")
+    return ToxinLot.objects.create(
+        product=product, lot_number="XEO-T1", vial_size_units=100, expires_on=date(2099, 1, 1)
+    )

@@ -53,3 +53,27 @@ def site(live_server, transactional_db):
 
     call_command("seed_demo", stdout=StringIO())
     return live_server
+
+
+@pytest.fixture
+def sign_in(page):
+    """``sign_in(site, username, password)``: the sign-in form, then the TOTP step for staff.
+
+    Demo staff have authenticators with published keys (see accounts/demo_two_factor.py); the
+    code is computed the way an authenticator app would.
+    """
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def _sign_in(site, username: str, password: str) -> None:
+        page.goto(site.url + "/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        if "/two-factor/verify/" in page.url:
+            device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+            code = TOTP(device.bin_key, device.step, device.t0, device.digits).token()
+            page.get_by_label("Code").fill(str(code).zfill(device.digits))
+            page.get_by_role("button", name="Verify").click()
+
+    return _sign_in

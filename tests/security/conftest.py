@@ -73,3 +73,52 @@ def persona_client(request, outsider, patient_user, front_desk, clinician_user, 
         return client
 
     return make
+
+
+@pytest.fixture
+def clinical_objects(clinician_user, own_patient, other_patient) -> dict[str, int]:
+    """A visit, a toxin session and a draft TWSTRS for patient A and for patient B."""
+    from datetime import date
+
+    from collis.injections.actions import record_injection_session
+    from collis.injections.dosing import PlannedInjection, Side
+    from collis.injections.models import ToxinLot, ToxinProduct
+    from collis.providers.models import Clinician
+    from collis.scales.actions import save_assessment
+
+    clinician = Clinician.objects.create(
+        user=clinician_user, display_name="Dr. Matrix", slug="dr-matrix"
+    )
+    lot = ToxinLot.objects.create(
+        product=ToxinProduct.objects.get(code="incobotulinumtoxinA"),
+        lot_number="MATRIX-1",
+        vial_size_units=100,
+        expires_on=date(2099, 1, 1),
+    )
+    ids: dict[str, int] = {}
+    for prefix, patient in (("own", own_patient), ("other", other_patient)):
+        session = record_injection_session(
+            None,
+            actor=clinician_user,
+            patient=patient,
+            lot=lot,
+            injected_on=date(2026, 1, 5),
+            dilution_units_per_ml=50,
+            clinician=clinician,
+            injections=[PlannedInjection("splenius_capitis", Side.LEFT, 60)],
+        )
+        assessment = save_assessment(
+            None,
+            actor=clinician_user,
+            patient=patient,
+            scale="twstrs",
+            answers={},
+            assessed_on=date(2026, 1, 5),
+            complete=False,
+        )
+        ids |= {
+            f"{prefix}_visit": session.visit_id,
+            f"{prefix}_session": session.pk,
+            f"{prefix}_assessment": assessment.pk,
+        }
+    return ids

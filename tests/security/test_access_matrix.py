@@ -23,6 +23,10 @@ SIGNED_IN = frozenset(PERSONAS) - {"anonymous"}
 STAFF = frozenset(STAFF_PERSONAS)
 ADMIN_ONLY = frozenset({"administrator"})
 CLINICAL = frozenset({"clinician", "administrator"})
+CLINICIAN_ONLY = frozenset(
+    {"clinician"}
+)  # the clinical workspace: administrators manage, not treat
+PATIENT_ONLY = frozenset({"patient"})
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,37 @@ MATRIX: list[Row] = [
     Row("/admin/providers/location/", ADMIN_ONLY),
     Row("/admin/providers/specialty/", ADMIN_ONLY),
     Row("/admin/interop/apitoken/", ADMIN_ONLY),
+    Row("/admin/patients/visit/", CLINICAL),
+    Row("/admin/scales/assessment/", CLINICAL),
+    Row("/admin/injections/injectionsession/", CLINICAL),
+    Row("/admin/injections/toxinlot/", CLINICAL),
+    Row("/admin/injections/toxinproduct/", CLINICAL),
+    Row("/admin/diary/diaryentry/", CLINICAL),
+    Row("/admin/diary/exercise/", CLINICAL),
+    # Clinician workspace: clinical data, for clinicians only (never the front desk).
+    Row("/clinic/patients/", CLINICIAN_ONLY),
+    Row("/clinic/patients/{own}/", CLINICIAN_ONLY),
+    Row("/clinic/patients/{own}/diagnosis/", CLINICIAN_ONLY),
+    Row("/clinic/patients/{own}/visits/new/", CLINICIAN_ONLY),
+    Row("/clinic/patients/{own}/scales/twstrs/new/", CLINICIAN_ONLY),
+    Row("/clinic/patients/{own}/injections/new/", CLINICIAN_ONLY),
+    Row("/clinic/patients/{own}/programme/", CLINICIAN_ONLY),
+    Row("/clinic/assessments/{own_assessment}/", CLINICIAN_ONLY),
+    Row("/clinic/assessments/{own_assessment}/edit/", CLINICIAN_ONLY),
+    Row("/clinic/injections/{own_session}/", CLINICIAN_ONLY),
+    Row("/clinic/injections/{own_session}/adverse-events/new/", CLINICIAN_ONLY),
+    Row("/clinic/injections/{own_session}/cycle-report/", CLINICIAN_ONLY),
+    Row("/clinic/visits/{own_visit}/", CLINICIAN_ONLY),
+    Row("/clinic/visits/{own_visit}/summary/", CLINICIAN_ONLY),
+    Row("/clinic/visits/{own_visit}/summary.pdf", CLINICIAN_ONLY),
+    # Patient portal: the signed-in patient's own record only.
+    Row("/portal/", PATIENT_ONLY),
+    Row("/portal/charts/", PATIENT_ONLY),
+    Row("/portal/diary/", PATIENT_ONLY),
+    Row("/portal/diary/new/", PATIENT_ONLY),
+    Row("/portal/programme/", PATIENT_ONLY),
+    Row("/portal/visits/{own_visit}/summary/", PATIENT_ONLY),
+    Row("/portal/visits/{own_visit}/summary.pdf", PATIENT_ONLY),
     # FHIR with a signed-in session (read only): patients see their own record, staff all,
     # accounts without a role nothing. Bulk export is for administrators.
     Row("/fhir/Patient", SIGNED_IN - {"outsider"}),
@@ -96,6 +131,8 @@ IDOR_ROWS: list[Row] = [
     Row("/accounts/patients/{other}/invite/", frozenset(), method="POST"),
     Row("/fhir/Patient/{other}", frozenset()),
     Row("/fhir/Patient/{other}/$everything", frozenset()),
+    Row("/portal/visits/{other_visit}/summary/", frozenset()),
+    Row("/portal/visits/{other_visit}/summary.pdf", frozenset()),
 ]
 
 # Routes anyone may open (or that only start a sign-in), with the reason.
@@ -127,6 +164,9 @@ PUBLIC_ROUTES: dict[str, str] = {
     "api/providers/locations": "public directory API",
 }
 
+PLACEHOLDERS = ("own", "other", "uninvited", "own_visit", "other_visit", "own_session",
+                "other_session", "own_assessment", "other_assessment")  # fmt: skip
+
 LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/", "/accounts/two-factor/")
 
 
@@ -147,8 +187,14 @@ def _allowed(response) -> bool:
 
 
 @pytest.fixture
-def patients(own_patient, other_patient, uninvited_patient) -> dict[str, int]:
-    return {"own": own_patient.pk, "other": other_patient.pk, "uninvited": uninvited_patient.pk}
+def patients(own_patient, other_patient, uninvited_patient, clinical_objects) -> dict[str, int]:
+    """Ids the matrix paths name: the three patients and A's and B's clinical objects."""
+    return {
+        "own": own_patient.pk,
+        "other": other_patient.pk,
+        "uninvited": uninvited_patient.pk,
+        **clinical_objects,
+    }
 
 
 def _request(client, row: Row, patients: dict[str, int]):
@@ -208,7 +254,7 @@ def _route_of(path: str) -> str:
 
 
 def test_every_url_is_in_the_matrix_or_public():
-    placeholder_ids = {"own": 1, "other": 2, "uninvited": 3}
+    placeholder_ids = dict.fromkeys(PLACEHOLDERS, 1)
     covered = {_route_of(_fill(row.path, placeholder_ids)) for row in MATRIX}
     missing = sorted(
         route

@@ -26,7 +26,7 @@ from collis.accounts.forms import AnonymiseForm, EnrolmentForm, PatientSearchFor
 from collis.accounts.guards import staff_member_required
 from collis.accounts.models import PatientAnonymisation
 from collis.accounts.privacy import export_patient_json
-from collis.accounts.roles import Role
+from collis.accounts.roles import Role, has_role
 from collis.audit.actions import Action, record_access
 from collis.lib.throttle import rate_limit
 from collis.patients.models import Patient
@@ -73,8 +73,12 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 @login_required
 def account_home(request: HttpRequest) -> HttpResponse:
     """Send each role to its own starting page."""
+    if has_role(request.user, Role.CLINICIAN):
+        return redirect("patients:patient-list")
     if request.user.is_staff:
         return redirect("admin:index")
+    if hasattr(request.user, "patient"):
+        return redirect("portal:home")
     patient = Patient.objects.filter(user=request.user).first()
     return render(
         request,

@@ -1,1 +1,4 @@
-"""Small shared modules every app may import: rate limits, upload checks. No app imports here."""
+"""Small shared modules every app may import: charts, rate limits, upload checks.
+
+Pure where they can be (charts); no module here imports an app.
+"""

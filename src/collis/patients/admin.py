@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from collis.audit.admin import AuditedModelAdmin
-from collis.patients.models import Patient
+from collis.patients.models import Patient, Visit
 
 
 @admin.register(Patient)
@@ -10,3 +10,11 @@ class PatientAdmin(AuditedModelAdmin):
     list_filter = ["sex"]
     search_fields = ["family_name", "given_name", "=mrn", "email", "phone"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(Visit)
+class VisitAdmin(AuditedModelAdmin):
+    list_display = ["occurred_at", "patient", "kind", "clinician"]
+    list_filter = ["kind"]
+    date_hierarchy = "occurred_at"
+    raw_id_fields = ["patient"]

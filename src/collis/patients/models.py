@@ -47,3 +47,94 @@ class Patient(models.Model):
 
     def get_admin_url(self) -> str:
         return reverse("admin:patients_patient_change", args=[self.pk])
+
+
+class Diagnosis(models.Model):
+    """The clinical side of a patient: what the front desk never sees (kept off ``Patient``)."""
+
+    class Side(models.TextChoices):
+        LEFT = "left", "Left"
+        RIGHT = "right", "Right"
+
+    patient = models.OneToOneField(Patient, on_delete=models.CASCADE, related_name="diagnosis")
+    condition = models.CharField(max_length=120, default="Cervical dystonia")
+    # Col-Cap forms present, e.g. [{"form": "torticaput", "side": "left"}]; ``side`` is the side
+    # the head turns or tilts toward, empty for midline forms (clinical.md §2).
+    colcap_pattern = models.JSONField(default=list, blank=True)
+    primary_form = models.CharField(max_length=30, blank=True)
+    onset_date = models.DateField(null=True, blank=True)
+    has_tremor = models.BooleanField("head tremor", null=True, blank=True)
+    sensory_trick = models.CharField(
+        max_length=200, blank=True, help_text="e.g. touching the chin; empty if none known"
+    )
+    allergies = models.TextField(blank=True)
+    relevant_history = models.TextField(blank=True)
+    treating_clinician = models.ForeignKey(
+        "providers.Clinician",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="treated_patients",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "diagnoses"
+
+    def __str__(self) -> str:
+        return f"{self.condition} – {self.patient}"
+
+    def components(self):
+        """Return the pattern as pure ``PostureComponent`` values for decision support."""
+        from collis.injections.colcap import ColCapForm, PostureComponent, Side
+
+        return [
+            PostureComponent(ColCapForm(c["form"]), Side(c["side"]) if c.get("side") else None)
+            for c in self.colcap_pattern
+        ]
+
+    @property
+    def pattern_display(self) -> str:
+        from collis.injections.colcap import FORM_LABELS, ColCapForm
+
+        parts = []
+        for c in self.colcap_pattern:
+            label = FORM_LABELS[ColCapForm(c["form"])].split(" (")[0]
+            parts.append(f"{label} to the {c['side']}" if c.get("side") else label)
+        return ", ".join(parts)
+
+
+class Visit(models.Model):
+    """One encounter of a patient with a clinician, with the clinician's notes."""
+
+    class Kind(models.TextChoices):
+        NEW_PATIENT = "new_patient", "New patient"
+        INJECTION = "injection", "Injection visit"
+        REVIEW = "review", "Review (4–6 weeks after injection)"
+        THERAPY = "therapy", "Physical therapy"
+        TELEHEALTH = "telehealth", "Telehealth"
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="visits")
+    clinician = models.ForeignKey(
+        "providers.Clinician", on_delete=models.PROTECT, related_name="visits"
+    )
+    occurred_at = models.DateTimeField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INJECTION)
+    notes = models.TextField(blank=True)
+    # Appointment link: the lead adds, after merging scheduling,
+    #   appointment = models.ForeignKey("scheduling.Appointment", null=True, blank=True,
+    #                                   on_delete=models.SET_NULL, related_name="visits")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [models.Index(fields=["patient", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d} – {self.patient}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("patients:visit-detail", args=[self.pk])

@@ -16,6 +16,9 @@ SEEDERS = [
     "collis.providers.demo",
     "collis.education.demo",
     "collis.patients.demo",
+    "collis.injections.demo",
+    "collis.scales.demo",
+    "collis.diary.demo",
     "collis.accounts.demo_two_factor",  # last: gives every demo staff login its authenticator
 ]
 

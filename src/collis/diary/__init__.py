@@ -1,0 +1,1 @@
+"""Symptom diary and home programme with adherence check-offs."""

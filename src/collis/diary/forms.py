@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from django import forms
+
+from collis.diary.models import DiaryEntry, Exercise
+
+ZERO_TO_TEN = [(n, str(n)) for n in range(11)]
+
+
+class DiaryEntryForm(forms.Form):
+    """Quick to fill on a phone: big 0–10 buttons, everything else optional."""
+
+    entry_date = forms.DateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))
+    period = forms.ChoiceField(
+        choices=DiaryEntry.Period.choices, widget=forms.RadioSelect, initial="day", label="For"
+    )
+    severity = forms.TypedChoiceField(
+        choices=ZERO_TO_TEN,
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "scale-choice"}),
+        label="How strong was the pulling or turning? (0 none – 10 worst)",
+    )
+    pain = forms.TypedChoiceField(
+        choices=ZERO_TO_TEN,
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "scale-choice"}),
+        label="How much pain? (0 none – 10 worst)",
+    )
+    tremor = forms.TypedChoiceField(
+        choices=DiaryEntry.Tremor.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        initial=0,
+        label="Head tremor",
+    )
+    used_sensory_trick = forms.BooleanField(
+        required=False, label="I used my sensory trick (e.g. touching my chin)"
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=1000, label="Note"
+    )
+
+
+class ProgrammeForm(forms.Form):
+    """Pick exercises from the library and set how often; one row per library exercise."""
+
+    starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Guidance for the patient (heat, massage, when to stop)",
+    )
+
+    def __init__(self, *args, current=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        current = current or {}
+        self.exercises = list(Exercise.objects.all())
+        for exercise in self.exercises:
+            item = current.get(exercise.pk)
+            prefix = f"ex{exercise.pk}"
+            self.fields[f"{prefix}_on"] = forms.BooleanField(
+                required=False, label=exercise.name, initial=item is not None
+            )
+            self.fields[f"{prefix}_frequency"] = forms.CharField(
+                required=False,
+                max_length=80,
+                label="How often",
+                initial=item.frequency if item else "",
+            )
+            self.fields[f"{prefix}_dose"] = forms.CharField(
+                required=False, max_length=80, label="How much", initial=item.dose if item else ""
+            )
+
+    def rows(self):
+        return [
+            (e, self[f"ex{e.pk}_on"], self[f"ex{e.pk}_frequency"], self[f"ex{e.pk}_dose"])
+            for e in self.exercises
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for exercise in self.exercises:
+            if data.get(f"ex{exercise.pk}_on") and not data.get(f"ex{exercise.pk}_frequency"):
+                self.add_error(f"ex{exercise.pk}_frequency", f"Say how often: {exercise.name}.")
+        return data
+
+    def chosen(self):
+        return [
+            (e, self.cleaned_data[f"ex{e.pk}_frequency"], self.cleaned_data[f"ex{e.pk}_dose"])
+            for e in self.exercises
+            if self.cleaned_data.get(f"ex{e.pk}_on")
+        ]

@@ -1,0 +1,1 @@
+"""Botulinum-toxin products, lots, sessions and per-muscle injections; label checks."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InjectionsConfig(AppConfig):
+    name = "collis.injections"
+    verbose_name = "Botulinum toxin injections"

@@ -1,0 +1,209 @@
+"""Toxin products, lots, sessions, per-muscle injections, adverse events and cycle reports."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from collis.injections import dosing
+
+
+class ToxinProduct(models.Model):
+    """A product and the label figures the checks use (seeded from ``dosing.LABELS``)."""
+
+    code = models.CharField(
+        max_length=30, unique=True, choices=[(c.value, c.value) for c in dosing.ProductCode]
+    )
+    generic_name = models.CharField(max_length=60)
+    brand = models.CharField(max_length=60)
+    session_limit_units = models.PositiveIntegerField(null=True, blank=True)
+    limit_window_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Empty: the limit is per session."
+    )
+    recommended_max_units = models.PositiveIntegerField(null=True, blank=True)
+    scm_advisory_units = models.PositiveIntegerField(null=True, blank=True)
+    # Minimum re-treatment interval; 84 days (12 weeks) unless the label says otherwise:
+    # see dosing.LABELS for the clinical.md §3/§4 source of each product's figure.
+    min_interval_days = models.PositiveSmallIntegerField(default=dosing.TWELVE_WEEKS_DAYS)
+    vial_sizes = models.JSONField(default=list, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["brand"]
+
+    def __str__(self) -> str:
+        return f"{self.brand} ({self.generic_name})"
+
+    @property
+    def unit_label(self) -> str:
+        return f"{self.brand} units"
+
+    def label(self) -> dosing.ProductLabel:
+        """Return the pure label rules, with this clinic's stored figures."""
+        base = dosing.LABELS[self.code]
+        return dosing.ProductLabel(
+            code=self.code,
+            generic_name=self.generic_name,
+            brand=self.brand,
+            session_limit_units=self.session_limit_units,
+            limit_window_months=self.limit_window_months,
+            recommended_max_units=self.recommended_max_units,
+            scm_advisory_units=self.scm_advisory_units,
+            min_interval_days=self.min_interval_days,
+            units_per_botox_unit=base.units_per_botox_unit,
+            vial_sizes=tuple(self.vial_sizes),
+        )
+
+
+class ToxinLot(models.Model):
+    product = models.ForeignKey(ToxinProduct, on_delete=models.PROTECT, related_name="lots")
+    lot_number = models.CharField(max_length=40)
+    vial_size_units = models.PositiveIntegerField()
+    expires_on = models.DateField()
+
+    class Meta:
+        ordering = ["product__brand", "expires_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "lot_number"], name="unique_lot_per_product")
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.product.brand} lot {self.lot_number}, {self.vial_size_units} U vial, "
+            f"expires {self.expires_on:%Y-%m-%d}"
+        )
+
+
+class InjectionSession(models.Model):
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="injection_sessions"
+    )
+    visit = models.ForeignKey(
+        "patients.Visit", on_delete=models.PROTECT, related_name="injection_sessions"
+    )
+    product = models.ForeignKey(ToxinProduct, on_delete=models.PROTECT, related_name="sessions")
+    lot = models.ForeignKey(ToxinLot, on_delete=models.PROTECT, related_name="sessions")
+    injected_on = models.DateField()
+    dilution_units_per_ml = models.DecimalField(
+        "dilution (units per mL)", max_digits=7, decimal_places=1
+    )
+    total_units = models.PositiveIntegerField()
+    notes = models.TextField(blank=True)
+    # Label warnings shown at recording time and the clinician's reason for going ahead.
+    warnings = models.JSONField(default=list, blank=True)
+    acknowledgement_reason = models.TextField(blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-injected_on", "-pk"]
+        indexes = [models.Index(fields=["patient", "injected_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.product.brand} {self.total_units} U on {self.injected_on} – {self.patient}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("injections:session-detail", args=[self.pk])
+
+    def planned(self) -> tuple[dosing.PlannedInjection, ...]:
+        return tuple(i.planned() for i in self.injections.all())
+
+
+class Injection(models.Model):
+    class Side(models.TextChoices):
+        LEFT = "left", "Left"
+        RIGHT = "right", "Right"
+
+    session = models.ForeignKey(
+        InjectionSession, on_delete=models.CASCADE, related_name="injections"
+    )
+    muscle = models.CharField(max_length=40, choices=list(dosing.MUSCLES.items()))
+    side = models.CharField(max_length=5, choices=Side.choices)
+    units = models.PositiveIntegerField(help_text="In the session product's own units.")
+    volume_ml = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    sites = models.PositiveSmallIntegerField(default=1)
+    guidance = models.CharField(
+        max_length=12, choices=list(dosing.GUIDANCE_LABELS.items()), default="landmarks"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "muscle", "side"], name="one_row_per_muscle_side"
+            ),
+            models.CheckConstraint(condition=models.Q(units__gt=0), name="injection_units_gt_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_muscle_display()} {self.side}: {self.units} U"
+
+    def planned(self) -> dosing.PlannedInjection:
+        return dosing.PlannedInjection(
+            self.muscle,
+            dosing.Side(self.side),
+            self.units,
+            self.sites,
+            self.volume_ml,
+            self.guidance,
+        )
+
+
+class AdverseEvent(models.Model):
+    class Kind(models.TextChoices):
+        # clinical.md §3 Safety: the effects the labels and series report.
+        DYSPHAGIA = "dysphagia", "Swallowing difficulty (dysphagia)"
+        NECK_WEAKNESS = "neck_weakness", "Neck weakness"
+        INJECTION_SITE_PAIN = "injection_site_pain", "Injection-site pain"
+        HEADACHE = "headache", "Headache"
+        URTI = "urti", "Upper respiratory infection"
+        DRY_MOUTH = "dry_mouth", "Dry mouth"
+        OTHER = "other", "Other"
+
+    class Severity(models.TextChoices):
+        MILD = "mild", "Mild"
+        MODERATE = "moderate", "Moderate"
+        SEVERE = "severe", "Severe"
+
+    session = models.ForeignKey(
+        InjectionSession, on_delete=models.CASCADE, related_name="adverse_events"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    onset_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Days after the injection."
+    )
+    duration_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    reported_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["reported_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.severity})"
+
+
+class CycleReport(models.Model):
+    """What the patient reports about one cycle: onset, peak and wearing-off week."""
+
+    session = models.OneToOneField(
+        InjectionSession, on_delete=models.CASCADE, related_name="cycle_report"
+    )
+    onset_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    peak_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    wearing_off_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Cycle report for session {self.session_id}"

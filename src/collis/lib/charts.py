@@ -1,0 +1,182 @@
+"""Server-rendered line charts as accessible inline SVG, with a data-table fallback.
+
+Generic: a chart takes any number of dated series (TWSTRS across cycles, diary pain and severity,
+posture angles across visits). Pure: no Django imports; every text is escaped here, so the
+returned markup is safe to insert as is.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from html import escape
+
+# Colours meet 3:1 against white (WCAG 1.4.11); dashes tell series apart without colour.
+_STYLES = (
+    ("#0b5f83", ""),
+    ("#8a3b12", "6 4"),
+    ("#1d6b35", "2 3"),
+    ("#6b2a8a", "10 3 2 3"),
+)
+_chart_ids = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    points: tuple[tuple[date, float], ...]
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A labelled vertical line, e.g. an injection date."""
+
+    on: date
+    label: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    description: str
+    svg: str
+    table_headers: tuple[str, ...]
+    table_rows: tuple[tuple[str, ...], ...]
+    is_empty: bool = False
+    legend: tuple[tuple[str, str, str], ...] = field(default=())  # (name, colour, dash)
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def line_chart(
+    title: str,
+    series: Sequence[Series],
+    *,
+    y_min: float,
+    y_max: float,
+    y_label: str,
+    markers: Sequence[Marker] = (),
+    width: int = 640,
+    height: int = 260,
+    description: str = "",
+) -> Chart:
+    """Return an SVG line chart of dated ``series`` between ``y_min`` and ``y_max``."""
+    if y_max <= y_min:
+        raise ValueError("y_max must be above y_min")
+    all_dates = sorted({d for s in series for d, _ in s.points} | {m.on for m in markers})
+    headers = ("Date", *(s.name for s in series))
+    if not any(s.points for s in series):
+        return Chart(title, description or "No data yet.", "", headers, (), is_empty=True)
+    uid = next(_chart_ids)
+    left, right, top, bottom = 48, 16, 16, 36
+    plot_w, plot_h = width - left - right, height - top - bottom
+    first, last = all_dates[0].toordinal(), all_dates[-1].toordinal()
+    span = max(last - first, 1)
+
+    def x(day: date) -> float:
+        return left + (day.toordinal() - first) / span * plot_w
+
+    def y(value: float) -> float:
+        clamped = min(max(value, y_min), y_max)
+        return top + (y_max - clamped) / (y_max - y_min) * plot_h
+
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="chart-{uid}-title chart-{uid}-desc" '
+        f'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">',
+        f'<title id="chart-{uid}-title">{escape(title)}</title>',
+        f'<desc id="chart-{uid}-desc">{escape(description or _describe(series, y_label))}</desc>',
+    ]
+    for value in axis_ticks(y_min, y_max):
+        gy = y(value)
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{gy:.1f}" y2="{gy:.1f}" '
+            f'stroke="#d5dbe3" stroke-width="1"/>'
+            f'<text x="{left - 6}" y="{gy + 4:.1f}" text-anchor="end" font-size="11" '
+            f'fill="#4a5565">{_fmt(value)}</text>'
+        )
+    parts.append(
+        f'<text x="12" y="{top + plot_h / 2:.1f}" font-size="11" fill="#4a5565" '
+        f'transform="rotate(-90 12 {top + plot_h / 2:.1f})" text-anchor="middle">'
+        f"{escape(y_label)}</text>"
+    )
+    for day in (all_dates[0], all_dates[-1]):
+        anchor = "start" if day == all_dates[0] else "end"
+        parts.append(
+            f'<text x="{x(day):.1f}" y="{height - 10}" font-size="11" fill="#4a5565" '
+            f'text-anchor="{anchor}">{day.isoformat()}</text>'
+        )
+    for marker in markers:
+        mx = x(marker.on)
+        parts.append(
+            f'<line x1="{mx:.1f}" x2="{mx:.1f}" y1="{top}" y2="{top + plot_h}" stroke="#8793a3" '
+            f'stroke-dasharray="3 3"><title>{escape(marker.label)} {marker.on.isoformat()}'
+            f"</title></line>"
+        )
+    legend = []
+    for index, one in enumerate(series):
+        colour, dash = _STYLES[index % len(_STYLES)]
+        legend.append((one.name, colour, dash))
+        points = sorted(one.points)
+        if not points:
+            continue
+        path = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in points)
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(
+            f'<polyline fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr} '
+            f'points="{path}"/>'
+        )
+        for d, v in points:
+            parts.append(
+                f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="3.5" fill="{colour}">'
+                f"<title>{escape(one.name)} {d.isoformat()}: {_fmt(v)}</title></circle>"
+            )
+    parts.append("</svg>")
+    by_date = {s.name: dict(s.points) for s in series}
+    rows = tuple(
+        (
+            day.isoformat(),
+            *(_fmt(by_date[s.name][day]) if day in by_date[s.name] else "—" for s in series),
+        )
+        for day in all_dates
+        if any(day in by_date[s.name] for s in series)
+    )
+    return Chart(
+        title,
+        description or _describe(series, y_label),
+        "".join(parts),
+        headers,
+        rows,
+        legend=tuple(legend),
+    )
+
+
+def axis_ticks(low: float, high: float, most: int = 6) -> list[float]:
+    """Return round tick values from ``low`` to ``high`` (at most ``most`` of them)."""
+    span = high - low
+    step = next(
+        (s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500) if span / s <= most - 1), span / 4
+    )
+    first = low if low % step == 0 else low + (step - low % step)
+    values = []
+    value = first
+    while value <= high + 1e-9:
+        values.append(value)
+        value += step
+    return values
+
+
+def _describe(series: Sequence[Series], y_label: str) -> str:
+    pieces = []
+    for one in series:
+        if one.points:
+            points = sorted(one.points)
+            pieces.append(
+                f"{one.name}: {len(points)} values from {points[0][0].isoformat()} "
+                f"({_fmt(points[0][1])}) to {points[-1][0].isoformat()} ({_fmt(points[-1][1])})"
+            )
+    return f"{y_label}. " + "; ".join(pieces) + "."

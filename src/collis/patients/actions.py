@@ -1,0 +1,81 @@
+"""Writes of the clinical record: diagnosis and visits. Atomic and audited."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from collis.audit.actions import Action, record_access
+from collis.patients.models import Diagnosis, Patient, Visit
+from collis.providers.models import Clinician
+
+DIAGNOSIS_FIELDS = (
+    "condition",
+    "colcap_pattern",
+    "primary_form",
+    "onset_date",
+    "has_tremor",
+    "sensory_trick",
+    "allergies",
+    "relevant_history",
+    "treating_clinician",
+)
+
+
+@transaction.atomic
+def update_diagnosis(
+    request: HttpRequest | None, *, actor: Any, patient: Patient, data: dict[str, Any]
+) -> Diagnosis:
+    """Create or update the patient's diagnosis from cleaned ``data`` (keys of DIAGNOSIS_FIELDS)."""
+    diagnosis, created = Diagnosis.objects.select_for_update().get_or_create(patient=patient)
+    changed = [name for name in DIAGNOSIS_FIELDS if name in data]
+    for name in changed:
+        setattr(diagnosis, name, data[name])
+    diagnosis.save()
+    record_access(
+        request,
+        Action.CREATE if created else Action.UPDATE,
+        diagnosis,
+        user=actor,
+        patient_id=patient.pk,
+        detail={"fields": changed},
+    )
+    return diagnosis
+
+
+@transaction.atomic
+def record_visit(
+    request: HttpRequest | None,
+    *,
+    actor: Any,
+    patient: Patient,
+    clinician: Clinician,
+    occurred_at: datetime,
+    kind: str = Visit.Kind.INJECTION,
+    notes: str = "",
+) -> Visit:
+    """Record an encounter. The appointment link is added when scheduling is merged."""
+    visit = Visit.objects.create(
+        patient=patient,
+        clinician=clinician,
+        occurred_at=occurred_at,
+        kind=kind,
+        notes=notes,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    record_access(request, Action.CREATE, visit, user=actor, detail={"kind": kind})
+    return visit
+
+
+@transaction.atomic
+def update_visit_notes(
+    request: HttpRequest | None, *, actor: Any, visit: Visit, notes: str
+) -> Visit:
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    visit.notes = notes
+    visit.save(update_fields=["notes"])
+    record_access(request, Action.UPDATE, visit, user=actor, detail={"fields": ["notes"]})
+    return visit

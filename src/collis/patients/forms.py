@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django import forms
+
+from collis.injections.colcap import FORM_LABELS, SIDED_FORMS, ColCapForm
+from collis.patients.models import Diagnosis, Visit
+from collis.providers.models import Clinician
+
+_SIDED = [("", "Absent"), ("left", "Toward the left"), ("right", "Toward the right")]
+_MIDLINE = [("", "Absent"), ("present", "Present")]
+
+
+def _pattern_field(form: ColCapForm) -> str:
+    return f"pattern_{form.value}"
+
+
+class DiagnosisForm(forms.ModelForm):
+    """Diagnosis with the Col-Cap pattern as one select per form (clinical.md §2)."""
+
+    class Meta:
+        model = Diagnosis
+        fields = [
+            "condition",
+            "primary_form",
+            "onset_date",
+            "has_tremor",
+            "sensory_trick",
+            "allergies",
+            "relevant_history",
+            "treating_clinician",
+        ]
+        widgets = {
+            "onset_date": forms.DateInput(attrs={"type": "date"}),
+            "has_tremor": forms.NullBooleanSelect(),
+            "allergies": forms.Textarea(attrs={"rows": 2}),
+            "relevant_history": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["primary_form"] = forms.ChoiceField(
+            label="Primary form",
+            required=False,
+            choices=[("", "—")] + [(f.value, FORM_LABELS[f]) for f in ColCapForm],
+        )
+        self.fields["treating_clinician"].queryset = Clinician.objects.active()
+        current = {c["form"]: c.get("side") or "present" for c in self.instance.colcap_pattern}
+        for form in ColCapForm:
+            name = _pattern_field(form)
+            self.fields[name] = forms.ChoiceField(
+                label=FORM_LABELS[form],
+                required=False,
+                choices=_SIDED if form in SIDED_FORMS else _MIDLINE,
+                initial=current.get(form.value, ""),
+            )
+
+    def pattern_fields(self):
+        return [self[_pattern_field(form)] for form in ColCapForm]
+
+    def clean(self):
+        data = super().clean()
+        pattern = []
+        for form in ColCapForm:
+            value = data.get(_pattern_field(form))
+            if value:
+                pattern.append({"form": form.value, "side": "" if value == "present" else value})
+        primary = data.get("primary_form")
+        if primary and primary not in {c["form"] for c in pattern}:
+            self.add_error("primary_form", "The primary form must be one of the forms present.")
+        data["colcap_pattern"] = pattern
+        return data
+
+
+class VisitForm(forms.ModelForm):
+    class Meta:
+        model = Visit
+        fields = ["occurred_at", "kind", "clinician", "notes"]
+        widgets = {
+            "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "notes": forms.Textarea(attrs={"rows": 5}),
+        }
+        labels = {"occurred_at": "Date and time"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["clinician"].queryset = Clinician.objects.active()
+
+
+class VisitNotesForm(forms.Form):
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), required=False)

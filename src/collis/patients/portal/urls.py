@@ -1,0 +1,15 @@
+from django.urls import path
+
+from collis.patients.portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("diary/", views.diary_list, name="diary-list"),
+    path("diary/new/", views.diary_create, name="diary-create"),
+    path("programme/", views.programme, name="programme"),
+    path("charts/", views.charts, name="charts"),
+    path("visits/<int:visit_id>/summary/", views.visit_summary, name="visit-summary"),
+    path("visits/<int:visit_id>/summary.pdf", views.visit_summary_pdf, name="visit-summary-pdf"),
+]

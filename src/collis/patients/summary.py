@@ -1,0 +1,123 @@
+"""The visit summary for the patient and referring physicians: one data shape, two renderings
+(printable HTML and PDF)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils import timezone
+
+from collis.injections import dosing
+from collis.patients.models import Visit
+
+
+@dataclass(frozen=True)
+class SummaryInjection:
+    muscle: str
+    side: str
+    units: int
+    sites: int
+    guidance: str
+
+
+@dataclass(frozen=True)
+class SummarySession:
+    product: str
+    unit_label: str
+    lot: str
+    dilution: str
+    total_units: int
+    injections: tuple[SummaryInjection, ...]
+    next_due: date
+    warnings: tuple[str, ...]
+    acknowledgement: str
+
+
+@dataclass(frozen=True)
+class SummaryScore:
+    scale: str
+    version: str
+    total: int
+    subscores: dict
+    timepoint: str
+
+
+@dataclass(frozen=True)
+class VisitSummary:
+    clinic_name: str
+    patient_name: str
+    mrn: str
+    birth_date: date | None
+    visit_date: date
+    visit_kind: str
+    clinician: str
+    diagnosis: str
+    sessions: tuple[SummarySession, ...]
+    scores: tuple[SummaryScore, ...]
+    angles: tuple[tuple[str, str], ...] = field(default=())
+    notes: str = ""
+
+
+def build_visit_summary(visit: Visit, *, include_notes: bool) -> VisitSummary:
+    """Gather what was injected, scored and measured at ``visit``; access is checked by callers."""
+    from collis.providers.models import Clinic
+
+    patient = visit.patient
+    diagnosis = getattr(patient, "diagnosis", None)
+    sessions = []
+    for s in visit.injection_sessions.select_related("product", "lot").prefetch_related(
+        "injections"
+    ):
+        sessions.append(
+            SummarySession(
+                product=str(s.product),
+                unit_label=s.product.unit_label,
+                lot=f"{s.lot.lot_number} (expires {s.lot.expires_on:%Y-%m-%d})",
+                dilution=f"{s.dilution_units_per_ml} units/mL",
+                total_units=s.total_units,
+                injections=tuple(
+                    SummaryInjection(
+                        i.get_muscle_display(),
+                        i.get_side_display(),
+                        i.units,
+                        i.sites,
+                        i.get_guidance_display(),
+                    )
+                    for i in s.injections.all()
+                ),
+                next_due=dosing.next_due_date(s.injected_on, s.product.label()),
+                warnings=tuple(w["message"] for w in s.warnings),
+                acknowledgement=s.acknowledgement_reason,
+            )
+        )
+    scores = tuple(
+        SummaryScore(
+            a.get_scale_display(),
+            a.scale_version,
+            a.total,
+            a.subscores,
+            a.get_timepoint_display(),
+        )
+        for a in visit.assessments.filter(status="complete").order_by("scale")
+    )
+    clinic = Clinic.current()
+    return VisitSummary(
+        clinic_name=clinic.name if clinic else "Collis",
+        patient_name=patient.full_name,
+        mrn=patient.mrn,
+        birth_date=patient.birth_date,
+        visit_date=timezone.localtime(visit.occurred_at).date(),
+        visit_kind=visit.get_kind_display(),
+        clinician=str(visit.clinician),
+        diagnosis=(
+            f"{diagnosis.condition}: {diagnosis.pattern_display}"
+            if diagnosis and diagnosis.pattern_display
+            else (diagnosis.condition if diagnosis else "Not recorded")
+        ),
+        sessions=tuple(sessions),
+        scores=scores,
+        # HOOK(posture): angles of the visit's posture analysis, e.g. ("Rotation", "24° left").
+        angles=(),
+        notes=visit.notes if include_notes else "",
+    )

@@ -1,0 +1,130 @@
+"""The clinician workspace: patient list, record timeline, diagnosis, visits and summaries."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from collis.audit.actions import Action, record_access
+from collis.patients import actions, record
+from collis.patients.access import access_patient_record, access_visit, require_clinician
+from collis.patients.forms import DiagnosisForm, VisitForm, VisitNotesForm
+from collis.patients.models import Diagnosis, Patient
+from collis.patients.summary import build_visit_summary
+from collis.patients.summary_pdf import render_visit_summary_pdf
+
+SEARCH_MAX_LENGTH = 100
+
+
+@login_required
+def patient_list(request: HttpRequest) -> HttpResponse:
+    require_clinician(request.user)
+    query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    patients = Patient.objects.select_related("diagnosis")
+    if query:
+        patients = patients.filter(
+            Q(family_name__icontains=query) | Q(given_name__icontains=query) | Q(mrn__iexact=query)
+        )
+    return render(
+        request, "patients/patient_list.html", {"patients": patients[:100], "query": query}
+    )
+
+
+@login_required
+def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient_record(request.user, patient_id)
+    record_access(request, Action.READ, patient, detail={"view": "clinical record"})
+    sessions = list(record.injection_sessions(patient))
+    cycles = record.build_cycles(patient, sessions)
+    markers = [record.Marker(s.injected_on, "Injection") for s in sessions]
+    context = {
+        "patient": patient,
+        "diagnosis": getattr(patient, "diagnosis", None),
+        "timeline": record.build_timeline(patient),
+        "cycles": list(reversed(cycles)),
+        "current_cycle": cycles[-1] if cycles else None,
+        "twstrs_chart": record.twstrs_chart(patient, cycles),
+        "diary_chart": record.diary_chart(patient, markers=markers),
+        "posture_chart": record.posture_chart(patient),
+        "drafts": patient.assessments.filter(status="draft"),
+    }
+    return render(request, "patients/patient_detail.html", context)
+
+
+@login_required
+def diagnosis_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient_record(request.user, patient_id)
+    instance = getattr(patient, "diagnosis", None) or Diagnosis(patient=patient)
+    form = DiagnosisForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        data = {**form.cleaned_data, "colcap_pattern": form.cleaned_data["colcap_pattern"]}
+        actions.update_diagnosis(request, actor=request.user, patient=patient, data=data)
+        return redirect("patients:patient-detail", patient_id=patient.pk)
+    if instance.pk:
+        record_access(request, Action.READ, instance)
+    return render(request, "patients/diagnosis_form.html", {"patient": patient, "form": form})
+
+
+@login_required
+def visit_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient_record(request.user, patient_id)
+    own = getattr(request.user, "clinician", None)
+    initial = {
+        "occurred_at": timezone.localtime().replace(second=0, microsecond=0),
+        "clinician": own,
+    }
+    form = VisitForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        visit = actions.record_visit(
+            request, actor=request.user, patient=patient, **form.cleaned_data
+        )
+        return redirect(visit)
+    return render(request, "patients/visit_form.html", {"patient": patient, "form": form})
+
+
+@login_required
+def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = access_visit(request.user, visit_id)
+    form = VisitNotesForm(request.POST or None, initial={"notes": visit.notes})
+    if request.method == "POST" and form.is_valid():
+        actions.update_visit_notes(
+            request, actor=request.user, visit=visit, notes=form.cleaned_data["notes"]
+        )
+        return redirect(visit)
+    record_access(request, Action.READ, visit)
+    context = {
+        "visit": visit,
+        "patient": visit.patient,
+        "form": form,
+        "sessions": visit.injection_sessions.select_related("product"),
+        "assessments": visit.assessments.all(),
+    }
+    return render(request, "patients/visit_detail.html", context)
+
+
+@login_required
+def visit_summary(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = access_visit(request.user, visit_id)
+    record_access(request, Action.READ, visit, detail={"view": "summary"})
+    summary = build_visit_summary(visit, include_notes=True)
+    context = {"summary": summary, "visit": visit, "pdf_url": "patients:visit-summary-pdf"}
+    return render(request, "patients/visit_summary.html", context)
+
+
+@login_required
+def visit_summary_pdf(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = access_visit(request.user, visit_id)
+    record_access(request, Action.EXPORT, visit, detail={"format": "pdf"})
+    pdf = render_visit_summary_pdf(build_visit_summary(visit, include_notes=True))
+    return pdf_response(pdf, visit)
+
+
+def pdf_response(pdf: bytes, visit) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"visit-summary-{timezone.localtime(visit.occurred_at):%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response

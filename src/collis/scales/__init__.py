@@ -1,0 +1,1 @@
+"""Rating scales: TWSTRS and Tsui scoring (pure cores), forms and assessments."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ScalesConfig(AppConfig):
+    name = "collis.scales"
+    verbose_name = "Rating scales"

@@ -1,0 +1,64 @@
+"""Inline SVG charts: accessible markup, escaped text, a table fallback."""
+
+from datetime import date
+
+import pytest
+
+from collis.lib.charts import Marker, Series, line_chart
+
+
+def test_chart_has_title_description_and_one_polyline_per_series():
+    chart = line_chart(
+        "TWSTRS <total>",
+        [
+            Series("Baseline", ((date(2026, 1, 1), 40), (date(2026, 4, 1), 38))),
+            Series("Peak", ((date(2026, 2, 5), 25),)),
+        ],
+        y_min=0,
+        y_max=85,
+        y_label="TWSTRS total",
+        markers=[Marker(date(2026, 1, 1), "Injection")],
+    )
+    assert 'role="img"' in chart.svg
+    assert "<title id=" in chart.svg and "TWSTRS &lt;total&gt;" in chart.svg
+    assert chart.svg.count("<polyline") == 2
+    assert chart.svg.count("<circle") == 3
+    assert chart.table_headers == ("Date", "Baseline", "Peak")
+    assert chart.table_rows[0] == ("2026-01-01", "40", "—")
+    assert chart.table_rows[1] == ("2026-02-05", "—", "25")
+    assert len(chart.table_rows) == 3  # the marker-only date has no row
+    assert not chart.is_empty
+
+
+def test_values_outside_the_axis_are_clamped_into_the_plot():
+    chart = line_chart(
+        "x", [Series("s", ((date(2026, 1, 1), 99),))], y_min=0, y_max=10, y_label="y"
+    )
+    assert 'cy="16.0"' in chart.svg  # the top of the plot area
+
+
+def test_empty_series_give_an_empty_state():
+    chart = line_chart("Diary", [Series("Pain", ())], y_min=0, y_max=10, y_label="0–10")
+    assert chart.is_empty and chart.svg == "" and chart.table_rows == ()
+
+
+def test_bad_axis_rejected():
+    with pytest.raises(ValueError):
+        line_chart("x", [], y_min=5, y_max=5, y_label="y")
+
+
+def test_text_in_series_names_is_escaped():
+    chart = line_chart(
+        "x", [Series("<script>", ((date(2026, 1, 1), 1),))], y_min=0, y_max=10, y_label="y"
+    )
+    assert "<script>" not in chart.svg
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "ticks"),
+    [(0, 85, [0, 20, 40, 60, 80]), (0, 10, [0, 2, 4, 6, 8, 10]), (-90, 90, [-50, 0, 50])],
+)
+def test_axis_ticks_are_round_numbers(low, high, ticks):
+    from collis.lib.charts import axis_ticks
+
+    assert axis_ticks(low, high)[: len(ticks)] == ticks

@@ -1,0 +1,164 @@
+"""The patient portal: own data only, a quick diary, the programme with check-offs, charts."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from collis.accounts.testing import sign_in_with_second_factor
+from collis.diary.actions import ProgrammeLine, assign_home_programme
+from collis.diary.models import AdherenceCheck, DiaryEntry, Exercise
+from collis.patients.models import Visit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def portal(client, patient):
+    sign_in_with_second_factor(client, patient.user)
+    return client
+
+
+def entry_data(**changes):
+    data = {
+        "entry_date": timezone.localdate().isoformat(),
+        "period": "day",
+        "severity": "6",
+        "pain": "4",
+        "tremor": "1",
+        "used_sensory_trick": "on",
+        "note": "Stiff after work",
+    }
+    return {**data, **changes}
+
+
+def test_patient_logs_a_diary_entry_and_sees_it_charted(portal, patient):
+    response = portal.post(reverse("portal:diary-create"), entry_data())
+    assert response["Location"] == reverse("portal:charts")
+    entry = DiaryEntry.objects.get(patient=patient)
+    assert (entry.severity, entry.pain, entry.tremor, entry.used_sensory_trick) == (6, 4, 1, True)
+    charts = portal.get(reverse("portal:charts")).content.decode()
+    assert "Symptom diary" in charts and "<polyline" in charts
+    assert f"{timezone.localdate().isoformat()}</th><td>6</td><td>4</td>" in charts
+
+
+def test_a_second_entry_the_same_day_replaces_the_first(portal, patient):
+    portal.post(reverse("portal:diary-create"), entry_data(severity="6"))
+    portal.post(reverse("portal:diary-create"), entry_data(severity="3"))
+    assert list(DiaryEntry.objects.values_list("severity", flat=True)) == [3]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"severity": "11"}, "Select a valid choice"),
+        ({"pain": ""}, "This field is required"),
+        (
+            {"entry_date": (timezone.localdate() + timedelta(days=1)).isoformat()},
+            "has not happened yet",
+        ),
+    ],
+)
+def test_bad_diary_input_is_refused_and_the_form_keeps_the_input(portal, changes, message):
+    response = portal.post(reverse("portal:diary-create"), entry_data(**changes))
+    html = response.content.decode()
+    assert response.status_code == 200 and message in html
+    assert "Stiff after work" in html  # nothing typed is lost
+    assert not DiaryEntry.objects.exists()
+
+
+def test_diary_list_shows_only_own_entries(portal, patient, other_patient):
+    DiaryEntry.objects.create(
+        patient=patient, entry_date=date(2026, 1, 5), pain=2, severity=3, note="mine"
+    )
+    DiaryEntry.objects.create(
+        patient=other_patient, entry_date=date(2026, 1, 5), pain=9, severity=9, note="not yours"
+    )
+    html = portal.get(reverse("portal:diary-list")).content.decode()
+    assert "mine" in html and "not yours" not in html
+
+
+def test_another_patients_visit_summary_is_not_found(portal, other_patient, clinician):
+    visit = Visit.objects.create(
+        patient=other_patient, clinician=clinician, occurred_at=timezone.now()
+    )
+    assert portal.get(reverse("portal:visit-summary", args=[visit.pk])).status_code == 404
+    assert portal.get(reverse("portal:visit-summary-pdf", args=[visit.pk])).status_code == 404
+    assert portal.get(reverse("portal:visit-summary", args=[999999])).status_code == 404
+
+
+def test_own_visit_summary_leaves_out_internal_notes(portal, patient, clinician):
+    visit = Visit.objects.create(
+        patient=patient,
+        clinician=clinician,
+        occurred_at=timezone.make_aware(datetime(2026, 2, 2, 9)),
+        notes="Internal note",
+    )
+    html = portal.get(reverse("portal:visit-summary", args=[visit.pk])).content.decode()
+    assert "Visit summary" in html and "Internal note" not in html
+    pdf = portal.get(reverse("portal:visit-summary-pdf", args=[visit.pk]))
+    assert pdf.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("persona", ["clinician_user", "front_desk", "outsider"])
+def test_accounts_without_a_patient_record_get_404(client, request, persona):
+    sign_in_with_second_factor(client, request.getfixturevalue(persona))
+    for name in ("portal:home", "portal:diary-list", "portal:diary-create", "portal:charts"):
+        assert client.get(reverse(name)).status_code == 404
+
+
+def test_portal_home_has_an_upcoming_block_and_empty_states(portal):
+    html = portal.get(reverse("portal:home")).content.decode()
+    assert "Your appointments will appear here" in html
+    assert "No entries yet" in html
+
+
+@pytest.fixture
+def programme(patient, clinician):
+    exercise = Exercise.objects.get(slug="chin-tuck")
+    return assign_home_programme(
+        None,
+        actor=None,
+        patient=patient,
+        assigned_by=clinician,
+        starts_on=date(2026, 1, 1),
+        lines=[ProgrammeLine(exercise, "Twice a day", "10 × 5 s")],
+        notes="Heat before stretching.",
+    )
+
+
+def test_patient_ticks_and_unticks_an_exercise(portal, programme):
+    item = programme.items.get()
+    today = timezone.localdate().isoformat()
+    portal.post(reverse("portal:programme"), {"item": item.pk, "day": today, "done": "1"})
+    assert AdherenceCheck.objects.filter(item=item).count() == 1
+    html = portal.get(reverse("portal:programme")).content.decode()
+    assert "Chin tuck" in html and "Done on 1 of the last 7 days" in html
+    portal.post(reverse("portal:programme"), {"item": item.pk, "day": today, "done": "0"})
+    assert not AdherenceCheck.objects.exists()
+
+
+def test_patient_cannot_tick_another_patients_exercise(client, other_patient, programme):
+    assign_home_programme(
+        None,
+        actor=None,
+        patient=other_patient,
+        assigned_by=None,
+        starts_on=date(2026, 1, 1),
+        lines=[],
+    )
+    sign_in_with_second_factor(client, other_patient.user)
+    item = programme.items.get()
+    response = client.post(
+        reverse("portal:programme"), {"item": item.pk, "day": "2026-01-02", "done": "1"}
+    )
+    assert response.status_code == 404
+    assert not AdherenceCheck.objects.exists()
+
+
+def test_future_day_cannot_be_ticked(portal, programme):
+    item = programme.items.get()
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    portal.post(reverse("portal:programme"), {"item": item.pk, "day": tomorrow, "done": "1"})
+    assert not AdherenceCheck.objects.exists()
