@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "collis.education",
     "collis.patients",
     "collis.jobs",
+    "collis.scheduling",
     "collis.demo",
 ]
 
