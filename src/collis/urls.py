@@ -13,6 +13,7 @@ urlpatterns = [
     path("conditions/", include("collis.education.urls")),
     path("providers/", include("collis.providers.urls")),
     path("accounts/", include("collis.accounts.urls")),
+    path("", include("collis.scheduling.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

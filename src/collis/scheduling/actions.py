@@ -589,6 +589,30 @@ def join_waitlist(
     return entry
 
 
+def join_waitlist_online(
+    *,
+    contact: Contact,
+    appointment_type: AppointmentType,
+    earliest: date,
+    latest: date,
+    clinician: Clinician | None = None,
+    actor: User = None,
+    request: HttpRequest | None = None,
+) -> WaitlistEntry:
+    """Join the waitlist from the public site: the patient is found or registered as booking."""
+    with transaction.atomic():
+        patient = _resolve_patient(contact, request, actor)
+        return join_waitlist(
+            patient=patient,
+            appointment_type=appointment_type,
+            earliest=earliest,
+            latest=latest,
+            clinician=clinician,
+            actor=actor,
+            request=request,
+        )
+
+
 def ensure_calendar_feed(clinician: Clinician) -> CalendarFeed:
     feed, _ = CalendarFeed.objects.get_or_create(clinician=clinician)
     return feed
