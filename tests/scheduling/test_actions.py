@@ -24,6 +24,9 @@ from collis.scheduling.models import Appointment, BookingPolicy, ReminderDeliver
 from .conftest import contact
 
 Status = Appointment.Status
+# Emails go out from jobs run after commit. The job runner closes stale connections, which on
+# PostgreSQL ends a test wrapped in one transaction; these tests commit for real instead.
+EMAILS = pytest.mark.django_db(transaction=True)
 
 
 def book(clinic, start, kind=None, n=1, **kw):
@@ -36,10 +39,10 @@ def book(clinic, start, kind=None, n=1, **kw):
     )
 
 
-def test_books_a_free_slot_and_emails_a_calendar_file(clinic, django_capture_on_commit_callbacks):
+@EMAILS
+def test_books_a_free_slot_and_emails_a_calendar_file(clinic):
     start = clinic.at(clinic.monday, 10)
-    with django_capture_on_commit_callbacks(execute=True):
-        appointment = book(clinic, start, kind=clinic.injection, reason="re-injection")
+    appointment = book(clinic, start, kind=clinic.injection, reason="re-injection")
     assert appointment.status == Status.CONFIRMED
     assert appointment.end - appointment.start == timedelta(minutes=30)
     # Buffers: 10 min before, 5 after.
@@ -58,16 +61,13 @@ def test_books_a_free_slot_and_emails_a_calendar_file(clinic, django_capture_on_
     ).exists()
 
 
-def test_request_mode_waits_for_staff_confirmation(
-    clinic, front_desk, django_capture_on_commit_callbacks
-):
+@EMAILS
+def test_request_mode_waits_for_staff_confirmation(clinic, front_desk):
     BookingPolicy.objects.update(auto_confirm=False)
-    with django_capture_on_commit_callbacks(execute=True):
-        appointment = book(clinic, clinic.at(clinic.monday, 9))
+    appointment = book(clinic, clinic.at(clinic.monday, 9))
     assert appointment.status == Status.REQUESTED
     assert "received your appointment request" in mail.outbox[0].subject
-    with django_capture_on_commit_callbacks(execute=True):
-        actions.set_appointment_status(appointment, Status.CONFIRMED, actor=front_desk)
+    actions.set_appointment_status(appointment, Status.CONFIRMED, actor=front_desk)
     assert Appointment.objects.get(pk=appointment.pk).status == Status.CONFIRMED
     assert "confirmed" in mail.outbox[1].subject
 
@@ -219,14 +219,13 @@ class TestReinjectionInterval:
             )
 
 
-def test_cancel_frees_the_time_and_sends_a_cancellation(clinic, django_capture_on_commit_callbacks):
+@EMAILS
+def test_cancel_frees_the_time_and_sends_a_cancellation(clinic):
     start = clinic.at(clinic.monday, 9)
     appointment = book(clinic, start)
     ReminderDelivery.objects.create(appointment=appointment, kind="72h")
-    with django_capture_on_commit_callbacks(execute=True):
-        cancelled = actions.cancel_appointment(
-            appointment, reason="feeling better", by_patient=True
-        )
+    mail.outbox.clear()
+    cancelled = actions.cancel_appointment(appointment, reason="feeling better", by_patient=True)
     assert cancelled.status == Status.CANCELLED and cancelled.sequence == 1
     assert ReminderDelivery.objects.get().status == "skipped"
     [message] = mail.outbox
@@ -244,11 +243,12 @@ def test_patients_cannot_cancel_inside_the_window(clinic):
     assert actions.cancel_appointment(appointment, now=late).status == Status.CANCELLED
 
 
-def test_reschedule_moves_and_bumps_the_sequence(clinic, django_capture_on_commit_callbacks):
+@EMAILS
+def test_reschedule_moves_and_bumps_the_sequence(clinic):
     appointment = book(clinic, clinic.at(clinic.monday, 9))
     new_start = clinic.at(clinic.monday + timedelta(days=1), 14)
-    with django_capture_on_commit_callbacks(execute=True):
-        moved = actions.reschedule_appointment(appointment, new_start=new_start, by_patient=True)
+    mail.outbox.clear()
+    moved = actions.reschedule_appointment(appointment, new_start=new_start, by_patient=True)
     assert moved.start == new_start and moved.sequence == 1
     assert moved.end == new_start + timedelta(minutes=20)
     assert "moved" in mail.outbox[0].subject
@@ -278,9 +278,8 @@ def test_status_follows_the_visit(clinic, front_desk):
         actions.set_appointment_status(appointment, Status.NO_SHOW, actor=front_desk)
 
 
-def test_a_freed_slot_is_offered_to_the_waitlist(
-    clinic, patient, django_capture_on_commit_callbacks
-):
+@EMAILS
+def test_a_freed_slot_is_offered_to_the_waitlist(clinic, patient):
     start = clinic.at(clinic.monday, 9)
     appointment = book(clinic, start, n=2)
     entry = actions.join_waitlist(
@@ -289,8 +288,7 @@ def test_a_freed_slot_is_offered_to_the_waitlist(
         earliest=clinic.monday,
         latest=clinic.monday + timedelta(days=3),
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        actions.cancel_appointment(appointment)
+    actions.cancel_appointment(appointment)
     entry.refresh_from_db()
     assert entry.status == WaitlistEntry.Status.OFFERED and entry.offered_start == start
     offer = next(m for m in mail.outbox if m.to == [patient.email])
