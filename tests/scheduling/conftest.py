@@ -38,6 +38,10 @@ def contact(n: int = 1, birth: date = date(1975, 5, 17)) -> Contact:
 
 @pytest.fixture
 def clinic(db) -> ClinicSetup:
+    return make_clinic()
+
+
+def make_clinic() -> ClinicSetup:
     BookingPolicy.objects.create(min_notice_hours=12, horizon_days=120, granularity_minutes=15)
     owner = Clinic.objects.create(name="Test Dystonia Clinic", phone="(312) 555-0199")
     location = Location.objects.create(

@@ -232,6 +232,11 @@ def _book_once(
 ) -> Appointment:
     policy = BookingPolicy.current()
     with transaction.atomic():
+        if idempotency_key:
+            # Again inside the transaction: a twin request may have committed while this waited.
+            existing = Appointment.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing
         candidates = (
             [clinician] if clinician else availability.bookable_clinicians(appointment_type)
         )

@@ -6,7 +6,7 @@ from datetime import date, time, timedelta
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from collis.providers.models import Clinician, Location
 from collis.scheduling import actions, availability
@@ -215,7 +215,7 @@ def create_appointment(request: HttpRequest, payload: BookingIn):
         )
     except SchedulingError as exc:
         return _problem(request, _status_for(exc), exc)
-    return 201, _appointment_out(appointment)
+    return Status(201, _appointment_out(appointment))
 
 
 def _by_token(request: HttpRequest, token: str) -> Appointment:
@@ -243,7 +243,7 @@ def cancel(request: HttpRequest, token: str, payload: CancelIn):
         )
     except SchedulingError as exc:
         return _problem(request, _status_for(exc), exc)
-    return 200, _appointment_out(appointment)
+    return Status(200, _appointment_out(appointment))
 
 
 @router.post(
@@ -263,4 +263,4 @@ def reschedule(request: HttpRequest, token: str, payload: RescheduleIn):
         )
     except SchedulingError as exc:
         return _problem(request, _status_for(exc), exc)
-    return 200, _appointment_out(appointment)
+    return Status(200, _appointment_out(appointment))
