@@ -53,7 +53,8 @@ class BookingChoice:
     """The choices so far, carried in the query string from step to step."""
 
     def __init__(self, request: HttpRequest) -> None:
-        params = request.GET if request.method == "GET" else request.POST
+        # The choices ride in the query string; a form posted to the same URL keeps them.
+        params = request.GET
         self.params = params
         self.type = AppointmentType.objects.filter(
             slug=params.get("type", ""), is_active=True, bookable_online=True
