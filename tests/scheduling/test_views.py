@@ -154,7 +154,9 @@ def test_manage_link_reschedules(client, clinic):
         contact=contact(),
     )
     token = manage_token(appointment)
-    page = client.get(reverse("scheduling:appointment-reschedule", args=[token]))
+    page = client.get(
+        reverse("scheduling:appointment-reschedule", args=[token]), {"from": clinic.monday}
+    )
     new_start = clinic.at(clinic.monday, 14)
     assert f'value="{new_start.astimezone(UTC).isoformat()}"' in page.content.decode()
     response = client.post(

@@ -177,13 +177,7 @@ def book_slots(request: HttpRequest) -> HttpResponse:
         return redirect("scheduling:book-start")
     zone = availability.clinic_zone()
     now = timezone.now()
-    try:
-        first_day = date.fromisoformat(request.GET.get("from", ""))
-    except ValueError:
-        first_day = now.astimezone(zone).date()
-    first_day = max(first_day, now.astimezone(zone).date())
-    since = core.wall_to_utc(first_day, datetime.min.time(), zone)
-    until = core.wall_to_utc(first_day + timedelta(days=DAYS_PER_PAGE), datetime.min.time(), zone)
+    first_day, since, until = _week_from(request)
     clinicians = [choice.clinician] if choice.clinician else None
     slots = availability.find_slots(
         choice.type, clinicians=clinicians, location=choice.location, since=since, until=until
@@ -390,14 +384,37 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 messages.success(request, "Your appointment has moved. We emailed the new time.")
                 return redirect("scheduling:appointment-manage", token=token)
+    first_day, since, until = _week_from(request)
     slots = availability.find_slots(
-        appointment.appointment_type, clinicians=[appointment.clinician], limit=30
+        appointment.appointment_type, clinicians=[appointment.clinician], since=since, until=until
     )
+    days: OrderedDict[date, list[dict]] = OrderedDict()
+    for row in _slot_rows(slots):
+        days.setdefault(row["local"].date(), []).append(row)
     return render(
         request,
         "scheduling/appointment_reschedule.html",
-        {"appointment": appointment, "token": token, "slots": _slot_rows(slots)},
+        {
+            "appointment": appointment,
+            "token": token,
+            "days": days,
+            "next_query": urlencode({"from": first_day + timedelta(days=DAYS_PER_PAGE)}),
+            "previous_query": urlencode({"from": first_day - timedelta(days=DAYS_PER_PAGE)}),
+        },
     )
+
+
+def _week_from(request: HttpRequest) -> tuple[date, datetime, datetime]:
+    """The page of days to show: from ?from= (never before today), DAYS_PER_PAGE long."""
+    zone = availability.clinic_zone()
+    today = timezone.now().astimezone(zone).date()
+    try:
+        first_day = max(date.fromisoformat(request.GET.get("from", "")), today)
+    except ValueError:
+        first_day = today
+    since = core.wall_to_utc(first_day, datetime.min.time(), zone)
+    until = core.wall_to_utc(first_day + timedelta(days=DAYS_PER_PAGE), datetime.min.time(), zone)
+    return first_day, since, until
 
 
 def appointment_ics_download(request: HttpRequest, token: str) -> HttpResponse:
