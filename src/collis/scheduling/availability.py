@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q
+from django.db import connections
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from collis.providers.models import Clinician, Location
@@ -24,9 +25,9 @@ from collis.scheduling.models import (
     WeeklyHours,
 )
 
-# The longest buffer any type may add on either side; busy bookings are loaded this far beyond
-# the searched range so their buffers are seen.
-MAX_BUFFER = timedelta(hours=4)
+# Busy times are loaded this far beyond the searched range, so that a slot starting near its end
+# (visit plus buffers, at most half a day) still sees the bookings after it.
+MAX_BUFFER = timedelta(hours=12)
 
 
 def clinic_zone() -> ZoneInfo:
@@ -123,10 +124,10 @@ def load_schedules(
     )
     if exclude_appointment is not None:
         booked = booked.exclude(pk=exclude_appointment.pk)
-    for clinician_id, start, end in booked.values_list(
-        "clinician_id", "blocked_start", "blocked_end"
+    for clinician_id, start, end in _raw_rows(
+        booked.values_list("clinician_id", "blocked_start", "blocked_end")
     ):
-        busy[clinician_id].append(core.Interval(start, end))
+        busy[clinician_id].append(core.Interval(_utc(start), _utc(end)))
 
     return [
         core.Schedule(
@@ -139,6 +140,25 @@ def load_schedules(
         )
         for pk in ids
     ]
+
+
+def _raw_rows(queryset: QuerySet) -> list[tuple]:
+    """Run a values_list query without Django's per-value converters.
+
+    "First available" may read thousands of bookings; on SQLite the datetime converter (a regex
+    parse and a make_aware per value) costs several times the slot search itself.
+    """
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _utc(value: datetime | str) -> datetime:
+    """Return a stored UTC timestamp as aware (SQLite gives text, PostgreSQL a datetime)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def find_slots(
@@ -168,22 +188,26 @@ def find_slots(
     start = max(since or now, now)
     end_limit = min(until or now + rules.horizon, now + rules.horizon + timedelta(seconds=1))
     found: list[core.Slot] = []
+    cursor = start
     for span in (timedelta(days=7), timedelta(days=31), None):
         end = end_limit if span is None else min(start + span, end_limit)
-        schedules = load_schedules(clinicians, since=start, until=end, location=location)
-        closed = closed_days(core.local_day(start, zone), core.local_day(end, zone))
-        found = core.first_free_slots(
+        if end <= cursor:
+            continue
+        schedules = load_schedules(clinicians, since=cursor, until=end, location=location)
+        closed = closed_days(core.local_day(cursor, zone), core.local_day(end, zone))
+        found += core.first_free_slots(
             schedules,
             rules,
             zone=zone,
             now=now,
-            limit=limit,
+            limit=limit - len(found),
             closed_days=closed,
-            since=start,
+            since=cursor,
             until=end,
         )
         if len(found) >= limit or end >= end_limit:
             break
+        cursor = end  # later passes only look past what was searched already
     return found
 
 

@@ -154,13 +154,13 @@ class _BusyIndex:
     def __init__(self, intervals: Iterable[Interval]) -> None:
         self.starts, self.ends = _merge(intervals)
 
-    def conflict(self, span: Interval) -> Interval | None:
-        """Return the busy span that overlaps ``span``, if any."""
-        # The only candidate is the last busy span starting before span.end (spans are disjoint,
+    def conflict_end(self, start: datetime, end: datetime) -> datetime | None:
+        """Return the end of the busy span overlapping ``[start, end)``, or None if free."""
+        # The only candidate is the last busy span starting before ``end`` (spans are disjoint,
         # so their ends are sorted too).
-        index = bisect_left(self.starts, span.end) - 1
-        if index >= 0 and self.ends[index] > span.start:
-            return Interval(self.starts[index], self.ends[index])
+        index = bisect_left(self.starts, end) - 1
+        if index >= 0 and self.ends[index] > start:
+            return self.ends[index]
         return None
 
 
@@ -248,9 +248,17 @@ def _day_slots(
             steps = -((window_start - earliest) // rules.granularity)
             start = window_start + steps * rules.granularity
         while start + rules.duration <= window_end and start <= latest:
-            if busy.conflict(rules.blocked(start)) is None:
+            busy_until = busy.conflict_end(
+                start - rules.buffer_before, start + rules.duration + rules.buffer_after
+            )
+            if busy_until is None:
                 day_slots.append(Slot(start, start + rules.duration, schedule.clinician, place))
-            start += rules.granularity
+                start += rules.granularity
+            else:
+                # Every later start overlaps that busy span until its blocked range begins at
+                # busy_until: jump there on the window's grid instead of trying each step.
+                steps = -((start - busy_until - rules.buffer_before) // rules.granularity)
+                start += max(steps, 1) * rules.granularity
     # Windows at two places may interleave; a clinician is in one place at a time, so a start
     # offered by two windows is kept once.
     seen: set[datetime] = set()
