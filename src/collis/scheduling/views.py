@@ -432,6 +432,7 @@ def clinician_feed(request: HttpRequest, token: str) -> HttpResponse:
         .filter(clinician=feed.clinician, start__gte=since)
         .select_related("appointment_type", "location", "clinician")
     )
+    record_access(request, Action.EXPORT, feed, detail={"via": "calendar feed"})
     body = clinician_feed_ics(f"{feed.clinician.display_name} – Collis", appointments)
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
