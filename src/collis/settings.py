@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "collis.jobs",
     "collis.ops",
     "collis.interop",
+    "collis.scheduling",
     "collis.demo",
 ]
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("clinic/", include("collis.injections.urls")),
     path("clinic/", include("collis.diary.urls")),
     path("portal/", include("collis.patients.portal.urls")),
+    path("", include("collis.scheduling.urls")),
     path("api/", api.urls),
     path("fhir/", include("collis.interop.fhir.urls")),
     path("admin/", admin.site.urls),

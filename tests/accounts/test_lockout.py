@@ -69,7 +69,11 @@ def test_password_is_never_stored_in_the_audit_trail(client, patient_user):
     assert "my-secret-guess" not in str(list(AuditEvent.objects.values()))
 
 
-def test_login_page_is_rate_limited_per_address(client, db):
+def test_login_page_is_rate_limited_per_address(client, db, monkeypatch):
+    # Hold the clock mid-window: a fixed window that rolled over mid-test would reset the count.
+    import collis.lib.throttle
+
+    monkeypatch.setattr(collis.lib.throttle.time, "time", lambda: 1_800_000_030.0)
     url = reverse("accounts:login")
     statuses = [_try(client, url, f"user{n}", "x").status_code for n in range(31)]
     assert statuses[:30] == [200] * 30

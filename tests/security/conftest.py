@@ -121,4 +121,40 @@ def clinical_objects(clinician_user, own_patient, other_patient) -> dict[str, in
             f"{prefix}_session": session.pk,
             f"{prefix}_assessment": assessment.pk,
         }
+    ids["appointment"] = _staff_booking(clinician, own_patient, clinician_user).pk
     return ids
+
+
+def _staff_booking(clinician, patient, actor):
+    """An appointment the front desk booked for patient A, next week at 10:00."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from collis.providers.models import Clinic, Location
+    from collis.scheduling.actions import Contact, book_appointment
+    from collis.scheduling.models import AppointmentType
+
+    follow_up = AppointmentType.objects.create(
+        name="Matrix follow-up", slug="matrix-follow-up", duration_minutes=20
+    )
+    follow_up.clinicians.add(clinician)
+    owner = Clinic.objects.create(name="Matrix clinic", phone="(312) 555-0100")
+    location = Location.objects.create(
+        clinic=owner, name="Matrix", slug="matrix", street="1 Main St", city="Chicago"
+    )
+    start = datetime.combine(timezone.localdate() + timedelta(days=7), time(10)).replace(
+        tzinfo=timezone.get_current_timezone()
+    )
+    contact = Contact(patient.given_name, patient.family_name, patient.email, "", None)
+    return book_appointment(
+        appointment_type=follow_up,
+        start=start,
+        contact=contact,
+        clinician=clinician,
+        location=location,
+        patient=patient,
+        source="staff",
+        override_reason="access-matrix fixture",
+        actor=actor,
+    )

@@ -104,6 +104,29 @@ MATRIX: list[Row] = [
     Row("/clinic/visits/{own_visit}/", CLINICIAN_ONLY),
     Row("/clinic/visits/{own_visit}/summary/", CLINICIAN_ONLY),
     Row("/clinic/visits/{own_visit}/summary.pdf", CLINICIAN_ONLY),
+    # Front desk: the schedule, for every staff role; a clinician's own calendar feed.
+    Row("/admin/scheduling/appointment/", STAFF),
+    Row("/admin/scheduling/appointmenttype/", STAFF),
+    Row("/admin/scheduling/bookingpolicy/", STAFF),
+    Row("/admin/scheduling/calendarfeed/", STAFF),
+    Row("/admin/scheduling/clinicclosure/", STAFF),
+    Row("/admin/scheduling/dateoverride/", STAFF),
+    Row("/admin/scheduling/injectionrecall/", STAFF),
+    Row("/admin/scheduling/reminderdelivery/", STAFF),
+    Row("/admin/scheduling/timeoff/", STAFF),
+    Row("/admin/scheduling/waitlistentry/", STAFF),
+    Row("/admin/scheduling/weeklybreak/", STAFF),
+    Row("/admin/scheduling/weeklyhours/", STAFF),
+    Row("/desk/", STAFF),
+    Row("/desk/book/", STAFF),
+    Row("/desk/recalls/", STAFF),
+    Row("/desk/feed/", CLINICIAN_ONLY),
+    Row("/desk/appointments/{appointment}/", STAFF),
+    Row(
+        "/desk/appointments/{appointment}/status/", STAFF, method="POST", data={"status": "arrived"}
+    ),
+    Row("/desk/appointments/{appointment}/move/", STAFF, method="POST"),
+    Row("/desk/appointments/{appointment}/cancel/", STAFF, method="POST"),
     # Patient portal: the signed-in patient's own record only.
     Row("/portal/", PATIENT_ONLY),
     Row("/portal/charts/", PATIENT_ONLY),
@@ -162,10 +185,27 @@ PUBLIC_ROUTES: dict[str, str] = {
     "api/providers/clinicians": "public directory API",
     "api/providers/clinicians/<slug>": "public directory API",
     "api/providers/locations": "public directory API",
+    "book/": "online booking needs no account",
+    "book/choose/": "online booking needs no account",
+    "book/slots/": "online booking needs no account",
+    "book/details/": "online booking needs no account (rate limited)",
+    "book/waitlist/": "online booking needs no account",
+    "appointments/<str:token>/": "manage link: the signed token is the credential",
+    "appointments/<str:token>/cancel/": "manage link: signed token",
+    "appointments/<str:token>/reschedule/": "manage link: signed token",
+    "appointments/<str:token>/appointment.ics": "manage link: signed token",
+    "calendar/feeds/<str:token>.ics": "clinician feed: secret, revocable token; initials only",
+    "api/scheduling/appointment-types": "public booking API",
+    "api/scheduling/clinicians": "public booking API",
+    "api/scheduling/slots": "public booking API",
+    "api/scheduling/appointments": "public booking API (POST books)",
+    "api/scheduling/appointments/<token>": "booking API: signed token",
+    "api/scheduling/appointments/<token>/cancel": "booking API: signed token",
+    "api/scheduling/appointments/<token>/reschedule": "booking API: signed token",
 }
 
 PLACEHOLDERS = ("own", "other", "uninvited", "own_visit", "other_visit", "own_session",
-                "other_session", "own_assessment", "other_assessment")  # fmt: skip
+                "other_session", "own_assessment", "other_assessment", "appointment")  # fmt: skip
 
 LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/", "/accounts/two-factor/")
 

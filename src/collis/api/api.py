@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from collis.providers.api import router as providers_router
+from collis.scheduling.api import router as scheduling_router
 
 api = NinjaAPI(
     title="Collis API",
@@ -45,3 +46,4 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 
 api.add_router("/providers", providers_router)
+api.add_router("/scheduling", scheduling_router)

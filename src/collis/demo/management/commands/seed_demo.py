@@ -16,6 +16,7 @@ SEEDERS = [
     "collis.providers.demo",
     "collis.education.demo",
     "collis.patients.demo",
+    "collis.scheduling.demo",
     "collis.injections.demo",
     "collis.scales.demo",
     "collis.diary.demo",

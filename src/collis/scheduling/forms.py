@@ -1,0 +1,141 @@
+"""Forms: parse and validate input; the actions decide."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from django import forms
+from django.utils import timezone
+
+from collis.patients.models import Patient
+from collis.providers.models import Clinician, Location
+from collis.scheduling.availability import clinic_zone
+from collis.scheduling.models import Appointment, AppointmentType
+
+FIRST_AVAILABLE = "any"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+class BookingDetailsForm(forms.Form):
+    """Contact details and reason; no account needed."""
+
+    given_name = forms.CharField(label="First name", max_length=100)
+    family_name = forms.CharField(label="Last name", max_length=100)
+    email = forms.EmailField(help_text="We send the confirmation and your links here.")
+    phone = forms.CharField(max_length=40, required=False)
+    birth_date = forms.DateField(
+        label="Date of birth",
+        widget=DateInput,
+        help_text="With your email, this finds your record if you have been here before.",
+    )
+    reason = forms.CharField(
+        label="Reason for the visit",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text='For example "new to the clinic with neck turning" or "re-injection".',
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, patient: Patient | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["idempotency_key"].initial = uuid.uuid4().hex
+        if patient is not None:
+            # A signed-in or recalled patient is already known: no need to prove who they are.
+            self.fields["birth_date"].required = False
+            self.initial.update(
+                given_name=patient.given_name,
+                family_name=patient.family_name,
+                email=patient.email,
+                phone=patient.phone,
+            )
+
+    def clean_birth_date(self):
+        value = self.cleaned_data.get("birth_date")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("The date of birth cannot be in the future.")
+        return value
+
+
+class WaitlistForm(forms.Form):
+    given_name = forms.CharField(label="First name", max_length=100)
+    family_name = forms.CharField(label="Last name", max_length=100)
+    email = forms.EmailField()
+    phone = forms.CharField(max_length=40, required=False)
+    birth_date = forms.DateField(label="Date of birth", widget=DateInput)
+    earliest = forms.DateField(label="From", widget=DateInput)
+    latest = forms.DateField(label="Until", widget=DateInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("earliest") and data.get("latest") and data["latest"] < data["earliest"]:
+            raise forms.ValidationError("“Until” must not be before “From”.")
+        return data
+
+
+class LocalDateTimeMixin:
+    """Combine a date and a wall-clock time in the clinic zone into an aware instant."""
+
+    def local_start(self) -> datetime:
+        data = self.cleaned_data  # type: ignore[attr-defined]
+        naive = datetime.combine(data["date"], data["time"])
+        return naive.replace(tzinfo=clinic_zone())
+
+
+class DeskBookingForm(LocalDateTimeMixin, forms.Form):
+    patient = forms.ModelChoiceField(queryset=Patient.objects.all())
+    appointment_type = forms.ModelChoiceField(
+        queryset=AppointmentType.objects.filter(is_active=True)
+    )
+    clinician = forms.ModelChoiceField(queryset=Clinician.objects.active())
+    location = forms.ModelChoiceField(queryset=Location.objects.filter(is_active=True))
+    date = forms.DateField(widget=DateInput)
+    time = forms.TimeField(widget=TimeInput)
+    reason = forms.CharField(max_length=500, required=False, label="Reason for the visit")
+    override_reason = forms.CharField(
+        max_length=500,
+        required=False,
+        label="Override reason",
+        help_text="Only to book outside the clinician's hours, or (clinicians) a re-injection "
+        "before the minimum interval. It is recorded.",
+    )
+
+
+class MoveForm(LocalDateTimeMixin, forms.Form):
+    clinician = forms.ModelChoiceField(queryset=Clinician.objects.active())
+    date = forms.DateField(widget=DateInput)
+    time = forms.TimeField(widget=TimeInput)
+    override_reason = forms.CharField(max_length=500, required=False, label="Override reason")
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=500, required=False, label="Reason (optional)")
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Appointment.Status.choices)
+
+
+class CalendarFilterForm(forms.Form):
+    view = forms.ChoiceField(choices=[("day", "Day"), ("week", "Week")], required=False)
+    date = forms.DateField(widget=DateInput, required=False)
+    clinician = forms.ModelChoiceField(
+        queryset=Clinician.objects.active(),
+        required=False,
+        to_field_name="slug",
+        empty_label="All clinicians",
+    )
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.filter(is_active=True),
+        required=False,
+        to_field_name="slug",
+        empty_label="All locations",
+    )

@@ -1,0 +1,76 @@
+"""iCalendar files for appointments and clinicians' private feeds (RFC 5545, icalendar library).
+
+Every event carries the appointment's stable UID and its SEQUENCE, which the actions bump on each
+change, so calendar apps update or remove the event they already hold. Times are written in the
+clinic zone with its VTIMEZONE, so the event stays right across daylight-saving changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from collis.scheduling.availability import clinic_zone
+from collis.scheduling.links import manage_url
+from collis.scheduling.models import Appointment
+
+PRODID = "-//Collis//Clinic scheduling//EN"
+
+
+def _calendar(method: str | None = None, name: str | None = None) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    if method:
+        calendar.add("method", method)
+    if name:
+        calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def _event(appointment: Appointment, *, summary: str, description: str, stamp: datetime) -> Event:
+    zone = clinic_zone()
+    event = Event()
+    event.add("uid", f"{appointment.uid}@collis")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", appointment.start.astimezone(zone))
+    event.add("dtend", appointment.end.astimezone(zone))
+    event.add("sequence", appointment.sequence)
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("location", f"{appointment.location.name}, {appointment.location.one_line_address}")
+    if appointment.status == Appointment.Status.CANCELLED:
+        event.add("status", "CANCELLED")
+    elif appointment.status == Appointment.Status.REQUESTED:
+        event.add("status", "TENTATIVE")
+    else:
+        event.add("status", "CONFIRMED")
+    return event
+
+
+def appointment_ics(appointment: Appointment, *, for_patient: bool = True) -> bytes:
+    """Return one appointment as an .ics file: METHOD:CANCEL once it is cancelled."""
+    cancelled = appointment.status == Appointment.Status.CANCELLED
+    calendar = _calendar(method="CANCEL" if cancelled else "PUBLISH")
+    who = appointment.clinician.display_name if for_patient else appointment.patient_initials
+    summary = f"{appointment.appointment_type.name} with {who}"
+    description = f"Cancel or reschedule: {manage_url(appointment)}" if for_patient else ""
+    calendar.add_component(
+        _event(appointment, summary=summary, description=description, stamp=timezone.now())
+    )
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def clinician_feed_ics(name: str, appointments: Iterable[Appointment]) -> bytes:
+    """Return a clinician's schedule: patients appear only as initials and visit type."""
+    calendar = _calendar(name=name)
+    stamp = timezone.now()
+    for appointment in appointments:
+        summary = f"{appointment.patient_initials} · {appointment.appointment_type.name}"
+        calendar.add_component(_event(appointment, summary=summary, description="", stamp=stamp))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

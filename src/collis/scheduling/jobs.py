@@ -1,0 +1,44 @@
+"""Background jobs of the scheduling app (see collis.jobs for how they run)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from collis.jobs import register
+from collis.jobs.models import Job
+from collis.jobs.registry import register_periodic
+from collis.scheduling import recall, reminders, waitlist
+from collis.scheduling.models import Appointment
+from collis.scheduling.notifications import appointment_email
+
+
+@register("scheduling.send_appointment_email", max_attempts=5)
+def send_appointment_email(job: Job, appointment_id: int, kind: str) -> dict:
+    appointment = Appointment.objects.select_related(
+        "clinician", "location", "appointment_type"
+    ).get(pk=appointment_id)
+    appointment_email(appointment, kind).send()
+    return {"to": appointment.contact_email, "kind": kind}
+
+
+@register("scheduling.send_reminders")
+def send_reminders(job: Job) -> dict:
+    return reminders.send_due_reminders()
+
+
+@register("scheduling.send_recalls")
+def send_recalls(job: Job) -> dict:
+    return recall.send_recall_emails()
+
+
+@register("scheduling.offer_freed_slot")
+def offer_freed_slot(job: Job, appointment_id: int, freed_start: str | None = None) -> dict:
+    appointment = Appointment.objects.select_related(
+        "clinician", "location", "appointment_type"
+    ).get(pk=appointment_id)
+    start = datetime.fromisoformat(freed_start) if freed_start else None
+    return {"offered": waitlist.offer_freed_slot(appointment, start)}
+
+
+register_periodic("scheduling.send_reminders", every=timedelta(minutes=10))
+register_periodic("scheduling.send_recalls", every=timedelta(hours=6))

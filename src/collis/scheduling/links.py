@@ -1,0 +1,59 @@
+"""Signed links in emails: manage (cancel/reschedule) an appointment, recall, waitlist offers.
+
+``django.core.signing`` signs with SECRET_KEY and a salt per purpose, so a token made for one
+purpose is useless for another and any change to it is detected.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+from collis.scheduling.errors import InvalidLinkError
+
+if TYPE_CHECKING:
+    from collis.scheduling.models import Appointment
+
+MANAGE_SALT = "collis.scheduling.manage"
+PATIENT_SALT = "collis.scheduling.patient"
+# A recall or waitlist link identifies the patient for a booking; it goes stale after 60 days.
+PATIENT_LINK_MAX_AGE = 60 * 24 * 3600
+
+
+def manage_token(appointment: Appointment) -> str:
+    return signing.dumps({"a": appointment.pk, "u": str(appointment.uid)}, salt=MANAGE_SALT)
+
+
+def appointment_id_from_token(token: str) -> tuple[int, str]:
+    """Return (appointment id, uid) from a manage token, or raise InvalidLinkError."""
+    try:
+        data = signing.loads(token, salt=MANAGE_SALT)
+        return int(data["a"]), str(data["u"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise InvalidLinkError() from exc
+
+
+def manage_url(appointment: Appointment) -> str:
+    path = reverse("scheduling:appointment-manage", kwargs={"token": manage_token(appointment)})
+    return settings.SITE_URL + path
+
+
+def patient_token(patient_id: int, purpose: str, offered_start: datetime | None = None) -> str:
+    payload: dict[str, object] = {"p": patient_id, "why": purpose}
+    if offered_start is not None:
+        payload["s"] = offered_start.isoformat()
+    return signing.dumps(payload, salt=PATIENT_SALT)
+
+
+def patient_from_token(token: str) -> dict:
+    """Return the payload of a recall or waitlist link, or raise InvalidLinkError."""
+    try:
+        data = signing.loads(token, salt=PATIENT_SALT, max_age=PATIENT_LINK_MAX_AGE)
+        int(data["p"])
+        return data
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise InvalidLinkError() from exc

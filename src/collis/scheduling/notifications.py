@@ -1,0 +1,93 @@
+"""Emails to patients, through Django's email framework (console backend in development)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+
+from collis.providers.models import Clinic
+from collis.scheduling.availability import clinic_zone
+from collis.scheduling.ics import appointment_ics
+from collis.scheduling.links import manage_url
+from collis.scheduling.models import Appointment
+
+SUBJECTS = {
+    "confirmation": "Your appointment is booked",
+    "request": "We received your appointment request",
+    "confirmed": "Your appointment is confirmed",
+    "rescheduled": "Your appointment has moved",
+    "cancelled": "Your appointment is cancelled",
+    "reminder": "Reminder: your appointment",
+}
+
+
+def _clinic_name() -> str:
+    clinic = Clinic.current()
+    return clinic.name if clinic else "Collis clinic"
+
+
+def appointment_email(appointment: Appointment, kind: str) -> EmailMessage:
+    """Build the email of ``kind`` (see SUBJECTS) for an appointment, with its .ics attached."""
+    zone = clinic_zone()
+    context = {
+        "appointment": appointment,
+        "kind": kind,
+        "local_start": appointment.start.astimezone(zone),
+        "local_end": appointment.end.astimezone(zone),
+        "manage_url": manage_url(appointment),
+        "clinic_name": _clinic_name(),
+    }
+    body = render_to_string("scheduling/email/appointment.txt", context)
+    message = EmailMessage(
+        subject=f"{SUBJECTS[kind]} – {_clinic_name()}",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[appointment.contact_email],
+    )
+    method = "CANCEL" if kind == "cancelled" else "PUBLISH"
+    message.attach(
+        "appointment.ics", appointment_ics(appointment), f"text/calendar; method={method}"
+    )
+    return message
+
+
+def recall_email(
+    *, to: str, name: str, due_on: date, product_name: str, booking_url: str
+) -> EmailMessage:
+    body = render_to_string(
+        "scheduling/email/recall.txt",
+        {
+            "name": name,
+            "due_on": due_on,
+            "product_name": product_name,
+            "booking_url": booking_url,
+            "clinic_name": _clinic_name(),
+        },
+    )
+    return EmailMessage(
+        subject=f"Time to book your next injection – {_clinic_name()}",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+    )
+
+
+def waitlist_offer_email(*, to: str, name: str, slot_text: str, booking_url: str) -> EmailMessage:
+    body = render_to_string(
+        "scheduling/email/waitlist_offer.txt",
+        {
+            "name": name,
+            "slot_text": slot_text,
+            "booking_url": booking_url,
+            "clinic_name": _clinic_name(),
+        },
+    )
+    return EmailMessage(
+        subject=f"An earlier appointment is free – {_clinic_name()}",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+    )
