@@ -55,6 +55,6 @@ def test_patient_cannot_enter_the_admin(client, patient_user):
     assert "/admin/login/" in response["Location"]
 
 
-def test_account_home_sends_staff_to_back_office(client, login_staff, front_desk):
+def test_sign_in_sends_the_front_desk_to_the_schedule(client, login_staff, front_desk):
     login_staff(front_desk)
-    assert client.get(reverse("accounts:home"))["Location"] == reverse("admin:index")
+    assert client.get(reverse("accounts:start"))["Location"] == reverse("scheduling:desk-calendar")

@@ -89,13 +89,13 @@ def test_reading_the_record_is_audited(client, clinician_user, record):
     assert event is not None and event.actor == clinician_user
 
 
-def test_account_home_sends_clinicians_to_the_clinic_and_patients_to_the_portal(
+def test_sign_in_sends_clinicians_to_the_clinic_and_patients_to_the_portal(
     client, clinician_user, patient
 ):
     sign_in_with_second_factor(client, clinician_user)
-    assert client.get(reverse("accounts:home"))["Location"] == reverse("patients:patient-list")
+    assert client.get(reverse("accounts:start"))["Location"] == reverse("patients:patient-list")
     sign_in_with_second_factor(client, patient.user)
-    assert client.get(reverse("accounts:home"))["Location"] == reverse("portal:home")
+    assert client.get(reverse("accounts:start"))["Location"] == reverse("portal:home")
 
 
 def test_front_desk_holds_no_clinical_model_permissions(front_desk, clinician_user):

@@ -108,10 +108,46 @@ def test_accounts_without_a_patient_record_get_404(client, request, persona):
         assert client.get(reverse(name)).status_code == 404
 
 
-def test_portal_home_has_an_upcoming_block_and_empty_states(portal):
+def test_portal_home_has_clear_empty_states(portal):
     html = portal.get(reverse("portal:home")).content.decode()
-    assert "Your appointments will appear here" in html
+    assert "You have no upcoming appointments" in html
     assert "No entries yet" in html
+
+
+def test_portal_home_lists_upcoming_appointments_with_manage_links(portal, patient, clinician):
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from collis.providers.models import Clinic, Location
+    from collis.scheduling.actions import Contact, book_appointment, cancel_appointment
+    from collis.scheduling.models import AppointmentType
+
+    kind = AppointmentType.objects.create(
+        name="Injection follow-up", slug="fu", duration_minutes=20
+    )
+    kind.clinicians.add(clinician)
+    clinic = Clinic.objects.create(name="C", phone="1")
+    place = Location.objects.create(clinic=clinic, name="Downtown", slug="d", street="1", city="X")
+    start = datetime.combine(timezone.localdate() + timedelta(days=3), time(10)).replace(
+        tzinfo=timezone.get_current_timezone()
+    )
+    booked = book_appointment(
+        appointment_type=kind,
+        start=start,
+        location=place,
+        clinician=clinician,
+        patient=patient,
+        contact=Contact("Pat", "Tester", "pat@example.com", "", None),
+        source="staff",
+        override_reason="test",
+    )
+    html = portal.get(reverse("portal:home")).content.decode()
+    assert "Injection follow-up" in html and "Change or cancel" in html
+    cancel_appointment(booked, reason="test")
+    assert (
+        "You have no upcoming appointments" in portal.get(reverse("portal:home")).content.decode()
+    )
 
 
 @pytest.fixture

@@ -44,6 +44,7 @@ class Row:
 MATRIX: list[Row] = [
     # Accounts: signed-in pages, the patient's own data, the administrator's privacy desk.
     Row("/accounts/security/", SIGNED_IN),
+    Row("/accounts/start/", SIGNED_IN),
     Row("/accounts/password/change/", SIGNED_IN),
     Row("/accounts/password/change/done/", SIGNED_IN),
     Row("/accounts/two-factor/backup-codes/", SIGNED_IN),

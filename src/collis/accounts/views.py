@@ -71,14 +71,23 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 @login_required
-def account_home(request: HttpRequest) -> HttpResponse:
-    """Send each role to its own starting page."""
-    if has_role(request.user, Role.CLINICIAN):
+def start(request: HttpRequest) -> HttpResponse:
+    """After sign-in, send each role to where its work is."""
+    user = request.user
+    if has_role(user, Role.CLINICIAN):
         return redirect("patients:patient-list")
-    if request.user.is_staff:
+    if has_role(user, Role.FRONT_DESK):
+        return redirect("scheduling:desk-calendar")
+    if user.is_staff:
         return redirect("admin:index")
-    if hasattr(request.user, "patient"):
+    if Patient.objects.filter(user=user).exists():
         return redirect("portal:home")
+    return redirect("accounts:home")
+
+
+@login_required
+def account_home(request: HttpRequest) -> HttpResponse:
+    """The account page: sign-in security and, for patients, their data."""
     patient = Patient.objects.filter(user=request.user).first()
     return render(
         request,
@@ -100,7 +109,7 @@ def security(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
-    next_url = _safe_next(request, reverse("accounts:home"))
+    next_url = _safe_next(request, reverse("accounts:start"))
     if two_factor.is_verified(request.user) or not two_factor.second_factor_required(request):
         return redirect(next_url)
     if not two_factor.has_second_factor(request.user):

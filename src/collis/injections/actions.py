@@ -27,6 +27,7 @@ from collis.injections.models import (
 from collis.patients.actions import record_visit
 from collis.patients.models import Patient, Visit
 from collis.providers.models import Clinician
+from collis.scheduling.actions import record_injection_cycle
 
 
 def history_for(patient: Patient, *, excluding: int | None = None) -> list[dosing.PastSession]:
@@ -124,7 +125,14 @@ def record_injection_session(
         user=actor,
         detail={"total_units": session.total_units, "warnings": [str(w.code) for w in warnings]},
     )
-    # HOOK(scheduling): transaction.on_commit(lambda: record_injection_cycle(patient=patient, injected_on=injected_on, min_interval_days=product.min_interval_days, product_name=product.brand))  # noqa: E501
+    # The next cycle becomes due at the product's minimum interval (scheduling owns recall).
+    record_injection_cycle(
+        patient=patient,
+        injected_on=injected_on,
+        min_interval_days=product.min_interval_days,
+        product_name=product.brand,
+        actor=actor,
+    )
     return session
 
 

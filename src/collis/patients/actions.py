@@ -56,14 +56,16 @@ def record_visit(
     occurred_at: datetime,
     kind: str = Visit.Kind.INJECTION,
     notes: str = "",
+    appointment: Any = None,
 ) -> Visit:
-    """Record an encounter. The appointment link is added when scheduling is merged."""
+    """Record an encounter, linked to the appointment it took place in when there is one."""
     visit = Visit.objects.create(
         patient=patient,
         clinician=clinician,
         occurred_at=occurred_at,
         kind=kind,
         notes=notes,
+        appointment=appointment,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     record_access(request, Action.CREATE, visit, user=actor, detail={"kind": kind})

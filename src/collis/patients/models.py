@@ -121,9 +121,14 @@ class Visit(models.Model):
     occurred_at = models.DateTimeField()
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INJECTION)
     notes = models.TextField(blank=True)
-    # Appointment link: the lead adds, after merging scheduling,
-    #   appointment = models.ForeignKey("scheduling.Appointment", null=True, blank=True,
-    #                                   on_delete=models.SET_NULL, related_name="visits")
+    appointment = models.OneToOneField(
+        "scheduling.Appointment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="visit",
+        help_text="The booking this encounter took place in, if it was booked.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

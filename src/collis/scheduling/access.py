@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
 from collis.accounts.roles import STAFF_ROLES, has_role
 from collis.audit.actions import Action, record_access
@@ -63,3 +66,13 @@ def access_feed(token: str) -> CalendarFeed:
     if feed is None:
         raise Http404("No such feed")
     return feed
+
+
+def upcoming_appointments(patient_id: int, *, now: datetime | None = None) -> list[Appointment]:
+    """The patient's booked visits still to come, soonest first (for their own portal)."""
+    now = now or timezone.now()
+    return list(
+        _appointments()
+        .filter(patient_id=patient_id, start__gte=now, status__in=("requested", "confirmed"))
+        .order_by("start")
+    )

@@ -527,7 +527,33 @@ def set_appointment_status(
         )
         if status == Status.CONFIRMED:
             _email_after_commit(appointment, "confirmed")
+        if status == Status.ARRIVED:
+            _open_visit(appointment, actor=actor, request=request)
     return appointment
+
+
+def _open_visit(appointment: Appointment, *, actor: User, request: HttpRequest | None) -> None:
+    """Arrival opens the encounter the clinician documents (one visit per appointment)."""
+    from collis.patients.actions import record_visit
+    from collis.patients.models import Visit
+
+    if appointment.patient_id is None or Visit.objects.filter(appointment=appointment).exists():
+        return
+    if appointment.appointment_type.is_reinjection:
+        kind = Visit.Kind.INJECTION
+    elif not appointment.patient.visits.exists():
+        kind = Visit.Kind.NEW_PATIENT
+    else:
+        kind = Visit.Kind.REVIEW
+    record_visit(
+        request,
+        actor=actor,
+        patient=appointment.patient,
+        clinician=appointment.clinician,
+        occurred_at=appointment.start,
+        kind=kind,
+        appointment=appointment,
+    )
 
 
 def record_injection_cycle(

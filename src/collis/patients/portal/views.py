@@ -22,6 +22,8 @@ from collis.patients.access import access_own_patient, access_own_visit
 from collis.patients.summary import build_visit_summary
 from collis.patients.summary_pdf import render_visit_summary_pdf
 from collis.patients.views import pdf_response
+from collis.scheduling.access import upcoming_appointments
+from collis.scheduling.links import manage_token
 
 
 @login_required
@@ -35,7 +37,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "today_logged": patient.diary_entries.filter(entry_date=timezone.localdate()).exists(),
         "current_cycle": cycles[-1] if cycles else None,
         "visits": patient.visits.select_related("clinician")[:5],
-        # HOOK(scheduling): the lead fills the "upcoming" block of portal/home.html.
+        "upcoming": [
+            (appointment, manage_token(appointment))
+            for appointment in upcoming_appointments(patient.pk)
+        ],
     }
     return render(request, "portal/home.html", context)
 

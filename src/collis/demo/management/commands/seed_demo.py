@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import random
 from importlib import import_module
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from collis.demo.context import DemoContext
+from collis.demo.context import DEMO_SEED, DemoContext
 
 # Order matters: later seeders use rows created by earlier ones.
 SEEDERS = [
@@ -31,6 +32,9 @@ class Command(BaseCommand):
         ctx = DemoContext(now=timezone.now())
         with transaction.atomic():
             for dotted in SEEDERS:
+                # Each seeder draws from its own stream, so adding or reordering seeders
+                # never changes another app's demo trajectories.
+                ctx.rng = random.Random(f"{DEMO_SEED}:{dotted}")  # noqa: S311
                 module = import_module(dotted)
                 module.seed(ctx)
                 self.stdout.write(f"  seeded {dotted.split('.')[-2]}")
