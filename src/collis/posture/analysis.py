@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from .annotate import Annotator
 from .errors import NoFaceError, UnreadableInputError
-from .landmarks import FaceCounter, HolisticDetector
+from .landmarks import FaceCounter, LandmarkTracker
 from .measurement import FrameMeasurement, measure_frame
 from .media import Frame, FrameStream, MediaInfo, probe
 from .progress import ProgressCallback, ProgressReporter
@@ -36,6 +36,10 @@ FloatArray = NDArray[np.float64]
 # Count faces in a video every 2 s: a second person walking in is rare and the detector costs
 # ~5 ms a frame. Own choice.
 FACE_COUNT_INTERVAL_S = 2.0
+# Run the pose model on every frame while the head is turned this far: 10° short of the 45°
+# beyond which the nose/ear estimate may replace the face-mesh rotation
+# (measurement.MESH_RELIABLE_ROTATION_DEG), so that estimate is never from a held pose. Own choice.
+POSE_EVERY_FRAME_ROTATION_DEG = 35.0
 
 _COLUMNS = (
     "t",
@@ -121,16 +125,21 @@ def analyze(
     reporter = ProgressReporter(progress, info.frame_count_estimate, info.duration_s)
     reference = load_reference_face()
     with contextlib.ExitStack() as stack:
-        detector = stack.enter_context(HolisticDetector(static_image_mode=info.kind == "image"))
+        tracker = stack.enter_context(LandmarkTracker(static_image_mode=info.kind == "image"))
         counter = FaceCounter()
         stack.callback(counter.close)
         if annotator is not None:
             stack.callback(annotator.close)
         next_count_t = 0.0
+        turned = False
         for frame in _frames(stream, mirrored):
-            landmarks = detector.detect(frame.rgb)
+            landmarks = tracker.detect(frame.rgb, frame.t, pose_every_frame=turned)
             measurement, overlay = measure_frame(frame.t, frame.rgb, landmarks, reference)
             columns.append(measurement)
+            turned = (
+                measurement.angles is not None
+                and abs(measurement.angles.rotation_deg) >= POSE_EVERY_FRAME_ROTATION_DEG
+            )
             if frame.t >= next_count_t:
                 max_faces = max(max_faces, counter.count(frame.rgb))
                 next_count_t = frame.t + FACE_COUNT_INTERVAL_S
