@@ -29,7 +29,7 @@ from .series import (
 )
 from .suggestions import suggest_severity
 from .tremor import estimate_tremor
-from .trunk import lateral_shift_present
+from .trunk import TrunkMeasurement, lateral_shift_present, measure_trunk
 
 FloatArray = NDArray[np.float64]
 
@@ -40,6 +40,10 @@ FACE_COUNT_INTERVAL_S = 2.0
 # beyond which the nose/ear estimate may replace the face-mesh rotation
 # (measurement.MESH_RELIABLE_ROTATION_DEG), so that estimate is never from a held pose. Own choice.
 POSE_EVERY_FRAME_ROTATION_DEG = 35.0
+# Face brightness, blur and the PnP cross-check only feed medians over the video (quality
+# warnings, diagnostics), so a video measures them 5 times a second, not on every frame. Own
+# choice.
+DIAGNOSTICS_INTERVAL_S = 0.2
 
 _COLUMNS = (
     "t",
@@ -132,9 +136,24 @@ def analyze(
             stack.callback(annotator.close)
         next_count_t = 0.0
         turned = False
+        next_diagnostics_t = 0.0
+        trunk_cache: tuple[object, TrunkMeasurement] | None = None
         for frame in _frames(stream, mirrored):
             landmarks = tracker.detect(frame.rgb, frame.t, pose_every_frame=turned)
-            measurement, overlay = measure_frame(frame.t, frame.rgb, landmarks, reference)
+            # A held pose is the same array from frame to frame: measure the trunk once.
+            if trunk_cache is None or trunk_cache[0] is not landmarks.pose:
+                trunk_cache = (landmarks.pose, measure_trunk(landmarks.pose))
+            diagnostics = frame.t >= next_diagnostics_t
+            measurement, overlay = measure_frame(
+                frame.t,
+                frame.rgb,
+                landmarks,
+                reference,
+                trunk=trunk_cache[1],
+                diagnostics=diagnostics,
+            )
+            if diagnostics and measurement.has_face:
+                next_diagnostics_t = frame.t + DIAGNOSTICS_INTERVAL_S
             columns.append(measurement)
             turned = (
                 measurement.angles is not None

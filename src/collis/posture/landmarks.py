@@ -5,8 +5,8 @@ frame (head angles and tremor need every frame), BlazePose through ``mp.solution
 ``model_complexity=1`` only (0 and 2 download a model at construction; 1 ships in the 0.10.14
 wheel) and ``smooth_landmarks=False`` (the pose One-Euro filter erases 4–6 Hz tremor).
 
-The pose model costs ~6–10× the face mesh (§5.1), so a video runs it about twice a second and
-holds its landmarks in between (the trunk moves slowly), every frame only while the head is
+The pose model costs ~6–10× the face mesh (§5.1), so a video runs it once a second and holds
+its landmarks in between (the trunk moves slowly), every frame only while the head is
 turned toward the range where the nose/ear rotation estimate may take over. FaceMesh's own face
 detector misses faces narrower than ~10 % of the frame (§1.2); then the head is found from the
 pose landmarks and FaceMesh runs on an enlarged square crop around it, which is what Holistic
@@ -44,10 +44,11 @@ NOSE, LEFT_EAR, RIGHT_EAR, LEFT_SHOULDER, RIGHT_SHOULDER, LEFT_HIP, RIGHT_HIP = 
 # BlazePose 0–10: nose, eyes (inner, centre, outer), ears, mouth corners.
 POSE_HEAD_POINTS = slice(0, 11)
 
-# Run the pose model every 0.5 s of video (≈2 Hz): shoulders and hips move far slower than the
+# Run the pose model once a second of video: shoulders and hips move far slower than the
 # 1–10 Hz tremor band (posture-research.md §4.4), and the trunk measures are medians over the
-# video. Own choice.
-POSE_INTERVAL_S = 0.5
+# video. One pose call costs ~5–7 face-mesh calls (§5.1; bench/RESULTS.md), so at 2 Hz it alone
+# would add ~35–45 % to the face-mesh loop, at 1 Hz ~15–20 %. Own choice.
+POSE_INTERVAL_S = 1.0
 # Square crop side around the head: 3× the extent of the pose head points (nose, eyes, ears,
 # mouth), so the face covers about a third of the crop, as FaceMesh's short-range detector
 # expects of a selfie-distance face. Own choice.
