@@ -227,3 +227,34 @@ def test_turned_head_asks_for_pose_on_every_frame(
     path = still_video(tmp_path / "still.mp4", [i / 30 for i in range(5)])
     analyze(path)
     assert asked == [False, True, True, True, True]
+
+
+def _pose_matching(face: np.ndarray) -> np.ndarray:
+    from collis.posture.landmarks import NOSE, POSE_LEFT_EYE_OUTER, POSE_RIGHT_EYE_OUTER
+
+    pose = np.zeros((33, 4))
+    pose[:, 3] = 0.99
+    pose[NOSE, :2] = face[1, :2] + 2.0  # a few pixels of pose jitter
+    pose[POSE_LEFT_EYE_OUTER, :2] = face[263, :2]
+    pose[POSE_RIGHT_EYE_OUTER, :2] = face[33, :2] + (0.0, 3.0)
+    return pose
+
+
+def test_a_mesh_contradicting_the_pose_is_detected() -> None:
+    from test_measurement import _face
+
+    from collis.posture.geometry import CameraAngles
+    from collis.posture.landmarks import face_agrees_with_pose
+
+    upright = _face(CameraAngles(yaw_deg=0.0, pitch_deg=0.0, roll_deg=0.0))
+    rolled = _face(CameraAngles(yaw_deg=0.0, pitch_deg=0.0, roll_deg=25.0))
+    turned = _face(CameraAngles(yaw_deg=-60.0, pitch_deg=5.0, roll_deg=0.0))
+    assert face_agrees_with_pose(upright, _pose_matching(upright))
+    assert face_agrees_with_pose(turned, _pose_matching(turned))
+    assert not face_agrees_with_pose(upright, _pose_matching(rolled))
+    shifted = _pose_matching(upright)
+    shifted[0, :2] += 60.0  # nose far from the mesh's nose tip
+    assert not face_agrees_with_pose(upright, shifted)
+    unseen = _pose_matching(rolled)
+    unseen[3, 3] = 0.1  # an eye the pose does not see: nothing to compare
+    assert face_agrees_with_pose(upright, unseen)

@@ -43,6 +43,9 @@ NOSE, LEFT_EAR, RIGHT_EAR, LEFT_SHOULDER, RIGHT_SHOULDER, LEFT_HIP, RIGHT_HIP = 
 )
 # BlazePose 0–10: nose, eyes (inner, centre, outer), ears, mouth corners.
 POSE_HEAD_POINTS = slice(0, 11)
+POSE_LEFT_EYE_OUTER, POSE_RIGHT_EYE_OUTER = 3, 6
+# Face mesh: nose tip and outer eye corners (patient's left, right).
+MESH_NOSE_TIP, MESH_LEFT_EYE_OUTER, MESH_RIGHT_EYE_OUTER = 1, 263, 33
 
 # Run the pose model once a second of video: shoulders and hips move far slower than the
 # 1–10 Hz tremor band (posture-research.md §4.4), and the trunk measures are medians over the
@@ -62,6 +65,14 @@ CROP_INPUT_SIDE_PX = 256
 # A face found in a crop that is at least this share of the frame width is in the range where
 # FaceMesh's own detector works (≥ ~11 %, posture-research.md §1.2); go back to whole frames.
 FULL_FRAME_FACE_SHARE = 0.15
+# A face mesh contradicts the pose of the same frame when its eye line is turned ≥ 12° from the
+# pose's eye line or its nose tip is ≥ 0.25 face heights (≈ half the outer-eye distance of a
+# frontal face, but unaffected by head rotation) from the pose nose. FaceMesh's own
+# detector occasionally gives a distorted mesh (a 25°-rolled astronaut read as 4° of roll); the
+# pose-guided crop, which Holistic used, does not. Pose eye and nose jitter are a few degrees and
+# a few pixels, so these limits only catch gross failures. Own choice.
+MAX_EYE_LINE_DISAGREEMENT_DEG = 12.0
+MAX_NOSE_OFFSET_FACE_SIZES = 0.25
 
 
 @dataclass(frozen=True, eq=False)
@@ -226,6 +237,28 @@ def head_box_from_pose(pose: FloatArray) -> SquareBox | None:
     return SquareBox(float(x0 + x1) / 2, float(y0 + y1) / 2, POSE_HEAD_CROP_FACTOR * extent)
 
 
+def face_agrees_with_pose(face: FloatArray, pose: FloatArray) -> bool:
+    """Return False when the face mesh grossly contradicts the pose's eyes and nose."""
+    eyes = (NOSE, POSE_LEFT_EYE_OUTER, POSE_RIGHT_EYE_OUTER)
+    if any(pose[i, 3] < 0.5 for i in eyes):  # pose points not seen: nothing to compare
+        return True
+    mesh_eyes = face[MESH_LEFT_EYE_OUTER, :2] - face[MESH_RIGHT_EYE_OUTER, :2]
+    pose_eyes = pose[POSE_LEFT_EYE_OUTER, :2] - pose[POSE_RIGHT_EYE_OUTER, :2]
+    if float(np.hypot(*mesh_eyes)) < 1.0 or float(np.hypot(*pose_eyes)) < 1.0:
+        return True
+    face_size = float(np.ptp(face[:, :2], axis=0).max())
+    nose_offset = float(np.hypot(*(face[MESH_NOSE_TIP, :2] - pose[NOSE, :2])))
+    if nose_offset > MAX_NOSE_OFFSET_FACE_SIZES * face_size:
+        return False
+    turn = math.degrees(
+        math.atan2(
+            float(mesh_eyes[0] * pose_eyes[1] - mesh_eyes[1] * pose_eyes[0]),
+            float(mesh_eyes @ pose_eyes),
+        )
+    )
+    return abs(turn) < MAX_EYE_LINE_DISAGREEMENT_DEG
+
+
 def box_around_face(face: FloatArray) -> SquareBox:
     """Return a square around a face mesh (pixels) with room for movement."""
     x0, y0 = face[:, 0].min(), face[:, 1].min()
@@ -296,6 +329,7 @@ class LandmarkTracker:
         self._pose_t: float | None = None
         self._crop_box: SquareBox | None = None  # following a small face in crops
         self.pose_runs = 0
+        self.mesh_replaced = 0  # whole-frame meshes replaced after contradicting the pose
 
     def detect(self, rgb: RgbImage, t: float, *, pose_every_frame: bool = False) -> Landmarks:
         """Return the landmarks of the frame at ``t`` s (RGB, H×W×3 uint8, C-contiguous)."""
@@ -312,6 +346,8 @@ class LandmarkTracker:
             face = self._crop_detect(rgb, self._crop_box)
         if face is None:
             face = self._mesh.detect(rgb)
+            if face is not None and self._pose_t == t and self._pose is not None:
+                face = self._checked_against_pose(rgb, face, self._pose)
         if face is None:
             if self._pose_t != t:
                 self._run_pose(rgb, t)
@@ -319,6 +355,23 @@ class LandmarkTracker:
             if box is not None:
                 face = self._crop_detect(rgb, box)
         return Landmarks(face, self._pose)
+
+    def _checked_against_pose(
+        self, rgb: RgbImage, face: FloatArray, pose: FloatArray
+    ) -> FloatArray:
+        """Replace a whole-frame mesh that contradicts the pose by the pose-guided crop's."""
+        if face_agrees_with_pose(face, pose):
+            return face
+        box = head_box_from_pose(pose)
+        cropped = self._crop_detect(rgb, box) if box is not None else None
+        if cropped is None or not face_agrees_with_pose(cropped, pose):
+            return face  # the pose may be the one that is wrong
+        self.mesh_replaced += 1
+        if not self._static:
+            # Restart the whole-frame graph: it would go on tracking the distorted mesh.
+            self._mesh.close()
+            self._mesh = FaceMeshDetector(static_image_mode=False)
+        return cropped
 
     def _crop_detect(self, rgb: RgbImage, box: SquareBox) -> FloatArray | None:
         if self._crop_mesh is None:
