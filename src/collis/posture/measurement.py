@@ -88,7 +88,7 @@ def measure_frame(
     height, width = rgb.shape[:2]
     mesh = landmarks.face[:MESH_POINTS]
     fit = _fitter(reference).fit(mesh)
-    spread = math.sqrt(float(np.mean(np.sum(reference.vertices**2, axis=1))))
+    spread = _spread(reference)
     camera = euler_from_rotation(fit.rotation)
     mesh_angles = patient_angles(camera)
     angles, method = _with_pose_fallback(mesh_angles, trunk)
@@ -172,3 +172,9 @@ def _face_crop_quality(
 @functools.lru_cache(maxsize=4)
 def _fitter(reference: ReferenceFace) -> SimilarityFitter:
     return SimilarityFitter(reference.vertices, reference.rigid_weight)
+
+
+@functools.lru_cache(maxsize=4)
+def _spread(reference: ReferenceFace) -> float:
+    # RMS distance of the reference vertices from the origin: the fit residual's unit.
+    return math.sqrt(float(np.mean(np.sum(reference.vertices**2, axis=1))))
