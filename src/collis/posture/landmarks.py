@@ -98,14 +98,24 @@ def _quiet_start_up() -> None:
 # holding fixed32 fields x (1), y (2), z (3) and, for the pose, visibility (4). Decoding the bytes
 # with numpy is ~10× faster than reading 478 protobuf attributes in Python; any other layout
 # falls back to the attribute path.
-_FACE_RECORD = np.dtype(
-    [("key", "u1"), ("size", "u1"), ("kx", "u1"), ("x", "<f4"), ("ky", "u1"), ("y", "<f4"),
-     ("kz", "u1"), ("z", "<f4")]
-)  # fmt: skip
-_POSE_RECORD = np.dtype(
-    [("key", "u1"), ("size", "u1"), ("kx", "u1"), ("x", "<f4"), ("ky", "u1"), ("y", "<f4"),
-     ("kz", "u1"), ("z", "<f4"), ("kv", "u1"), ("v", "<f4")]
-)  # fmt: skip
+def _record_layout(
+    fields: int,
+) -> tuple[int, NDArray[np.intp], NDArray[np.uint8], NDArray[np.intp]]:
+    """Byte layout of one landmark record with ``fields`` fixed32 fields (3: x, y, z; 4: + v)."""
+    size = 2 + 5 * fields
+    tags = [0, 1] + [2 + 5 * k for k in range(fields)]
+    expected = [0x0A, size - 2] + [(k + 1) << 3 | 5 for k in range(fields)]
+    data = [3 + 5 * k + b for k in range(fields) for b in range(4)]
+    return (
+        size,
+        np.array(tags, dtype=np.intp),
+        np.array(expected, dtype=np.uint8),
+        np.array(data, dtype=np.intp),
+    )
+
+
+_FACE_LAYOUT = _record_layout(3)
+_POSE_LAYOUT = _record_layout(4)
 
 
 def landmarks_to_pixels(
@@ -113,29 +123,24 @@ def landmarks_to_pixels(
 ) -> FloatArray:
     """Return a NormalizedLandmarkList as pixels: x·W, y·H, z·W (and visibility if asked)."""
     count = len(landmark_list.landmark)
-    record = _POSE_RECORD if visibility else _FACE_RECORD
+    size, tags, expected, data = _POSE_LAYOUT if visibility else _FACE_LAYOUT
+    columns = 4 if visibility else 3
     raw = landmark_list.SerializeToString()
-    columns = ("x", "y", "z", "v") if visibility else ("x", "y", "z")
-    if len(raw) == count * record.itemsize:
-        rows = np.frombuffer(raw, dtype=record)
-        expected = {"key": 0x0A, "size": record.itemsize - 2, "kx": 0x0D, "ky": 0x15, "kz": 0x1D}
-        if visibility:
-            expected["kv"] = 0x25
-        if all(np.all(rows[name] == value) for name, value in expected.items()):
-            out = np.empty((count, len(columns)), dtype=np.float64)
-            for i, name in enumerate(columns):
-                out[:, i] = rows[name]
-            out[:, 0] *= width
-            out[:, 1] *= height
-            out[:, 2] *= width
-            return out
+    if count and len(raw) == count * size:
+        records = np.frombuffer(raw, dtype=np.uint8).reshape(count, size)
+        if np.array_equal(records[:, tags], np.broadcast_to(expected, (count, len(tags)))):
+            values = np.ascontiguousarray(records[:, data]).view("<f4").astype(np.float64)
+            values[:, 0] *= width
+            values[:, 1] *= height
+            values[:, 2] *= width
+            return values
     fields = [
         (p.x * width, p.y * height, p.z * width, p.visibility)
         if visibility
         else (p.x * width, p.y * height, p.z * width)
         for p in landmark_list.landmark
     ]
-    return np.array(fields, dtype=np.float64).reshape(count, len(columns))
+    return np.array(fields, dtype=np.float64).reshape(count, columns)
 
 
 class FaceMeshDetector:
