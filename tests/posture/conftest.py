@@ -15,7 +15,8 @@ from synthetic_media import astronaut, rotated_astronaut, still_video, tremor_vi
 
 from collis.posture import PostureResult, analyze
 
-ROLL_ANGLES_DEG = (-30, -20, -10, 0, 10, 20, 30)
+# Every 5°, as the benchmark: a distorted mesh at one angle (−25°) once slipped through 10° steps.
+ROLL_ANGLES_DEG = tuple(range(-30, 31, 5))
 TREMOR_CASES = ((3.0, 3.0), (5.0, 2.0), (8.0, 2.0))  # (frequency Hz, amplitude °)
 TREMOR_SECONDS = 7.0
 

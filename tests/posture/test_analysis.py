@@ -62,11 +62,11 @@ def test_mesh_and_pose_agree_on_the_direction_of_rotation(astronaut_result: Post
     """An independent cue (nose vs ears in the body pose) confirms the rotation sign."""
     from synthetic_media import astronaut
 
-    from collis.posture.landmarks import HolisticDetector
+    from collis.posture.landmarks import PoseDetector
     from collis.posture.trunk import measure_trunk
 
-    with HolisticDetector(static_image_mode=True) as detector:
-        pose = detector.detect(astronaut()).pose
+    with PoseDetector(static_image_mode=True) as detector:
+        pose = detector.detect(astronaut())
     pose_rotation = measure_trunk(pose).pose_rotation_deg
     assert pose_rotation is not None
     assert pose_rotation * astronaut_result.angles.rotation_deg > 0

@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from .annotate import Annotator
 from .errors import NoFaceError, UnreadableInputError
-from .landmarks import FaceCounter, HolisticDetector
+from .landmarks import FaceCounter, LandmarkTracker
 from .measurement import FrameMeasurement, measure_frame
 from .media import Frame, FrameStream, MediaInfo, probe
 from .progress import ProgressCallback, ProgressReporter
@@ -29,13 +29,21 @@ from .series import (
 )
 from .suggestions import suggest_severity
 from .tremor import estimate_tremor
-from .trunk import lateral_shift_present
+from .trunk import TrunkMeasurement, lateral_shift_present, measure_trunk
 
 FloatArray = NDArray[np.float64]
 
 # Count faces in a video every 2 s: a second person walking in is rare and the detector costs
 # ~5 ms a frame. Own choice.
 FACE_COUNT_INTERVAL_S = 2.0
+# Run the pose model on every frame while the head is turned this far: 10° short of the 45°
+# beyond which the nose/ear estimate may replace the face-mesh rotation
+# (measurement.MESH_RELIABLE_ROTATION_DEG), so that estimate is never from a held pose. Own choice.
+POSE_EVERY_FRAME_ROTATION_DEG = 35.0
+# Face brightness, blur and the PnP cross-check only feed medians over the video (quality
+# warnings, diagnostics), so a video measures them 5 times a second, not on every frame. Own
+# choice.
+DIAGNOSTICS_INTERVAL_S = 0.2
 
 _COLUMNS = (
     "t",
@@ -121,16 +129,36 @@ def analyze(
     reporter = ProgressReporter(progress, info.frame_count_estimate, info.duration_s)
     reference = load_reference_face()
     with contextlib.ExitStack() as stack:
-        detector = stack.enter_context(HolisticDetector(static_image_mode=info.kind == "image"))
+        tracker = stack.enter_context(LandmarkTracker(static_image_mode=info.kind == "image"))
         counter = FaceCounter()
         stack.callback(counter.close)
         if annotator is not None:
             stack.callback(annotator.close)
         next_count_t = 0.0
+        turned = False
+        next_diagnostics_t = 0.0
+        trunk_cache: tuple[object, TrunkMeasurement] | None = None
         for frame in _frames(stream, mirrored):
-            landmarks = detector.detect(frame.rgb)
-            measurement, overlay = measure_frame(frame.t, frame.rgb, landmarks, reference)
+            landmarks = tracker.detect(frame.rgb, frame.t, pose_every_frame=turned)
+            # A held pose is the same array from frame to frame: measure the trunk once.
+            if trunk_cache is None or trunk_cache[0] is not landmarks.pose:
+                trunk_cache = (landmarks.pose, measure_trunk(landmarks.pose))
+            diagnostics = frame.t >= next_diagnostics_t
+            measurement, overlay = measure_frame(
+                frame.t,
+                frame.rgb,
+                landmarks,
+                reference,
+                trunk=trunk_cache[1],
+                diagnostics=diagnostics,
+            )
+            if diagnostics and measurement.has_face:
+                next_diagnostics_t = frame.t + DIAGNOSTICS_INTERVAL_S
             columns.append(measurement)
+            turned = (
+                measurement.angles is not None
+                and abs(measurement.angles.rotation_deg) >= POSE_EVERY_FRAME_ROTATION_DEG
+            )
             if frame.t >= next_count_t:
                 max_faces = max(max_faces, counter.count(frame.rgb))
                 next_count_t = frame.t + FACE_COUNT_INTERVAL_S

@@ -54,31 +54,55 @@ class PatientAngles:
     flexion_deg: float
 
 
+class SimilarityFitter:
+    """Weighted Umeyama (1991) fits of many targets onto one fixed, weighted source.
+
+    Everything that depends only on the source and the weights is computed once; points without
+    weight are dropped (they change nothing). Raises ValueError when fewer than three points
+    carry weight.
+    """
+
+    def __init__(self, source: FloatArray, weights: FloatArray) -> None:
+        w = np.asarray(weights, dtype=np.float64)
+        used = np.flatnonzero(w > 0)
+        if len(used) < 3:
+            raise ValueError("a rigid fit needs at least three weighted points")
+        self._used = None if len(used) == len(w) else used
+        w = w[used] / w[used].sum()
+        source = np.asarray(source, dtype=np.float64)[used]
+        self._w = w
+        self._mu_s = w @ source
+        src = source - self._mu_s
+        self._source = source
+        # Σ wᵢ·srcᵢ = 0, so the covariance needs no centred target: Σ wᵢ·tᵢ·srcᵢᵀ.
+        self._weighted_src = src * w[:, None]
+        self._source_variance = float(w @ np.sum(src * src, axis=1))
+
+    def fit(self, target: FloatArray) -> SimilarityFit:
+        """Return the transform taking the source onto ``target`` (same points, same order)."""
+        if self._used is not None:
+            target = target[self._used]
+        w = self._w
+        mu_t = w @ target
+        covariance = target.T @ self._weighted_src
+        u, singular, vt = np.linalg.svd(covariance)
+        sign = np.sign(np.linalg.det(u) * np.linalg.det(vt)) or 1.0
+        correction = np.diag([1.0, 1.0, sign])
+        rotation = u @ correction @ vt
+        scale = float(singular[0] + singular[1] + sign * singular[2]) / self._source_variance
+        translation = mu_t - scale * rotation @ self._mu_s
+        residual = target - (scale * self._source @ rotation.T + translation)
+        rms = math.sqrt(float(w @ np.sum(residual * residual, axis=1))) / scale
+        return SimilarityFit(rotation, scale, translation, rms)
+
+
 def fit_similarity(source: FloatArray, target: FloatArray, weights: FloatArray) -> SimilarityFit:
     """Return the weighted least-squares similarity transform taking ``source`` onto ``target``.
 
     Umeyama (1991) with per-point weights; the determinant correction keeps a proper rotation.
     Raises ValueError when fewer than three points carry weight.
     """
-    w = np.asarray(weights, dtype=np.float64)
-    if np.count_nonzero(w > 0) < 3:
-        raise ValueError("a rigid fit needs at least three weighted points")
-    w = w / w.sum()
-    mu_s = w @ source
-    mu_t = w @ target
-    src = source - mu_s
-    tgt = target - mu_t
-    covariance = (tgt * w[:, None]).T @ src
-    u, singular, vt = np.linalg.svd(covariance)
-    correction = np.eye(3)
-    correction[2, 2] = np.sign(np.linalg.det(u) * np.linalg.det(vt)) or 1.0
-    rotation = u @ correction @ vt
-    source_variance = float(w @ np.sum(src * src, axis=1))
-    scale = float(np.trace(np.diag(singular) @ correction) / source_variance)
-    translation = mu_t - scale * rotation @ mu_s
-    residual = target - (scale * source @ rotation.T + translation)
-    rms = math.sqrt(float(w @ np.sum(residual * residual, axis=1))) / scale
-    return SimilarityFit(rotation, scale, translation, rms)
+    return SimilarityFitter(source, weights).fit(target)
 
 
 def rotation_from_euler(angles: CameraAngles) -> FloatArray:

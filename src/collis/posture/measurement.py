@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Literal
@@ -13,9 +14,9 @@ from numpy.typing import NDArray
 from .geometry import (
     FOCAL_LENGTH_PER_IMAGE_SIDE,
     PatientAngles,
+    SimilarityFitter,
     angle_difference_deg,
     euler_from_rotation,
-    fit_similarity,
     patient_angles,
     solve_pnp_rotation,
 )
@@ -65,21 +66,33 @@ class Overlay:
 
 
 def measure_frame(
-    t: float, rgb: NDArray[np.uint8], landmarks: Landmarks, reference: ReferenceFace
+    t: float,
+    rgb: NDArray[np.uint8],
+    landmarks: Landmarks,
+    reference: ReferenceFace,
+    *,
+    trunk: TrunkMeasurement | None = None,
+    diagnostics: bool = True,
 ) -> tuple[FrameMeasurement, Overlay]:
-    """Measure one frame; the face-dependent fields are None when no face was found."""
-    trunk = measure_trunk(landmarks.pose)
+    """Measure one frame; the face-dependent fields are None when no face was found.
+
+    ``trunk``: the trunk measures of ``landmarks.pose`` if already known (a video holds one pose
+    for many frames). ``diagnostics=False`` skips the PnP cross-check and the face-crop
+    brightness and blur (their fields stay None); they only feed medians over the video.
+    """
+    if trunk is None:
+        trunk = measure_trunk(landmarks.pose)
     if landmarks.face is None:
         empty = FrameMeasurement(t, None, None, None, None, None, None, None, None, trunk)
         return empty, Overlay(landmarks, None, None)
     height, width = rgb.shape[:2]
     mesh = landmarks.face[:MESH_POINTS]
-    fit = fit_similarity(reference.vertices, mesh, reference.rigid_weight)
-    spread = math.sqrt(float(np.mean(np.sum(reference.vertices**2, axis=1))))
+    fit = _fitter(reference).fit(mesh)
+    spread = _spread(reference)
     camera = euler_from_rotation(fit.rotation)
     mesh_angles = patient_angles(camera)
     angles, method = _with_pose_fallback(mesh_angles, trunk)
-    pnp = solve_pnp_rotation(mesh, reference.vertices, (width, height))
+    pnp = solve_pnp_rotation(mesh, reference.vertices, (width, height)) if diagnostics else None
     disagreement = None
     if pnp is not None:
         disagreement = max(
@@ -95,7 +108,7 @@ def measure_frame(
     centre = np.array([(x0 + x1) / 2 - width / 2, (y0 + y1) / 2 - height / 2])
     focal = FOCAL_LENGTH_PER_IMAGE_SIDE * max(width, height)
     line_of_sight = math.degrees(math.atan(float(np.hypot(*centre)) / focal))
-    luma, sharpness = _face_crop_quality(rgb, (x0, y0, x1, y1))
+    luma, sharpness = _face_crop_quality(rgb, (x0, y0, x1, y1)) if diagnostics else (None, None)
     origin = mesh[1]  # nose tip
     axis_length = 0.8 * fit.scale  # reference units: outer-eye distance = 1
     # Row i is the reference axis i (x right, y down, z away) as seen in the image.
@@ -149,5 +162,19 @@ def _face_crop_quality(
     if contrast < 1e-6:
         return luma, 0.0
     # Laplacian variance over intensity variance: a blur measure that darkness does not fake.
-    sharpness = float(cv2.Laplacian(crop, cv2.CV_64F).var()) / contrast
+    # 16-bit output is exact for a 3×3 Laplacian of 8-bit input (|value| ≤ 1020) and much faster
+    # than 64-bit floats.
+    laplacian = cv2.Laplacian(crop, cv2.CV_16S)
+    sharpness = float(laplacian.var(dtype=np.float64)) / contrast
     return luma, sharpness
+
+
+@functools.lru_cache(maxsize=4)
+def _fitter(reference: ReferenceFace) -> SimilarityFitter:
+    return SimilarityFitter(reference.vertices, reference.rigid_weight)
+
+
+@functools.lru_cache(maxsize=4)
+def _spread(reference: ReferenceFace) -> float:
+    # RMS distance of the reference vertices from the origin: the fit residual's unit.
+    return math.sqrt(float(np.mean(np.sum(reference.vertices**2, axis=1))))
