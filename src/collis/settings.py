@@ -247,6 +247,8 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Booking submissions (web form and API) per client address; loopback load tests raise it.
+BOOKING_RATE_LIMIT = os.environ.get("BOOKING_RATE_LIMIT", "20/m")
 # "thread" (in-process, default without a broker), "celery", or "sync" (tests).
 JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "")
 

@@ -150,3 +150,16 @@ def test_openapi_documents_the_booking_endpoints():
     assert {201, 409, 422} <= set(paths["/api/scheduling/appointments"]["post"]["responses"])
     assert "/api/scheduling/slots" in paths
     assert "/api/scheduling/appointments/{token}/reschedule" in paths
+
+
+def test_booking_submissions_are_rate_limited_per_address(db, client, settings, monkeypatch):
+    import collis.lib.throttle
+
+    monkeypatch.setattr(collis.lib.throttle.time, "time", lambda: 1_800_000_030.0)
+    settings.BOOKING_RATE_LIMIT = "3/m"
+    statuses = [
+        client.post("/api/scheduling/appointments", {}, content_type="application/json").status_code
+        for _ in range(4)
+    ]
+    assert statuses[:3] == [422, 422, 422]  # counted even when the body is invalid
+    assert statuses[3] == 429

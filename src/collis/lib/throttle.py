@@ -96,15 +96,21 @@ def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
 
 
 def rate_limit(
-    rate: str, *, scope: str | None = None, methods: Iterable[str] | None = None
+    rate: str | Callable[[], str],
+    *,
+    scope: str | None = None,
+    methods: Iterable[str] | None = None,
 ) -> Callable:
     """Decorate a view so each client address gets at most ``rate`` requests.
+
+    ``rate`` is a string such as ``"10/m"``, or a callable returning one, read at each request
+    (so a setting can be changed without re-importing the view).
 
     ``scope`` names the counter (default: the view's dotted name), so several views can share
     one budget. ``methods`` limits counting to those HTTP methods (e.g. ``("POST",)`` to count
     submissions but not page views); by default every request counts.
     """
-    parsed = parse_rate(rate)
+    fixed = None if callable(rate) else parse_rate(rate)
     counted = None if methods is None else frozenset(m.upper() for m in methods)
 
     def decorate(view: Callable) -> Callable:
@@ -113,6 +119,7 @@ def rate_limit(
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
             if counted is None or request.method in counted:
+                parsed = fixed if fixed is not None else parse_rate(rate())
                 allowed, retry_after = hit(name, client_address(request), parsed)
                 if not allowed:
                     return too_many_requests(request, retry_after)

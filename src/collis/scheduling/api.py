@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
+from ninja.decorators import decorate_view
 
+from collis.lib.throttle import rate_limit
 from collis.providers.models import Clinician, Location
 from collis.scheduling import actions, availability
 from collis.scheduling import slots as core
@@ -181,6 +184,7 @@ def list_slots(
     response={201: AppointmentOut, 409: ProblemOut, 422: ProblemOut},
     summary="Book a slot (409 with nearby alternatives when it was just taken)",
 )
+@decorate_view(rate_limit(lambda: settings.BOOKING_RATE_LIMIT, scope="booking"))
 def create_appointment(request: HttpRequest, payload: BookingIn):
     chosen_type = _type(payload.appointment_type)
     clinician = (

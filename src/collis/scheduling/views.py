@@ -6,6 +6,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +17,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from collis.audit.actions import Action, record_access
+from collis.lib.throttle import rate_limit
 from collis.patients.models import Patient
 from collis.providers.models import Clinician, Location
 from collis.scheduling import actions, availability
@@ -212,6 +214,7 @@ def book_slots(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit(lambda: settings.BOOKING_RATE_LIMIT, scope="booking", methods=("POST",))
 def book_details(request: HttpRequest) -> HttpResponse:
     choice = BookingChoice(request)
     start = _parse_start(choice.params.get("start", ""))
