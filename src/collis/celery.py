@@ -19,7 +19,9 @@ app.autodiscover_tasks(["collis.jobs"])
 @app.on_after_finalize.connect
 def _schedule_periodic_jobs(sender: Celery, **kwargs: object) -> None:
     from collis.jobs.registry import periodic_jobs
-    from collis.jobs.tasks import enqueue_periodic
+    from collis.jobs.tasks import enqueue_periodic, redispatch_queued
+
+    sender.add_periodic_task(60.0, redispatch_queued.s(), name="collis.jobs.redispatch_queued")
 
     for spec in periodic_jobs():
         sender.add_periodic_task(

@@ -1,5 +1,8 @@
 """Site-wide pages: home, search and the styled error pages."""
 
+import sys
+
+from django import db
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -47,6 +50,19 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
+DATABASE_RETRY_SECONDS = 5
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    # Rendered without the request context: a broken context processor must not loop.
-    return render(request, "500.html", status=500)
+    """500, or 503 with Retry-After when the database is unreachable (restart, failover).
+
+    Django calls this inside its exception handler, so the exception is still current.
+    Rendered without the request context: a broken context processor (or database) must not
+    raise again here.
+    """
+    exc = sys.exc_info()[1]
+    if isinstance(exc, (db.OperationalError, db.InterfaceError)):
+        response = render(None, "503.html", status=503)
+        response["Retry-After"] = str(DATABASE_RETRY_SECONDS)
+        return response
+    return render(None, "500.html", status=500)

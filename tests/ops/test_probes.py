@@ -22,3 +22,22 @@ def test_readyz_is_503_when_the_broker_is_unreachable(client, settings):
 
 def test_healthz_touches_no_database(client):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_database_outage_answers_503_with_retry_after(client, settings, monkeypatch):
+    """A request that hits an unreachable database gets a clean 503, not a stack trace."""
+    from django.db import OperationalError
+
+    def database_down(request):
+        raise OperationalError("connection refused")
+
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    from collis.urls import urlpatterns
+
+    monkeypatch.setattr(urlpatterns[0], "callback", database_down)
+    response = client.get("/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert b"briefly unavailable" in response.content
+    assert b"connection refused" not in response.content

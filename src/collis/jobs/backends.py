@@ -11,6 +11,7 @@ import contextlib
 import logging
 import threading
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import close_old_connections
@@ -40,13 +41,38 @@ def dispatch(job_id: int) -> None:
         with contextlib.suppress(RetryLater):
             run_job(job_id)
     elif name == "celery":
-        from collis.jobs.tasks import execute
-
-        execute.delay(job_id)
+        send_to_celery(job_id)
     elif name == "thread":
         InProcessWorker.instance().wake()
     else:
         raise ValueError(f"Unknown JOBS_BACKEND {name!r}")
+
+
+def send_to_celery(job_id: int) -> bool:
+    """Publish the job to the broker; with the broker down, leave it queued and say so.
+
+    The job row is already committed, so nothing is lost: ``redispatch_queued`` (run by Celery
+    beat) sends it again once the broker answers, and ``claim`` makes a double send harmless.
+    """
+    from kombu.exceptions import OperationalError as BrokerError
+
+    from collis.jobs.tasks import execute
+
+    try:
+        execute.delay(job_id)
+    except (BrokerError, ConnectionError, OSError):
+        logger.warning("broker unreachable: job %s stays queued until it is re-dispatched", job_id)
+        return False
+    return True
+
+
+def redispatch_queued(older_than_seconds: int = 30) -> int:
+    """Send again every queued job that no worker took for a while; return how many were sent."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    stale = Job.objects.filter(claimable(), created_at__lt=cutoff).filter(
+        Q(run_after__isnull=True) | Q(run_after__lte=timezone.now())
+    )
+    return sum(send_to_celery(pk) for pk in stale.values_list("pk", flat=True)[:500])
 
 
 def due_jobs() -> list[int]:

@@ -25,3 +25,11 @@ def enqueue_periodic(job_name: str) -> int:
     from collis.jobs.actions import enqueue
 
     return enqueue(job_name).pk
+
+
+@shared_task(name="collis.jobs.redispatch_queued")
+def redispatch_queued() -> int:
+    """Beat runs this every minute: jobs queued while the broker was down get sent."""
+    from collis.jobs.backends import redispatch_queued as redispatch
+
+    return redispatch()
