@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .PHONY: install run serve-prod test test-fast lint format check bench migrate seed clean system-deps \
-	backup restore
+	backup restore load-test fault-test
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -65,6 +65,13 @@ check: lint test
 
 bench: install
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# Production mode on loopback: needs PostgreSQL (and Redis for the fault test), as .ci/run sets up.
+load-test: install
+	$(BIN)/python bench/load_test.py
+
+fault-test: install
+	$(BIN)/python bench/fault_test.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
