@@ -1,0 +1,267 @@
+"""The front desk: day/week calendar, staff booking, status changes, recalls, feeds."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods, require_POST
+
+from collis.audit.actions import Action, record_access
+from collis.providers.models import Clinician
+from collis.scheduling import actions, availability
+from collis.scheduling import slots as core
+from collis.scheduling.access import (
+    access_appointment,
+    require_schedule_staff,
+)
+from collis.scheduling.calendar_grid import build_grid
+from collis.scheduling.errors import SchedulingError, SlotTakenError
+from collis.scheduling.forms import (
+    CalendarFilterForm,
+    CancelForm,
+    DeskBookingForm,
+    MoveForm,
+    StatusForm,
+)
+from collis.scheduling.links import manage_token
+from collis.scheduling.models import Appointment, BookingPolicy
+from collis.scheduling.recall import clinic_today, due_recalls
+from collis.scheduling.views.slot_pages import slot_rows
+
+
+def _desk_link(row: dict) -> str:
+    local = row["local"]
+    query = {
+        "clinician": row["clinician"].pk,
+        "date": local.date().isoformat(),
+        "time": local.strftime("%H:%M"),
+    }
+    if row["location"] is not None:
+        query["location"] = row["location"].pk
+    return f"{reverse('scheduling:desk-book')}?{urlencode(query)}"
+
+
+@login_required
+def desk_calendar(request: HttpRequest) -> HttpResponse:
+    require_schedule_staff(request.user)
+    form = CalendarFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    zone = availability.clinic_zone()
+    day = data.get("date") or timezone.now().astimezone(zone).date()
+    view = data.get("view") or "day"
+    clinician = data.get("clinician")
+    location = data.get("location")
+    if view == "week":
+        day = day - timedelta(days=day.weekday())
+        days = [day + timedelta(days=i) for i in range(7)]
+    else:
+        days = [day]
+    since = core.wall_to_utc(days[0], datetime.min.time(), zone)
+    until = core.wall_to_utc(days[-1] + timedelta(days=1), datetime.min.time(), zone)
+    appointments = (
+        Appointment.objects.filter(start__gte=since, start__lt=until)
+        .exclude(status=Appointment.Status.CANCELLED)
+        .select_related("patient", "clinician", "location", "appointment_type")
+    )
+    clinicians = list(Clinician.objects.active())
+    if location is not None:
+        appointments = appointments.filter(location=location)
+        clinicians = [c for c in clinicians if location in c.locations.all()]
+    if clinician is not None:
+        appointments = appointments.filter(clinician=clinician)
+        clinicians = [clinician]
+    if view == "week":
+        columns = days
+        items = [
+            (a.start.astimezone(zone).date(), a.start.astimezone(zone), a) for a in appointments
+        ]
+        headers = [d.strftime("%a %b ") + str(d.day) for d in days]
+    else:
+        columns = [c.pk for c in clinicians]
+        items = [(a.clinician_id, a.start.astimezone(zone), a) for a in appointments]
+        headers = [c.display_name for c in clinicians]
+    record_access(
+        request, Action.READ, object_type="scheduling.Calendar", detail={"from": str(days[0])}
+    )
+    step = timedelta(days=7 if view == "week" else 1)
+    base = {"view": view}
+    if clinician:
+        base["clinician"] = clinician.slug
+    if location:
+        base["location"] = location.slug
+    return render(
+        request,
+        "scheduling/desk_calendar.html",
+        {
+            "form": form,
+            "rows": build_grid(columns, items),
+            "headers": headers,
+            "days": days,
+            "view": view,
+            "count": len(items),
+            "previous_query": urlencode({**base, "date": (days[0] - step).isoformat()}),
+            "next_query": urlencode({**base, "date": (days[0] + step).isoformat()}),
+            "zone": zone,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def desk_book(request: HttpRequest) -> HttpResponse:
+    require_schedule_staff(request.user)
+    form = DeskBookingForm(request.POST or None, initial=request.GET.dict())
+    problem: SchedulingError | None = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        patient = data["patient"]
+        try:
+            appointment = actions.book_appointment(
+                appointment_type=data["appointment_type"],
+                start=form.local_start(),
+                clinician=data["clinician"],
+                location=data["location"],
+                patient=patient,
+                contact=actions.Contact(
+                    patient.given_name, patient.family_name, patient.email, patient.phone
+                ),
+                reason=data["reason"],
+                source=Appointment.Source.STAFF,
+                override_reason=data["override_reason"],
+                actor=request.user,
+                request=request,
+            )
+        except SchedulingError as exc:
+            problem = exc
+        else:
+            messages.success(request, f"Booked: {appointment}.")
+            return redirect("scheduling:desk-appointment", pk=appointment.pk)
+    alternatives = (
+        slot_rows(problem.alternatives, _desk_link) if isinstance(problem, SlotTakenError) else []
+    )
+    return render(
+        request,
+        "scheduling/desk_book.html",
+        {"form": form, "problem": problem, "alternatives": alternatives},
+    )
+
+
+@login_required
+def desk_appointment(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = access_appointment(request, pk)
+    zone = availability.clinic_zone()
+    local = appointment.start.astimezone(zone)
+    move_form = MoveForm(
+        initial={"clinician": appointment.clinician, "date": local.date(), "time": local.time()}
+    )
+    return render(
+        request,
+        "scheduling/desk_appointment.html",
+        {
+            "appointment": appointment,
+            "local_start": local,
+            "local_end": appointment.end.astimezone(zone),
+            "move_form": move_form,
+            "cancel_form": CancelForm(),
+            "next_statuses": sorted(actions.TRANSITIONS.get(appointment.status, set())),
+            "status_labels": dict(Appointment.Status.choices),
+            "manage_token": manage_token(appointment),
+        },
+    )
+
+
+def _desk_change(request: HttpRequest, pk: int, change) -> HttpResponse:
+    appointment = access_appointment(request, pk)
+    try:
+        message = change(appointment)
+    except SchedulingError as exc:
+        messages.error(request, exc.user_message)
+    else:
+        messages.success(request, message)
+    return redirect("scheduling:desk-appointment", pk=pk)
+
+
+@login_required
+@require_POST
+def desk_status(request: HttpRequest, pk: int) -> HttpResponse:
+    require_schedule_staff(request.user)  # before reading input: outsiders learn nothing
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Unknown status.")
+        return redirect("scheduling:desk-appointment", pk=pk)
+    status = form.cleaned_data["status"]
+
+    def change(appointment: Appointment) -> str:
+        actions.set_appointment_status(appointment, status, actor=request.user, request=request)
+        return f"Marked {Appointment.Status(status).label.lower()}."
+
+    return _desk_change(request, pk, change)
+
+
+@login_required
+@require_POST
+def desk_move(request: HttpRequest, pk: int) -> HttpResponse:
+    require_schedule_staff(request.user)  # before reading input: outsiders learn nothing
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a clinician, a date and a time.")
+        return redirect("scheduling:desk-appointment", pk=pk)
+
+    def change(appointment: Appointment) -> str:
+        actions.reschedule_appointment(
+            appointment,
+            new_start=form.local_start(),
+            clinician=form.cleaned_data["clinician"],
+            override_reason=form.cleaned_data["override_reason"],
+            actor=request.user,
+            request=request,
+        )
+        return "Moved. The patient was emailed the new time."
+
+    return _desk_change(request, pk, change)
+
+
+@login_required
+@require_POST
+def desk_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    require_schedule_staff(request.user)  # before reading input: outsiders learn nothing
+    form = CancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+
+    def change(appointment: Appointment) -> str:
+        actions.cancel_appointment(appointment, reason=reason, actor=request.user, request=request)
+        return "Cancelled. The patient was emailed and the time offered to the waitlist."
+
+    return _desk_change(request, pk, change)
+
+
+@login_required
+def desk_recalls(request: HttpRequest) -> HttpResponse:
+    require_schedule_staff(request.user)
+    today = clinic_today()
+    rows = due_recalls(today, within_days=BookingPolicy.current().recall_lead_days)
+    record_access(request, Action.READ, object_type="scheduling.InjectionRecall", detail={})
+    return render(request, "scheduling/desk_recalls.html", {"rows": rows, "today": today})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def desk_feed(request: HttpRequest) -> HttpResponse:
+    """A clinician's own private calendar-feed URL, with a button to revoke and renew it."""
+    clinician = Clinician.objects.filter(user=request.user).first()
+    if clinician is None:
+        raise Http404("Only clinicians have a calendar feed.")
+    if request.method == "POST":
+        actions.rotate_calendar_feed(clinician, actor=request.user, request=request)
+        messages.success(request, "Your feed has a new address; the old one no longer works.")
+        return redirect("scheduling:desk-feed")
+    feed = actions.ensure_calendar_feed(clinician)
+    url = request.build_absolute_uri(reverse("scheduling:clinician-feed", args=[feed.token]))
+    return render(request, "scheduling/desk_feed.html", {"feed_url": url, "clinician": clinician})

@@ -1,0 +1,57 @@
+"""What the booking, reschedule and desk pages share: slot rows, paging by week."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from collis.providers.models import Clinician, Location
+from collis.scheduling import availability
+from collis.scheduling import slots as core
+
+DAYS_PER_PAGE = 7
+
+
+def slot_rows(slots: list[core.Slot], link: Callable[[dict], str] | None = None) -> list[dict]:
+    """Decorate core slots with the names and local times the templates show."""
+    zone = availability.clinic_zone()
+    clinicians = Clinician.objects.in_bulk([int(s.clinician) for s in slots])
+    locations = Location.objects.in_bulk([int(s.place) for s in slots if s.place])
+    rows = []
+    for slot in slots:
+        clinician = clinicians[int(slot.clinician)]
+        location = locations.get(int(slot.place)) if slot.place else None
+        row = {
+            "slot": slot,
+            "local": slot.start.astimezone(zone),
+            "clinician": clinician,
+            "location": location,
+            "iso": slot.start.isoformat(),
+        }
+        row["url"] = link(row) if link else ""
+        rows.append(row)
+    return rows
+
+
+def parse_start(value: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def week_from(request: HttpRequest) -> tuple[date, datetime, datetime]:
+    """The page of days to show: from ?from= (never before today), DAYS_PER_PAGE long."""
+    zone = availability.clinic_zone()
+    today = timezone.now().astimezone(zone).date()
+    try:
+        first_day = max(date.fromisoformat(request.GET.get("from", "")), today)
+    except ValueError:
+        first_day = today
+    since = core.wall_to_utc(first_day, datetime.min.time(), zone)
+    until = core.wall_to_utc(first_day + timedelta(days=DAYS_PER_PAGE), datetime.min.time(), zone)
+    return first_day, since, until
