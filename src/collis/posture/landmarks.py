@@ -19,7 +19,7 @@ import math
 import os
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import cv2
 import numpy as np
@@ -143,7 +143,25 @@ def landmarks_to_pixels(
     return np.array(fields, dtype=np.float64).reshape(count, columns)
 
 
-class FaceMeshDetector:
+class _ClosesOnExit:
+    """``with`` support for objects that hold MediaPipe graphs: leaving the block closes them."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class FaceMeshDetector(_ClosesOnExit):
     """One MediaPipe FaceMesh graph (one face, 478 refined landmarks)."""
 
     def __init__(self, *, static_image_mode: bool) -> None:
@@ -170,19 +188,8 @@ class FaceMeshDetector:
         """Release the graph."""
         self._graph.close()
 
-    def __enter__(self) -> FaceMeshDetector:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class PoseDetector:
+class PoseDetector(_ClosesOnExit):
     """One MediaPipe Pose graph (BlazePose full, the model that ships in the wheel)."""
 
     def __init__(self, *, static_image_mode: bool) -> None:
@@ -209,17 +216,6 @@ class PoseDetector:
     def close(self) -> None:
         """Release the graph."""
         self._graph.close()
-
-    def __enter__(self) -> PoseDetector:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 @dataclass(frozen=True)
@@ -316,7 +312,7 @@ class CroppedFaceMesh:
         self._mesh.close()
 
 
-class LandmarkTracker:
+class LandmarkTracker(_ClosesOnExit):
     """Landmarks of the frames of one photo or video: face mesh every frame, pose sparingly.
 
     A photo runs everything on its single frame. A video runs FaceMesh (tracking mode) on every
@@ -401,19 +397,8 @@ class LandmarkTracker:
         if self._crop_mesh is not None:
             self._crop_mesh.close()
 
-    def __enter__(self) -> LandmarkTracker:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class HolisticDetector:
+class HolisticDetector(_ClosesOnExit):
     """One MediaPipe Holistic graph (pose + face). Analysis no longer uses it; it is kept so
     ``python -m collis.posture.reference_face`` rebuilds the packaged reference face from the
     same graph it was built with."""
@@ -447,17 +432,6 @@ class HolisticDetector:
     def close(self) -> None:
         """Release the graph."""
         self._graph.close()
-
-    def __enter__(self) -> HolisticDetector:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 class FaceCounter:
