@@ -87,7 +87,7 @@ class Server:
              "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
              "--threads", str(self.threads), "--worker-class", "gthread", "--timeout", "60",
              "--log-level", "warning"],
-            env=self.env(), cwd=ROOT,
+            env=self.env(), cwd=ROOT, stdout=self._log(), stderr=subprocess.STDOUT,
         )  # fmt: skip
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -98,6 +98,12 @@ class Server:
                 time.sleep(0.3)
         self.stop()
         raise SystemExit("the server did not become ready")
+
+    def _log(self):  # noqa: ANN202
+        """The server's own log (JSON lines) goes to var/, not over the benchmark's report."""
+        path = ROOT / "var" / f"bench-server-{self.port}.log"
+        path.parent.mkdir(exist_ok=True)
+        return path.open("a")
 
     def stop(self) -> None:
         if self.process is not None:
