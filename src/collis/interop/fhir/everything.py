@@ -38,9 +38,9 @@ def patient_compartment(patient_pk: int) -> list[tuple[str, Any]]:
     """Every registered resource that belongs to the patient, as (type, row) pairs."""
     rows: list[tuple[str, Any]] = []
     for resource in REGISTRY.values():
-        if resource.patient_field is None:
+        if resource.patient_field is None or resource.virtual is not None:
             continue
-        field = "pk" if resource.patient_field == "pk" else resource.patient_field
+        field = resource.patient_field
         for obj in resource.queryset().filter(**{field: patient_pk}).order_by("pk"):
             rows.append((resource.name, obj))
     return rows
@@ -92,10 +92,12 @@ def bulk_export_kickoff(request: HttpRequest) -> HttpResponse:
     client = _require_admin(request)
     if request.headers.get("Prefer") != "respond-async":
         return outcome(400, "invalid", "Bulk export needs the header 'Prefer: respond-async'.")
-    requested = [t for t in request.GET.get("_type", "").split(",") if t] or list(REGISTRY)
-    unknown = [t for t in requested if t not in REGISTRY]
+    # Schedules and free Slots are computed on request, not stored: there is nothing to export.
+    stored = [name for name, resource in REGISTRY.items() if resource.virtual is None]
+    requested = [t for t in request.GET.get("_type", "").split(",") if t] or stored
+    unknown = [t for t in requested if t not in stored]
     if unknown:
-        return outcome(400, "not-supported", f"Unknown _type: {', '.join(unknown)}")
+        return outcome(400, "not-supported", f"Not exportable _type: {', '.join(unknown)}")
     job = enqueue(EXPORT_JOB, types=requested)
     record_access(
         request,
