@@ -70,7 +70,7 @@ def reference_id(value: str, resource_type: str) -> str:
 
     Raise SearchError for a reference to another type or a malformed id.
     """
-    parts = value.rstrip("/").split("/")
+    parts = value.split("/")
     kind = parts[-2] if len(parts) >= 2 else resource_type
     ref = parts[-1]
     if kind != resource_type or not _ID.fullmatch(ref):
