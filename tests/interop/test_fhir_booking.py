@@ -24,7 +24,7 @@ def visit_type(demo_data) -> AppointmentType:
     ).first()
 
 
-def appointment_body(slot_id: str, patient_pk: int, **extra: object) -> str:
+def appointment_body(slot_id: str, patient_pk: int | str, **extra: object) -> str:
     return json.dumps(
         {
             "resourceType": "Appointment",
@@ -121,8 +121,8 @@ def test_booking_needs_a_token_with_appointment_write(
         ("not json", 400, "not JSON"),
         (json.dumps({"resourceType": "Patient"}), 400, "must be a Appointment"),
         (json.dumps({"resourceType": "Appointment", "status": "proposed"}), 400, "participant"),
-        (appointment_body("1-2-3", 1), 422, "not a bookable slot"),
-        (appointment_body("999-999-999-20261201T1500", 1), 422, "not a bookable slot"),
+        (appointment_body("1-2-3", "{me}"), 422, "not a bookable slot"),
+        (appointment_body("999-999-999-20261201T1500", "{me}"), 422, "not a bookable slot"),
         (appointment_body("9-9-9-20261201T1500", 999999), 422, "Patient/999999 is not known"),
     ],
 )
@@ -130,6 +130,7 @@ def test_invalid_appointments_are_refused_with_an_outcome(
     client, demo_data, clinician_user, bearer, body, status, message
 ):
     before = Appointment.objects.count()
+    body = body.replace("{me}", str(Patient.objects.get(mrn="DEMO-0003").pk))
     response = post(client, body, bearer(clinician_user, "Appointment.write"))
     assert response.status_code == status
     assert message in response.json()["issue"][0]["diagnostics"]
