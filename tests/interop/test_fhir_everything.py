@@ -45,7 +45,9 @@ def test_bulk_export_runs_as_a_job_and_serves_ndjson(
     status = client.get(kickoff["Content-Location"], **auth)
     assert status.status_code == 200
     manifest = status.json()
-    assert {item["type"] for item in manifest["output"]} == set(REGISTRY)
+    stored = {name for name, resource in REGISTRY.items() if resource.virtual is None}
+    assert {item["type"] for item in manifest["output"]} == stored
+    assert {"Observation", "Procedure", "MedicationAdministration", "Appointment"} <= stored
     patient_file = next(item for item in manifest["output"] if item["type"] == "Patient")
     assert patient_file["count"] == 40
     body = b"".join(client.get(patient_file["url"], **auth).streaming_content).decode()
@@ -66,3 +68,20 @@ def test_bulk_export_needs_respond_async(client, demo_data, administrator, beare
     response = client.get("/fhir/$export", **bearer(administrator))
     assert response.status_code == 400
     assert "respond-async" in response.json()["issue"][0]["diagnostics"]
+
+
+def test_everything_leaves_out_types_outside_role_or_scope(
+    client, demo_data, front_desk, clinician_user, bearer
+):
+    patient = Patient.objects.filter(injection_sessions__isnull=False).first()
+    url = f"/fhir/Patient/{patient.pk}/$everything"
+    desk = client.get(url, **bearer(front_desk)).json()
+    desk_types = {e["resource"]["resourceType"] for e in desk["entry"]}
+    assert "Patient" in desk_types and "Appointment" in desk_types
+    assert desk_types.isdisjoint({"Observation", "Procedure", "MedicationAdministration"})
+    clinician = client.get(url, **bearer(clinician_user)).json()
+    assert {"Observation", "Procedure", "MedicationAdministration"} <= {
+        e["resource"]["resourceType"] for e in clinician["entry"]
+    }
+    narrow = client.get(url, **bearer(clinician_user, "Patient.read")).json()
+    assert {e["resource"]["resourceType"] for e in narrow["entry"]} == {"Patient"}

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router
 
+from collis.api.schemas import Problem
 from collis.providers.models import Clinician, Location
 from collis.providers.schemas import ClinicianOut, LocationOut, SpecialtyOut
 
@@ -31,7 +32,9 @@ def list_clinicians(request: HttpRequest) -> list[ClinicianOut]:
     return [_clinician_out(c) for c in clinicians]
 
 
-@router.get("/clinicians/{slug}", response=ClinicianOut, summary="One clinician")
+@router.get(
+    "/clinicians/{slug}", response={200: ClinicianOut, 404: Problem}, summary="One clinician"
+)
 def get_clinician(request: HttpRequest, slug: str) -> ClinicianOut:
     return _clinician_out(get_object_or_404(Clinician.objects.active(), slug=slug))
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
 
+from collis.api.schemas import Problem
 from collis.lib.throttle import rate_limit
 from collis.providers.models import Clinician, Location
 from collis.scheduling import actions, availability
@@ -28,8 +29,8 @@ from collis.scheduling.schemas import (
     AppointmentTypeOut,
     BookableClinicianOut,
     BookingIn,
+    BookingProblem,
     CancelIn,
-    ProblemOut,
     RescheduleIn,
     SlotOut,
 )
@@ -142,7 +143,7 @@ def list_bookable_clinicians(request: HttpRequest) -> list[BookableClinicianOut]
 
 @router.get(
     "/slots",
-    response={200: list[SlotOut], 422: ProblemOut},
+    response={200: list[SlotOut], 404: Problem, 422: Problem},
     summary="Free slots for a type, optionally one clinician and location, in a date range",
 )
 def list_slots(
@@ -181,7 +182,13 @@ def list_slots(
 
 @router.post(
     "/appointments",
-    response={201: AppointmentOut, 409: ProblemOut, 422: ProblemOut},
+    response={
+        201: AppointmentOut,
+        404: Problem,
+        409: BookingProblem,
+        422: BookingProblem,
+        429: Problem,
+    },
     summary="Book a slot (409 with nearby alternatives when it was just taken)",
 )
 @decorate_view(rate_limit(lambda: settings.BOOKING_RATE_LIMIT, scope="booking"))
@@ -229,14 +236,18 @@ def _by_token(request: HttpRequest, token: str) -> Appointment:
         raise Http404("Invalid link") from None
 
 
-@router.get("/appointments/{token}", response=AppointmentOut, summary="An appointment by token")
+@router.get(
+    "/appointments/{token}",
+    response={200: AppointmentOut, 404: Problem},
+    summary="An appointment by token",
+)
 def get_appointment(request: HttpRequest, token: str) -> AppointmentOut:
     return _appointment_out(_by_token(request, token))
 
 
 @router.post(
     "/appointments/{token}/cancel",
-    response={200: AppointmentOut, 409: ProblemOut},
+    response={200: AppointmentOut, 404: Problem, 409: BookingProblem, 422: Problem},
     summary="Cancel with the signed token",
 )
 def cancel(request: HttpRequest, token: str, payload: CancelIn):
@@ -252,7 +263,7 @@ def cancel(request: HttpRequest, token: str, payload: CancelIn):
 
 @router.post(
     "/appointments/{token}/reschedule",
-    response={200: AppointmentOut, 409: ProblemOut, 422: ProblemOut},
+    response={200: AppointmentOut, 404: Problem, 409: BookingProblem, 422: BookingProblem},
     summary="Move to another free slot with the signed token",
 )
 def reschedule(request: HttpRequest, token: str, payload: RescheduleIn):

@@ -8,10 +8,10 @@ clinic zone with its VTIMEZONE, so the event stays right across daylight-saving 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta, tzinfo
 
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from collis.scheduling.availability import clinic_zone
 from collis.scheduling.links import manage_url
@@ -51,6 +51,25 @@ def _event(appointment: Appointment, *, summary: str, description: str, stamp: d
     return event
 
 
+def _add_zone(calendar: Calendar, zone: tzinfo, starts: list[datetime]) -> None:
+    """Add the clinic zone's VTIMEZONE, with its transitions from a year before the first event.
+
+    icalendar opens a VTIMEZONE with a component whose TZOFFSETFROM equals TZOFFSETTO (the offset
+    before the first transition). vobject's parser (dateutil's tzical) then picks that component
+    for every date and reads summer times one hour off, so it is left out: with a year of
+    transitions before the first event, it never decides an event's offset.
+    """
+    if not starts:
+        return
+    first = min(starts).date() - timedelta(days=366)
+    last = max(starts).date() + timedelta(days=366)
+    vtimezone = Timezone.from_tzinfo(zone, tzid=str(zone), first_date=first, last_date=last)
+    transitions = [c for c in vtimezone.subcomponents if c["TZOFFSETFROM"].td != c["TZOFFSETTO"].td]
+    if transitions:  # a zone without daylight saving keeps its single component
+        vtimezone.subcomponents = transitions
+    calendar.subcomponents.insert(0, vtimezone)
+
+
 def appointment_ics(appointment: Appointment, *, for_patient: bool = True) -> bytes:
     """Return one appointment as an .ics file: METHOD:CANCEL once it is cancelled."""
     cancelled = appointment.status == Appointment.Status.CANCELLED
@@ -61,7 +80,7 @@ def appointment_ics(appointment: Appointment, *, for_patient: bool = True) -> by
     calendar.add_component(
         _event(appointment, summary=summary, description=description, stamp=timezone.now())
     )
-    calendar.add_missing_timezones()
+    _add_zone(calendar, clinic_zone(), [appointment.start])
     return calendar.to_ical()
 
 
@@ -69,8 +88,10 @@ def clinician_feed_ics(name: str, appointments: Iterable[Appointment]) -> bytes:
     """Return a clinician's schedule: patients appear only as initials and visit type."""
     calendar = _calendar(name=name)
     stamp = timezone.now()
+    starts = []
     for appointment in appointments:
         summary = f"{appointment.patient_initials} · {appointment.appointment_type.name}"
         calendar.add_component(_event(appointment, summary=summary, description="", stamp=stamp))
-    calendar.add_missing_timezones()
+        starts.append(appointment.start)
+    _add_zone(calendar, clinic_zone(), starts)
     return calendar.to_ical()

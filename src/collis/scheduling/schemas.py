@@ -2,6 +2,8 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
+from collis.api.schemas import Problem
+
 
 class AppointmentTypeOut(Schema):
     slug: str = Field(examples=["toxin-injection"])
@@ -56,14 +58,14 @@ class BookingIn(Schema):
 
 
 class AppointmentOut(Schema):
-    uid: str
+    uid: str = Field(examples=["5b0c8f3e-3f7a-4c61-9a57-2f1d6f1f4a21"])
     status: str = Field(examples=["confirmed"])
-    appointment_type: str
-    clinician: str
-    location: str
-    start: datetime
-    end: datetime
-    sequence: int
+    appointment_type: str = Field(examples=["injection-follow-up"])
+    clinician: str = Field(examples=["dr-maya-okafor"])
+    location: str = Field(examples=["downtown"])
+    start: datetime = Field(examples=["2026-12-01T09:00:00-06:00"])
+    end: datetime = Field(examples=["2026-12-01T09:20:00-06:00"])
+    sequence: int = Field(description="iCalendar SEQUENCE, raised on each change", examples=[0])
     manage_token: str = Field(description="Signed token for cancel and reschedule")
 
 
@@ -72,13 +74,12 @@ class RescheduleIn(Schema):
 
 
 class CancelIn(Schema):
-    reason: str = Field("", max_length=500)
+    reason: str = Field("", max_length=500, examples=["feeling better, will call to rebook"])
 
 
-class ProblemOut(Schema):
-    type: str = "about:blank"
-    title: str
-    status: int
-    detail: object | None = None
-    code: str | None = None
-    alternatives: list[SlotOut] | None = None
+class BookingProblem(Problem):
+    """A booking error; when the slot was just taken (409), nearby free alternatives."""
+
+    alternatives: list[SlotOut] | None = Field(
+        None, description="Free slots near the one asked for (409 slot_taken only)"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
@@ -10,8 +11,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from collis.accounts.roles import Role, has_role
-from collis.interop.fhir.resources import ResourceType
 from collis.interop.models import ApiToken
+
+if TYPE_CHECKING:  # resources imports the modules that import this one
+    from collis.interop.fhir.resources import ResourceType
 
 
 class FhirAuthError(Exception):
@@ -54,21 +57,42 @@ def authenticate(request: HttpRequest) -> FhirClient:
     raise FhirAuthError("Authenticate with a bearer token or a signed-in session.")
 
 
-def visible(client: FhirClient, resource: ResourceType) -> QuerySet:
-    """The rows of ``resource`` this client may see (404 for everything else)."""
+def is_clinical_staff(user: AbstractBaseUser) -> bool:
+    return user.is_superuser or has_role(user, Role.CLINICIAN) or has_role(user, Role.ADMINISTRATOR)
+
+
+def require_reader(client: FhirClient, resource: ResourceType) -> None:
+    """Raise FhirForbiddenError unless the client's role may read this type at all."""
     user = client.user
-    qs = resource.queryset()
-    if user.is_superuser or has_role(user, Role.CLINICIAN) or has_role(user, Role.ADMINISTRATOR):
-        return qs
+    if is_clinical_staff(user) or has_role(user, Role.PATIENT):
+        return
     if has_role(user, Role.FRONT_DESK):
         if resource.clinical:
             raise FhirForbiddenError(f"The front desk does not read {resource.name} resources.")
-        return qs
-    if has_role(user, Role.PATIENT):
-        if resource.patient_field is None:
-            return qs  # directory data: practitioners, locations, the organisation
-        patient = getattr(user, "patient", None)
-        if patient is None:
-            return qs.none()
-        return qs.filter(**{resource.patient_field: patient.pk})
+        return
     raise FhirForbiddenError("This account has no role that may use the FHIR API.")
+
+
+def is_staff(client: FhirClient) -> bool:
+    return is_clinical_staff(client.user) or has_role(client.user, Role.FRONT_DESK)
+
+
+def own_patient_id(client: FhirClient) -> int | None:
+    """The patient record linked to the client's account, if any."""
+    patient = getattr(client.user, "patient", None)
+    return patient.pk if patient is not None else None
+
+
+def visible(client: FhirClient, resource: ResourceType) -> QuerySet:
+    """The rows of ``resource`` this client may see (404 for everything else)."""
+    require_reader(client, resource)
+    user = client.user
+    qs = resource.queryset()
+    if is_clinical_staff(user) or has_role(user, Role.FRONT_DESK):
+        return qs
+    if resource.patient_field is None:
+        return qs  # directory data: practitioners, locations, the organisation
+    patient = getattr(user, "patient", None)
+    if patient is None:
+        return qs.none()
+    return qs.filter(**{resource.patient_field: patient.pk})

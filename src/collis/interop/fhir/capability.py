@@ -21,7 +21,8 @@ def capability_statement(base_url: str, software_version: str, date: str) -> dic
                 "type": resource.name,
                 "interaction": [{"code": code} for code in resource.interactions],
                 "searchParam": [
-                    {"name": name, "type": "string"} for name in sorted(resource.search)
+                    {"name": name, "type": resource.search[name].type}
+                    for name in sorted(resource.search)
                 ]
                 or None,
             }

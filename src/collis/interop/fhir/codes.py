@@ -13,6 +13,11 @@ LOCAL_OBSERVATION_SYSTEM = "urn:collis:observation"
 UCUM = "http://unitsofmeasure.org"
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
+APPOINTMENT_TYPE_SYSTEM = "urn:collis:appointment-type"  # codes: AppointmentType.slug
+APPOINTMENT_UID_SYSTEM = "urn:collis:appointment"  # the booking's UID, as in its .ics file
+LOCAL_PROCEDURE_SYSTEM = "urn:collis:procedure"
+MUSCLE_SYSTEM = "urn:collis:muscle"  # codes: the muscle keys of injections.colcap.MUSCLES
+LATERALITY_EXTENSION = "urn:collis:fhir:laterality"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 
 # SNOMED CT 4925003 |Spasmodic torticollis (disorder)| — synonym of cervical dystonia.
@@ -36,3 +41,32 @@ LOCAL_CODES = {
 
 def local_code(code: str) -> dict[str, str]:
     return {"system": LOCAL_OBSERVATION_SYSTEM, "code": code, "display": LOCAL_CODES[code]}
+
+
+# No LOINC code for the TWSTRS or the Tsui scale was found (LOINC search and the literature,
+# 2026-11), so scores use the local codes above with category "survey".
+SURVEY_CATEGORY = {"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}
+# UCUM annotation for a dimensionless score (UCUM §4.3 curly braces: "{score}" equals 1).
+SCORE_UNIT = {"unit": "score", "system": UCUM, "code": "{score}"}
+
+# The toxin session. Third-party value sets disagree on the SNOMED CT concept for "Injection of
+# botulinum toxin (procedure)" (404909007 vs 442695005) and neither could be checked against a
+# SNOMED browser, so a local code with text is sent instead of a possibly wrong standard code.
+TOXIN_PROCEDURE = {
+    "system": LOCAL_PROCEDURE_SYSTEM,
+    "code": "botulinum-toxin-injection",
+    "display": "Chemodenervation of cervical muscles with botulinum toxin",
+}
+
+# SNOMED CT qualifier values: 78421000 |Intramuscular route|, 7771000 |Left|, 24028007 |Right|.
+INTRAMUSCULAR = {"system": SNOMED, "code": "78421000", "display": "Intramuscular route"}
+LATERALITY = {
+    "left": {"system": SNOMED, "code": "7771000", "display": "Left"},
+    "right": {"system": SNOMED, "code": "24028007", "display": "Right"},
+}
+
+# Toxin doses are in each product's own biological units, which cannot be converted between
+# products (clinical.md §3, all labels). UCUM "U" (enzyme unit, µmol/min) and "[iU]" (an
+# international standard) would both invite conversion, so the dose carries UCUM's arbitrary unit
+# "[arb'U]" with the product's own unit name as the human-readable unit, e.g. "Botox units".
+TOXIN_DOSE_UCUM = "[arb'U]"

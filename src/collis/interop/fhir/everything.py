@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET
 from collis.accounts.roles import Role, has_role
 from collis.audit.actions import Action, record_access
 from collis.interop.fhir import mappers
-from collis.interop.fhir.access import FhirForbiddenError, authenticate, visible
+from collis.interop.fhir.access import FhirClient, FhirForbiddenError, authenticate, visible
 from collis.interop.fhir.capability import OPERATIONS
-from collis.interop.fhir.resources import REGISTRY
+from collis.interop.fhir.resources import REGISTRY, ResourceType
 from collis.interop.fhir.views import _guarded, base_url, fhir_response, outcome
 from collis.interop.jobs import EXPORT_JOB, export_dir
 from collis.jobs.actions import enqueue
@@ -34,15 +34,23 @@ OPERATIONS.extend(
 )
 
 
-def patient_compartment(patient_pk: int) -> list[tuple[str, Any]]:
-    """Every registered resource that belongs to the patient, as (type, row) pairs."""
-    rows: list[tuple[str, Any]] = []
+def patient_compartment(client: FhirClient, patient_pk: int) -> list[tuple[ResourceType, Any]]:
+    """Every stored resource of the patient this client may read, as (type, row) pairs.
+
+    Types outside the token's scopes or the client's role (the front desk and clinical types)
+    are left out rather than refusing the whole record.
+    """
+    rows: list[tuple[ResourceType, Any]] = []
     for resource in REGISTRY.values():
-        if resource.patient_field is None:
+        if resource.patient_field is None or resource.virtual is not None:
             continue
-        field = "pk" if resource.patient_field == "pk" else resource.patient_field
-        for obj in resource.queryset().filter(**{field: patient_pk}).order_by("pk"):
-            rows.append((resource.name, obj))
+        try:
+            client.check_scope(resource, "read")
+            qs = visible(client, resource)
+        except FhirForbiddenError:
+            continue
+        for obj in qs.filter(**{resource.patient_field: patient_pk}).order_by("pk"):
+            rows.append((resource, obj))
     return rows
 
 
@@ -52,18 +60,10 @@ def patient_everything(request: HttpRequest, resource_id: str) -> HttpResponse:
     client = authenticate(request)
     patient_type = REGISTRY["Patient"]
     client.check_scope(patient_type, "read")
-    if (
-        not resource_id.isdigit()
-        or not visible(client, patient_type).filter(pk=resource_id).exists()
-    ):
+    pk = patient_type.pk_of(resource_id)
+    if pk is None or not visible(client, patient_type).filter(pk=pk).exists():
         return outcome(404, "not-found", f"Patient/{resource_id} is not known.")
-    entries = []
-    for name, obj in patient_compartment(int(resource_id)):
-        resource = REGISTRY[name]
-        client.check_scope(resource, "read")
-        if not visible(client, resource).filter(pk=obj.pk).exists():
-            continue  # e.g. the front desk: no clinical resources
-        entries.append(resource.to_fhir(obj))
+    entries = [resource.to_fhir(obj) for resource, obj in patient_compartment(client, pk)]
     record_access(
         request,
         Action.EXPORT,
@@ -92,10 +92,12 @@ def bulk_export_kickoff(request: HttpRequest) -> HttpResponse:
     client = _require_admin(request)
     if request.headers.get("Prefer") != "respond-async":
         return outcome(400, "invalid", "Bulk export needs the header 'Prefer: respond-async'.")
-    requested = [t for t in request.GET.get("_type", "").split(",") if t] or list(REGISTRY)
-    unknown = [t for t in requested if t not in REGISTRY]
+    # Schedules and free Slots are computed on request, not stored: there is nothing to export.
+    stored = [name for name, resource in REGISTRY.items() if resource.virtual is None]
+    requested = [t for t in request.GET.get("_type", "").split(",") if t] or stored
+    unknown = [t for t in requested if t not in stored]
     if unknown:
-        return outcome(400, "not-supported", f"Unknown _type: {', '.join(unknown)}")
+        return outcome(400, "not-supported", f"Not exportable _type: {', '.join(unknown)}")
     job = enqueue(EXPORT_JOB, types=requested)
     record_access(
         request,

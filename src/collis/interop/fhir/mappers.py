@@ -7,9 +7,10 @@ so tests can pass simple objects, and returns the resource as a JSON-ready dict.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
+from fhir.resources.R4B.appointment import Appointment
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.fhirresourcemodel import FHIRResourceModel
 from fhir.resources.R4B.location import Location
@@ -17,6 +18,8 @@ from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.organization import Organization
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.practitioner import Practitioner
+from fhir.resources.R4B.schedule import Schedule
+from fhir.resources.R4B.slot import Slot
 
 from collis.interop.fhir import codes
 
@@ -112,6 +115,108 @@ def location(loc: Any) -> dict[str, Any]:
         "managingOrganization": reference("Organization", loc.clinic_id),
     }
     return validated(Location, data)
+
+
+# Collis status -> FHIR R4 AppointmentStatus (hl7.org/fhir/R4/valueset-appointmentstatus).
+APPOINTMENT_STATUS = {
+    "requested": "pending",
+    "confirmed": "booked",
+    "arrived": "arrived",
+    "completed": "fulfilled",
+    "cancelled": "cancelled",
+    "no_show": "noshow",
+}
+
+
+def local_time(value: datetime, zone: tzinfo) -> str:
+    """An instant as ISO 8601 in the clinic's zone, with its offset (e.g. ``-06:00``)."""
+    return value.astimezone(zone).isoformat()
+
+
+def service_type(slug: str, name: str) -> dict[str, Any]:
+    return {
+        "coding": [{"system": codes.APPOINTMENT_TYPE_SYSTEM, "code": slug, "display": name}],
+        "text": name,
+    }
+
+
+def schedule(
+    fhir_id: str,
+    clinician: Any,
+    place: Any,
+    types: Iterable[tuple[str, str]],
+    hours: str,
+    horizon: tuple[datetime, datetime],
+    zone: tzinfo,
+) -> dict[str, Any]:
+    """A clinician's bookable hours at one location; ``types`` are (slug, name) pairs."""
+    data = {
+        "resourceType": "Schedule",
+        "id": fhir_id,
+        "active": clinician.is_active and place.is_active,
+        "serviceType": [service_type(slug, name) for slug, name in types] or None,
+        "actor": [
+            reference("Practitioner", clinician.pk, clinician.display_name),
+            reference("Location", place.pk, place.name),
+        ],
+        "planningHorizon": {
+            "start": local_time(horizon[0], zone),
+            "end": local_time(horizon[1], zone),
+        },
+        "comment": hours or None,
+    }
+    return validated(Schedule, data)
+
+
+def slot(
+    fhir_id: str,
+    schedule_id: str,
+    start: datetime,
+    end: datetime,
+    type_slug: str,
+    type_name: str,
+    zone: tzinfo,
+) -> dict[str, Any]:
+    data = {
+        "resourceType": "Slot",
+        "id": fhir_id,
+        "schedule": reference("Schedule", schedule_id),
+        "serviceType": [service_type(type_slug, type_name)],
+        "status": "free",
+        "start": local_time(start, zone),
+        "end": local_time(end, zone),
+    }
+    return validated(Slot, data)
+
+
+def appointment(a: Any, zone: tzinfo) -> dict[str, Any]:
+    """One booking; times in the clinic zone with their offset, participants all accepted."""
+    data = {
+        "resourceType": "Appointment",
+        "id": str(a.pk),
+        "identifier": [{"system": codes.APPOINTMENT_UID_SYSTEM, "value": str(a.uid)}],
+        "status": APPOINTMENT_STATUS[a.status],
+        "cancelationReason": {"text": a.cancel_reason} if a.cancel_reason else None,
+        "serviceType": [service_type(a.appointment_type.slug, a.appointment_type.name)],
+        "description": a.appointment_type.name,
+        "start": local_time(a.start, zone),
+        "end": local_time(a.end, zone),
+        "minutesDuration": int((a.end - a.start).total_seconds() // 60),
+        "created": local_time(a.created_at, zone),
+        "comment": a.reason or None,
+        "participant": [
+            {
+                "actor": reference("Patient", a.patient_id, a.patient.full_name),
+                "status": "accepted",
+            },
+            {
+                "actor": reference("Practitioner", a.clinician_id, a.clinician.display_name),
+                "status": "accepted",
+            },
+            {"actor": reference("Location", a.location_id, a.location.name), "status": "accepted"},
+        ],
+    }
+    return validated(Appointment, data)
 
 
 def operation_outcome(severity: str, code: str, diagnostics: str) -> dict[str, Any]:

@@ -11,35 +11,77 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from collis.interop.fhir import mappers
+from collis.interop.fhir.errors import SearchError
+from collis.interop.fhir.search import token_code
 from collis.patients.models import Patient
 from collis.providers.models import Clinic, Clinician, Location
 
-
-class SearchError(ValueError):
-    """A search parameter value cannot be used (bad date, unknown parameter)."""
-
+__all__ = ["REGISTRY", "ResourceType", "SearchError", "SearchParam", "VirtualSource", "register"]
 
 SearchFilter = Callable[[QuerySet, str], QuerySet]
 
 
 @dataclass(frozen=True)
+class SearchParam:
+    """One search parameter: its FHIR type (for the CapabilityStatement) and, for database-backed
+    types, the queryset filter applied once per value (repeated parameters AND together)."""
+
+    type: str
+    apply: SearchFilter | None = None
+
+
+@dataclass(frozen=True)
+class VirtualSource:
+    """Rows computed on request rather than stored (free Slots, Schedules from weekly hours).
+
+    ``find(params)`` gets the validated search parameters (name -> values) and returns the matching
+    rows, each with a ``fhir_id``; ``get(fhir_id)`` returns one row or None.
+    """
+
+    find: Callable[[dict[str, list[str]]], list[Any]]
+    get: Callable[[str], Any | None]
+
+
+@dataclass(frozen=True)
 class ResourceType:
     name: str
-    queryset: Callable[[], QuerySet]
+    queryset: Callable[[], QuerySet] | None
     to_fhir: Callable[[Any], dict[str, Any]]
-    search: dict[str, SearchFilter] = field(default_factory=dict)
+    search: dict[str, SearchParam] = field(default_factory=dict)
     # Clinical data: hidden from the front desk. Patient-owned data: patients see only theirs.
+    # ``patient_field`` may follow relations (``session__patient``).
     clinical: bool = False
     patient_field: str | None = None
     interactions: tuple[str, ...] = ("read", "search-type")
+    # The FHIR id is ``id_prefix + pk``, so that one FHIR type can later be served from several
+    # tables without clashing ids (e.g. Observation: "scale-12" now, "posture-7" later).
+    id_prefix: str = ""
+    virtual: VirtualSource | None = None
+    # Handles ``POST /fhir/<name>``: (client, resource JSON, request) -> the created row.
+    create: Callable[..., Any] | None = None
 
-    def patient_id_of(self, obj: Model) -> int | None:
+    def fhir_id(self, obj: Any) -> str:
+        return obj.fhir_id if self.virtual is not None else f"{self.id_prefix}{obj.pk}"
+
+    def pk_of(self, fhir_id: str) -> int | None:
+        """Return the database key a FHIR id names, or None when it cannot name a row."""
+        if not fhir_id.startswith(self.id_prefix):
+            return None
+        rest = fhir_id.removeprefix(self.id_prefix)
+        return int(rest) if rest.isdigit() else None
+
+    def patient_id_of(self, obj: Any) -> int | None:
         if self.patient_field is None:
             return None
-        return obj.pk if self.patient_field == "pk" else getattr(obj, f"{self.patient_field}_id")
+        if self.patient_field == "pk":
+            return obj.pk
+        *path, last = self.patient_field.split("__")
+        for step in path:
+            obj = getattr(obj, step)
+        return getattr(obj, f"{last}_id")
 
 
 REGISTRY: dict[str, ResourceType] = {}
@@ -57,23 +99,23 @@ def parse_date(value: str) -> date:
         raise SearchError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
 
 
-def _token(field_name: str) -> SearchFilter:
+def _token(field_name: str) -> SearchParam:
     """FHIR token search: ``system|value`` or just ``value``."""
 
     def apply(qs: QuerySet, value: str) -> QuerySet:
-        return qs.filter(**{field_name: value.rpartition("|")[2]})
+        return qs.filter(**{field_name: token_code(value)})
 
-    return apply
+    return SearchParam("token", apply)
 
 
-def _contains(*fields: str) -> SearchFilter:
+def _contains(*fields: str) -> SearchParam:
     def apply(qs: QuerySet, value: str) -> QuerySet:
         q = Q()
         for name in fields:
             q |= Q(**{f"{name}__icontains": value})
         return qs.filter(q)
 
-    return apply
+    return SearchParam("string", apply)
 
 
 def _practitioner(c: Clinician) -> dict[str, Any]:
@@ -92,8 +134,8 @@ register(
             "family": _contains("family_name"),
             "given": _contains("given_name"),
             "name": _contains("family_name", "given_name"),
-            "birthdate": lambda qs, v: qs.filter(birth_date=parse_date(v)),
-            "email": lambda qs, v: qs.filter(email__iexact=v),
+            "birthdate": SearchParam("date", lambda qs, v: qs.filter(birth_date=parse_date(v))),
+            "email": SearchParam("token", lambda qs, v: qs.filter(email__iexact=v)),
         },
         patient_field="pk",
     )
@@ -122,3 +164,7 @@ register(
         search={"name": _contains("name")},
     )
 )
+
+
+# The scheduling and clinical types live in their own modules; importing them registers them.
+from collis.interop.fhir import clinical_resources, scheduling_resources  # noqa: E402, F401

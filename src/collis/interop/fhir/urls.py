@@ -14,6 +14,6 @@ urlpatterns = [
         name="export-file",
     ),
     path("Patient/<str:resource_id>/$everything", everything.patient_everything, name="everything"),
-    path("<str:resource_type>", views.search, name="search"),
+    path("<str:resource_type>", views.type_endpoint, name="search"),
     path("<str:resource_type>/<str:resource_id>", views.read, name="read"),
 ]

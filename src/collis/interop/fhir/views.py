@@ -7,6 +7,7 @@ from importlib.metadata import version
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -19,10 +20,12 @@ from collis.interop.fhir.access import (
     FhirClient,
     FhirForbiddenError,
     authenticate,
+    require_reader,
     visible,
 )
 from collis.interop.fhir.capability import capability_statement
-from collis.interop.fhir.resources import REGISTRY, ResourceType, SearchError
+from collis.interop.fhir.errors import FhirError, SearchError
+from collis.interop.fhir.resources import REGISTRY, ResourceType
 
 FHIR_JSON = "application/fhir+json"
 DEFAULT_PAGE_SIZE = 20
@@ -57,8 +60,8 @@ def _guarded(view):
             return outcome(401, "login", str(exc))
         except FhirForbiddenError as exc:
             return outcome(403, "forbidden", str(exc))
-        except SearchError as exc:
-            return outcome(400, "invalid", str(exc))
+        except FhirError as exc:
+            return outcome(exc.status, exc.code, str(exc))
 
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
@@ -88,11 +91,19 @@ def audit_fhir_read(
             request,
             Action.READ,
             object_type=f"fhir.{resource.name}",
-            object_id=obj.pk,
+            object_id=resource.fhir_id(obj),
             patient_id=resource.patient_id_of(obj),
             user=client.user,
             detail={"via": "fhir", "token": client.token.label if client.token else None},
         )
+
+
+def _read_one(client: FhirClient, resource: ResourceType, resource_id: str) -> Any | None:
+    if resource.virtual is not None:
+        require_reader(client, resource)
+        return resource.virtual.get(resource_id)
+    pk = resource.pk_of(resource_id)
+    return None if pk is None else visible(client, resource).filter(pk=pk).first()
 
 
 @_guarded
@@ -103,9 +114,7 @@ def read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResp
         return resource
     client = authenticate(request)
     client.check_scope(resource, "read")
-    obj = (
-        visible(client, resource).filter(pk=resource_id).first() if resource_id.isdigit() else None
-    )
+    obj = _read_one(client, resource, resource_id)
     if obj is None:
         return outcome(404, "not-found", f"{resource_type}/{resource_id} is not known.")
     audit_fhir_read(request, client, resource, [obj])
@@ -113,32 +122,54 @@ def read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResp
 
 
 @_guarded
-@require_GET
-def search(request: HttpRequest, resource_type: str) -> HttpResponse:
+def type_endpoint(request: HttpRequest, resource_type: str) -> HttpResponse:
+    """``GET /fhir/<type>`` searches; ``POST /fhir/<type>`` creates (where supported)."""
     resource = _resource_or_404(resource_type)
     if isinstance(resource, HttpResponse):
         return resource
-    client = authenticate(request)
-    client.check_scope(resource, "read")
-    qs = visible(client, resource)
-    params = {k: v for k, v in request.GET.items() if k not in PAGING_PARAMS}
-    for name, value in params.items():
-        apply = resource.search.get(name)
-        if apply is None:
+    if request.method == "POST":
+        return create(request, resource)
+    if request.method not in ("GET", "HEAD"):
+        return outcome(405, "not-supported", f"{request.method} is not supported here.")
+    return search(request, resource)
+
+
+def _search_params(request: HttpRequest, resource: ResourceType) -> dict[str, list[str]]:
+    params = {k: v for k, v in request.GET.lists() if k not in PAGING_PARAMS}
+    for name in params:
+        if name not in resource.search:
             known = ", ".join(sorted(resource.search)) or "none"
             raise SearchError(
-                f"Unknown search parameter {name!r} for {resource_type} (known: {known})."
+                f"Unknown search parameter {name!r} for {resource.name} (known: {known})."
             )
-        qs = apply(qs, value)
+    return params
+
+
+def _matching(client: FhirClient, resource: ResourceType, params: dict[str, list[str]]):
+    """Return the rows matching ``params`` as an ordered queryset or a list."""
+    if resource.virtual is not None:
+        require_reader(client, resource)
+        return resource.virtual.find(params)
+    qs = visible(client, resource)
+    for name, values in params.items():
+        for value in values:
+            qs = resource.search[name].apply(qs, value)
+    return qs.order_by("pk")
+
+
+def search(request: HttpRequest, resource: ResourceType) -> HttpResponse:
+    client = authenticate(request)
+    client.check_scope(resource, "read")
+    params = _search_params(request, resource)
     count, offset = _paging(request)
-    qs = qs.order_by("pk")
-    total = qs.count()
-    page = list(qs[offset : offset + count])
+    rows = _matching(client, resource, params)
+    total = rows.count() if isinstance(rows, QuerySet) else len(rows)
+    page = list(rows[offset : offset + count])
     audit_fhir_read(request, client, resource, page)
-    url = f"{base_url(request)}/{resource_type}"
+    url = f"{base_url(request)}/{resource.name}"
 
     def link(at: int) -> str:
-        return f"{url}?{urlencode({**params, '_count': count, '_offset': at})}"
+        return f"{url}?{urlencode({**params, '_count': count, '_offset': at}, doseq=True)}"
 
     links = {"self": link(offset)}
     if offset + count < total:
@@ -147,6 +178,23 @@ def search(request: HttpRequest, resource_type: str) -> HttpResponse:
         links["previous"] = link(max(offset - count, 0))
     entries = [resource.to_fhir(obj) for obj in page]
     return fhir_response(mappers.searchset(base_url(request), entries, total, links))
+
+
+def create(request: HttpRequest, resource: ResourceType) -> HttpResponse:
+    """Create a resource from a JSON body: 201 with Location, or an OperationOutcome."""
+    if resource.create is None:
+        return outcome(405, "not-supported", f"{resource.name} resources cannot be created here.")
+    client = authenticate(request)
+    client.check_scope(resource, "write")
+    try:
+        body = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return outcome(400, "invalid", "The body is not JSON.")
+    if not isinstance(body, dict) or body.get("resourceType") != resource.name:
+        return outcome(400, "invalid", f"The body must be a {resource.name} resource.")
+    obj = resource.create(client, body, request)
+    location = f"{base_url(request)}/{resource.name}/{resource.fhir_id(obj)}"
+    return fhir_response(resource.to_fhir(obj), 201, Location=location)
 
 
 def _paging(request: HttpRequest) -> tuple[int, int]:

@@ -1,0 +1,128 @@
+"""Pure mappers of the clinical record to FHIR: scale scores, toxin sessions, per-muscle doses.
+
+Like ``mappers``, these take plain objects (no Django imports) and validate with fhir.resources.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fhir.resources.R4B.medicationadministration import MedicationAdministration
+from fhir.resources.R4B.observation import Observation
+from fhir.resources.R4B.procedure import Procedure
+
+from collis.interop.fhir import codes
+from collis.interop.fhir.mappers import iso, reference, validated
+
+# Scale -> (total code, {subscore key: code}). Subscore keys are those scales.twstrs stores;
+# ranges in codes.LOCAL_CODES (TWSTRS 35/30/20, clinical.md §4; Tsui 0-25, §4).
+SCALE_CODES: dict[str, tuple[str, dict[str, str]]] = {
+    "twstrs": (
+        "twstrs-total",
+        {
+            "severity": "twstrs-severity",
+            "disability": "twstrs-disability",
+            "pain": "twstrs-pain",
+        },
+    ),
+    "tsui": ("tsui-total", {}),
+}
+
+
+def _score(value: int) -> dict[str, Any]:
+    return {"value": value, **codes.SCORE_UNIT}
+
+
+def scale_observation(fhir_id: str, assessment: Any) -> dict[str, Any]:
+    """A complete scale assessment: the total as the value, subscores as components."""
+    total_code, subscore_codes = SCALE_CODES[assessment.scale]
+    components = [
+        {
+            "code": {"coding": [codes.local_code(code)], "text": codes.LOCAL_CODES[code]},
+            "valueQuantity": _score(assessment.subscores[key]),
+        }
+        for key, code in subscore_codes.items()
+        if key in assessment.subscores
+    ]
+    data = {
+        "resourceType": "Observation",
+        "id": fhir_id,
+        "status": "final",
+        "category": [{"coding": [codes.SURVEY_CATEGORY]}],
+        "code": {
+            "coding": [codes.local_code(total_code)],
+            "text": codes.LOCAL_CODES[total_code],
+        },
+        "subject": reference("Patient", assessment.patient_id),
+        "effectiveDateTime": iso(assessment.assessed_on),
+        "valueQuantity": _score(assessment.total),
+        "method": {"text": assessment.scale_version},
+        "component": components or None,
+    }
+    return validated(Observation, data)
+
+
+def toxin_procedure(session: Any, performer: Any) -> dict[str, Any]:
+    """The injection session; ``performer`` is the visit's clinician."""
+    data = {
+        "resourceType": "Procedure",
+        "id": str(session.pk),
+        "status": "completed",
+        "code": {"coding": [codes.TOXIN_PROCEDURE], "text": "Botulinum toxin injection"},
+        "subject": reference("Patient", session.patient_id),
+        "performedDateTime": iso(session.injected_on),
+        "performer": [{"actor": reference("Practitioner", performer.pk, performer.display_name)}],
+        "reasonCode": [{"coding": [codes.CERVICAL_DYSTONIA], "text": "Cervical dystonia"}],
+        "bodySite": [{"text": "Neck and shoulder muscles"}],
+        "usedCode": [{"text": f"{session.product.brand} ({session.product.generic_name})"}],
+        "note": [{"text": session.notes}] if session.notes else None,
+    }
+    return validated(Procedure, data)
+
+
+def muscle_administration(
+    injection: Any, session: Any, performer: Any, muscle_name: str, guidance: str
+) -> dict[str, Any]:
+    """One muscle on one side: the dose in the product's own units (never converted)."""
+    product = session.product
+    side = injection.side
+    dose_text = f"{injection.units} {product.unit_label}"
+    data = {
+        "resourceType": "MedicationAdministration",
+        "id": str(injection.pk),
+        "status": "completed",
+        "medicationCodeableConcept": {"text": f"{product.brand} ({product.generic_name})"},
+        "subject": reference("Patient", session.patient_id),
+        "effectiveDateTime": iso(session.injected_on),
+        "performer": [{"actor": reference("Practitioner", performer.pk, performer.display_name)}],
+        "partOf": [reference("Procedure", session.pk)],
+        "reasonCode": [{"coding": [codes.CERVICAL_DYSTONIA], "text": "Cervical dystonia"}],
+        "dosage": {
+            "text": f"{dose_text} into {muscle_name} ({side}), {injection.sites} site(s)",
+            "site": {
+                "extension": [
+                    {
+                        "url": codes.LATERALITY_EXTENSION,
+                        "valueCodeableConcept": {"coding": [codes.LATERALITY[side]]},
+                    }
+                ],
+                "coding": [
+                    {
+                        "system": codes.MUSCLE_SYSTEM,
+                        "code": injection.muscle,
+                        "display": muscle_name,
+                    }
+                ],
+                "text": f"{muscle_name}, {side}",
+            },
+            "route": {"coding": [codes.INTRAMUSCULAR]},
+            "method": {"text": guidance},
+            "dose": {
+                "value": injection.units,
+                "unit": product.unit_label,
+                "system": codes.UCUM,
+                "code": codes.TOXIN_DOSE_UCUM,
+            },
+        },
+    }
+    return validated(MedicationAdministration, data)
