@@ -31,6 +31,7 @@ from collis.scheduling.errors import (
     OverrideReasonRequiredError,
     PatientBusyError,
     ReinjectionTooEarlyError,
+    SchedulingError,
     SlotTakenError,
     SlotUnavailableError,
 )
@@ -201,15 +202,20 @@ def book_appointment(
             now=now,
             for_staff=for_staff,
         )
-    except IntegrityError:
-        # Lost a race at the database: the same form won (idempotency key) or the same time did.
+    except (IntegrityError, SchedulingError) as exc:
+        # A twin submission of the same form may have committed while this one ran: under
+        # READ COMMITTED its row shows up after our first look, as "time taken" or "patient
+        # busy". The form was booked once; answer with that booking.
         if idempotency_key:
             existing = Appointment.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None:
                 return existing
-        raise SlotTakenError(
-            alternatives=_alternatives(appointment_type, clinician, location, start, now)
-        ) from None
+        if isinstance(exc, IntegrityError):
+            # Lost a race at the database for the same time (exclusion constraint).
+            raise SlotTakenError(
+                alternatives=_alternatives(appointment_type, clinician, location, start, now)
+            ) from None
+        raise
     return appointment
 
 
