@@ -112,13 +112,15 @@ def diary_chart(patient: Patient, *, days: int = DIARY_CHART_DAYS, markers=()) -
 
 
 def posture_chart(patient: Patient) -> Chart:
+    series = posture_series(patient)
     return line_chart(
         "Head posture angles across visits",
-        posture_series(patient),
+        series,
         y_min=-90,
         y_max=90,
-        y_label="degrees",
-        description="No posture analyses recorded yet.",
+        y_label="degrees (+ left / chin down)",
+        # The description doubles as the SVG's <desc>: only the empty state may say "none".
+        description="" if any(s.points for s in series) else "No posture analyses recorded yet.",
     )
 
 

@@ -165,13 +165,17 @@ def angles_over_time_chart(result: Mapping[str, Any]) -> Chart:
         )
     series_json = result.get("series") or {}
     times = series_json.get("t") or []
+    # Thin the frames once for all three angles, so the table has one row per kept frame.
+    frames = [i for i, _ in thin(list(enumerate(times)))]
     charted = []
     for key, name in ANGLE_NAMES.items():
         values = series_json.get(key) or []
         points = [
-            (t, v) for t, v in zip(times, values, strict=False) if t is not None and v is not None
+            (times[i], values[i])
+            for i in frames
+            if i < len(values) and times[i] is not None and values[i] is not None
         ]
-        charted.append(Series(name, tuple(thin(points))))
+        charted.append(Series(name, tuple(points)))
     limit = _symmetric_range(v for s in charted for _, v in s.points)
     return line_chart(
         title,
@@ -219,13 +223,21 @@ def tremor_spectrum_chart(result: Mapping[str, Any]) -> Chart:
         )
     shown = spectra.freqs <= (spectra.band_high_hz or BAND_HIGH_HZ)
     peak = max(float(np.max(psd[shown])) for psd in spectra.psd.values())
+    freqs = spectra.freqs[shown]
+    # Zero-padding oversamples the spectrum; keep the highest bin of each group so no peak is
+    # lost to thinning.
+    highest = np.max([psd[shown] for psd in spectra.psd.values()], axis=0)
+    step = max(1, math.ceil(len(freqs) / MAX_CHART_POINTS))
+    kept = [
+        start + int(np.argmax(highest[start : start + step]))
+        for start in range(0, len(freqs), step)
+    ]
     charted = []
     for key, name in ANGLE_NAMES.items():
         if key not in spectra.psd:
             continue
         relative = 100 * spectra.psd[key][shown] / peak if peak > 0 else spectra.psd[key][shown]
-        points = [(float(f), float(p)) for f, p in zip(spectra.freqs[shown], relative, strict=True)]
-        charted.append(Series(name, tuple(thin(points))))
+        charted.append(Series(name, tuple((float(freqs[i]), float(relative[i])) for i in kept)))
     tremor = result.get("tremor") or {}
     markers = []
     if tremor.get("frequency_hz") is not None:
