@@ -181,3 +181,21 @@ def test_visit_summary_lists_the_measured_angles(clinician_client, analysed):
     ).content.decode()
     assert "No posture analysis at this visit." not in html
     assert "Rotation:" in html and "Laterocollis (tilt):" in html
+
+
+def test_demo_patient_has_synthetic_analyses_across_visits(demo_data, clinician_client):
+    """seed_demo gives DEMO-0001 a few analyses (no photos) and is idempotent."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from collis.patients.models import Patient
+
+    patient = Patient.objects.get(mrn="DEMO-0001")
+    rows = PostureRecording.objects.filter(patient=patient)
+    count = rows.count()
+    assert count >= 2 and all(r.status == "done" and not r.has_original for r in rows)
+    call_command("seed_demo", stdout=StringIO())
+    assert rows.count() == count
+    page = clinician_client.get(rows.first().get_absolute_url()).content.decode()
+    assert "No photo or video is stored" in page and "Head posture" in page
