@@ -207,3 +207,26 @@ def test_anonymisation_erases_media_but_keeps_measurements(
     analysed.refresh_from_db()
     assert not original.exists() and analysed.original_filename == ""
     assert analysed.result is not None
+
+
+def test_a_video_gets_a_series_and_an_annotated_still(
+    visit, clinician_user, upload, tmp_path, django_capture_on_commit_callbacks
+):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "posture"))
+    from synthetic_media import still_video
+
+    video = still_video(tmp_path / "still.mp4", [i / 30 for i in range(45)])
+    with django_capture_on_commit_callbacks(execute=True):
+        recording = _upload(
+            visit, clinician_user, upload(video.read_bytes(), "clip.mp4", "video/mp4")
+        )
+    recording.refresh_from_db()
+    assert recording.kind == "video" and recording.status == "done"
+    assert recording.duration_seconds == pytest.approx(1.5, abs=0.1)
+    assert len(recording.result["series"]["t"]) == 45
+    from PIL import Image
+
+    with Image.open(default_storage.path(recording.annotated.name)) as still:
+        assert still.size == (320, 240)

@@ -105,8 +105,8 @@ def test_media_are_served_privately_and_every_read_is_audited(clinician_client, 
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["Content-Disposition"].startswith("inline; filename=")
         assert "no-store" in response["Cache-Control"]
+        # Reading to the end also closes the file (the test client wraps the stream).
         assert b"".join(response.streaming_content)[:4] in {b"\xff\xd8\xff\xe0", b"\x89PNG"}
-        response.close()
         after = AuditEvent.objects.filter(action="read", object_id=str(analysed.pk)).count()
         assert after == before + 1
 

@@ -259,7 +259,9 @@ def _request(client, row: Row, patients: dict[str, int]):
         return client.post(path, row.data, **row.headers)
     response = client.get(path, **row.headers)
     if response.streaming:
-        response.close()  # a streamed private file: release it (only the status is checked)
+        # Read a streamed private file to the end: the test client then closes it. (Not
+        # response.close(), which would also close the test's database connection.)
+        b"".join(response.streaming_content)
     return response
 
 

@@ -174,7 +174,9 @@ def retry_analysis(
     """Queue a failed analysis again. Raises NotRetryableError unless it failed with media kept."""
     with transaction.atomic():
         recording = (
-            PostureRecording.objects.select_for_update().select_related("job").get(pk=recording.pk)
+            PostureRecording.objects.select_for_update(of=("self",))
+            .select_related("job")
+            .get(pk=recording.pk)
         )
         if recording.job is None or recording.job.state != Job.State.FAILED:
             raise NotRetryableError("Only a failed analysis can be tried again.")
