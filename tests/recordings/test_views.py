@@ -71,6 +71,7 @@ def test_failed_analysis_is_visible_with_its_message_and_a_retry_button(
     html = clinician_client.get(recording.get_absolute_url()).content.decode()
     assert "Analysis failed" in html and "No face was found" in html
     assert reverse("recordings:recording-retry", args=[recording.pk]) in html
+    assert "status.js" not in html and "data-status-url" not in html  # no reload loop
     status = clinician_client.get(reverse("recordings:recording-status", args=[recording.pk]))
     assert status.json()["status"] == "failed" and status.json()["finished"] is True
 

@@ -135,8 +135,12 @@ def suggestion_rows(suggestions: Iterable[Mapping[str, Any]]) -> list[Suggestion
     return rows
 
 
-def thin(points: Sequence[tuple[float, float]], most: int = MAX_CHART_POINTS) -> list:
-    """Return every k-th point so that at most ``most`` remain (the last one always kept)."""
+def thin(points: Sequence[tuple[float, float]], most: int | None = None) -> list:
+    """Return every k-th point so that at most ``most`` remain (the last one always kept).
+
+    ``most`` defaults to MAX_CHART_POINTS.
+    """
+    most = MAX_CHART_POINTS if most is None else most
     if len(points) <= most:
         return list(points)
     step = math.ceil(len(points) / most)
