@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "collis.ops",
     "collis.interop",
     "collis.scheduling",
+    "collis.recordings",
     "collis.demo",
 ]
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("clinic/", include("collis.scales.urls")),
     path("clinic/", include("collis.injections.urls")),
     path("clinic/", include("collis.diary.urls")),
+    path("clinic/", include("collis.recordings.urls")),
     path("portal/", include("collis.patients.portal.urls")),
     path("", include("collis.scheduling.urls")),
     path("api/", api.urls),

@@ -62,3 +62,39 @@ def test_axis_ticks_are_round_numbers(low, high, ticks):
     from collis.lib.charts import axis_ticks
 
     assert axis_ticks(low, high)[: len(ticks)] == ticks
+
+
+def test_numeric_x_axis_has_round_ticks_units_and_a_table():
+    """Series over seconds get tick labels with the unit and the x label as table header."""
+    chart = line_chart(
+        "Angles over time",
+        [Series("Rotation", ((0.0, 1.0), (5.0, 3.0), (10.0, -2.0)))],
+        y_min=-10,
+        y_max=10,
+        y_label="degrees",
+        x_label="Time (s)",
+        x_unit=" s",
+    )
+    assert chart.table_headers == ("Time (s)", "Rotation")
+    assert chart.table_rows[0] == ("0 s", "1") and chart.table_rows[-1] == ("10 s", "-2")
+    for tick in ("0 s", "2 s", "4 s", "10 s"):
+        assert f">{tick}</text>" in chart.svg
+    assert 'cx="48.0"' in chart.svg and 'cx="624.0"' in chart.svg  # 0 s left, 10 s right
+
+
+def test_line_only_charts_draw_no_point_markers():
+    points = tuple((i / 30, float(i % 7)) for i in range(300))
+    chart = line_chart(
+        "x", [Series("s", points)], y_min=0, y_max=10, y_label="y", point_markers=False
+    )
+    assert "<circle" not in chart.svg and chart.svg.count("<polyline") == 1
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "ticks"),
+    [(0, 1, [0, 0.2, 0.4, 0.6, 0.8, 1.0]), (0, 0.3, [0, 0.1, 0.2, 0.3]), (0, 12, [0, 5, 10])],
+)
+def test_axis_ticks_of_small_spans_are_round(low, high, ticks):
+    from collis.lib.charts import axis_ticks
+
+    assert axis_ticks(low, high) == ticks

@@ -184,6 +184,17 @@ def test_annotated_video_is_written(
     assert frames[0].rgb.shape == (240, 320, 3)
 
 
+@pytest.mark.slow
+def test_annotated_still_of_a_video_is_one_picture(
+    tmp_path: Path, vfr_rotated_video: tuple[Path, list[float]]
+) -> None:
+    """An image path for a video gets the annotated frame nearest the central angles."""
+    out = tmp_path / "still.png"
+    analyze(vfr_rotated_video[0], annotate_to=out)
+    with Image.open(out) as still:
+        assert still.size == (320, 240)
+
+
 def test_annotated_photo_differs_from_the_photo(tmp_path: Path, astronaut_png: Path) -> None:
     out = tmp_path / "annotated.png"
     analyze(astronaut_png, annotate_to=out)

@@ -11,6 +11,7 @@ from collis.posture.series import (
     dropped_frame_count,
     fraction_near_neutral,
     hampel_outliers,
+    representative_frame,
     robust_centre,
 )
 
@@ -63,3 +64,29 @@ def test_fraction_near_neutral_weights_frames_by_duration() -> None:
 def test_fraction_near_neutral_of_a_photo() -> None:
     assert fraction_near_neutral(_series(np.zeros(1), np.array([12.0]))) == 0.0
     assert fraction_near_neutral(_series(np.zeros(1), np.array([np.nan]))) is None
+
+
+@pytest.mark.parametrize(
+    ("centre", "expected"),
+    [((0.0, 0.0, 0.0), 0), ((10.0, 0.0, 0.0), 2), ((9.0, 1.0, 0.0), 2), ((4.0, 0.0, 0.0), 1)],
+)
+def test_representative_frame_is_closest_to_the_centre(centre, expected) -> None:
+    t = np.array([0.0, 0.1, 0.2, 0.3])
+    series = AngleSeries(
+        t,
+        np.array([0.0, 5.0, 10.0, np.nan]),
+        np.array([0.0, 0.0, 0.0, np.nan]),
+        np.array([0.0, 0.0, 0.0, np.nan]),
+    )
+    assert representative_frame(series, centre) == expected
+
+
+def test_representative_frame_never_picks_a_frame_without_face() -> None:
+    t = np.array([0.0, 0.1])
+    series = AngleSeries(
+        t, np.array([np.nan, 30.0]), np.array([np.nan, 0.0]), np.array([np.nan, 0.0])
+    )
+    assert representative_frame(series, (0.0, 0.0, 0.0)) == 1
+    empty = AngleSeries(t, np.full(2, np.nan), np.full(2, np.nan), np.full(2, np.nan))
+    with pytest.raises(ValueError):
+        representative_frame(empty, (0.0, 0.0, 0.0))

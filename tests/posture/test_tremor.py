@@ -63,3 +63,26 @@ def test_gaps_without_face_are_bridged_and_reported() -> None:
     estimate = estimate_tremor(_series(t, yaw, roll, yaw.copy()))
     assert estimate.frequency_hz == pytest.approx(5.0, abs=0.15)
     assert estimate.note is not None and "gaps" in estimate.note
+
+
+def test_spectra_peak_at_the_oscillation_and_match_the_estimate() -> None:
+    """The spectra behind the estimate peak at the tremor and carry its band power."""
+    from collis.posture.tremor import angle_spectra
+
+    t = np.arange(0, 6, 1 / 30)
+    roll = 2.0 * np.sin(2 * np.pi * 5.0 * t)
+    series = _series(t, np.zeros_like(t), roll, np.zeros_like(t))
+    spectra = angle_spectra(series)
+    assert spectra.unmeasured is None and spectra.fs == pytest.approx(30.0)
+    assert spectra.freqs[np.argmax(spectra.psd["laterocollis_deg"])] == pytest.approx(5.0, abs=0.1)
+    estimate = estimate_tremor(series)
+    assert estimate.band_power_deg2["roll"] == spectra.band_power("laterocollis_deg")
+
+
+def test_spectra_of_a_photo_say_why_there_are_none() -> None:
+    from collis.posture.tremor import angle_spectra
+
+    one = np.array([0.0])
+    spectra = angle_spectra(_series(one, one, one, one))
+    assert spectra.unmeasured and "4 s" in spectra.unmeasured
+    assert spectra.psd == {} and len(spectra.freqs) == 0

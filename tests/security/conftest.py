@@ -76,8 +76,11 @@ def persona_client(request, outsider, patient_user, front_desk, clinician_user, 
 
 
 @pytest.fixture
-def clinical_objects(clinician_user, own_patient, other_patient) -> dict[str, int]:
-    """A visit, a toxin session and a draft TWSTRS for patient A and for patient B."""
+def clinical_objects(
+    clinician_user, own_patient, other_patient, settings, tmp_path
+) -> dict[str, int]:
+    """A visit, a toxin session, a draft TWSTRS and a posture photo for patients A and B."""
+    settings.MEDIA_ROOT = tmp_path / "media"
     from datetime import date
 
     from collis.injections.actions import record_injection_session
@@ -120,9 +123,39 @@ def clinical_objects(clinician_user, own_patient, other_patient) -> dict[str, in
             f"{prefix}_visit": session.visit_id,
             f"{prefix}_session": session.pk,
             f"{prefix}_assessment": assessment.pk,
+            f"{prefix}_recording": _analysed_recording(session.visit, clinician_user).pk,
         }
     ids["appointment"] = _staff_booking(clinician, own_patient, clinician_user).pk
     return ids
+
+
+def _analysed_recording(visit, actor):
+    """A posture photo of the visit with a stored (synthetic) result and annotated picture.
+
+    Written directly, not analysed: the matrix checks who reaches the pages, not MediaPipe.
+    """
+    import io
+
+    import numpy as np
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+    from PIL import Image
+
+    from collis.recordings.models import PostureRecording
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.full((64, 64, 3), 128, dtype=np.uint8)).save(buffer, format="PNG")
+    recording = PostureRecording(
+        patient=visit.patient, visit=visit, uploaded_by=actor, kind="image",
+        mime_type="image/png", size_bytes=len(buffer.getvalue()), width=64, height=64,
+        consent_confirmed=True, consent_confirmed_by=actor, consent_confirmed_at=timezone.now(),
+        result={"kind": "image", "angles": {"rotation_deg": 20.0, "laterocollis_deg": 5.0,
+                "flexion_deg": 0.0}, "quality": {"warnings": []}},
+    )  # fmt: skip
+    recording.original.save("matrix.png", ContentFile(buffer.getvalue()), save=False)
+    recording.annotated.save("matrix-annotated.png", ContentFile(buffer.getvalue()), save=False)
+    recording.save()
+    return recording
 
 
 def _staff_booking(clinician, patient, actor):

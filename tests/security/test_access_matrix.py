@@ -89,6 +89,8 @@ MATRIX: list[Row] = [
     Row("/admin/injections/toxinproduct/", CLINICAL),
     Row("/admin/diary/diaryentry/", CLINICAL),
     Row("/admin/diary/exercise/", CLINICAL),
+    Row("/admin/recordings/posturerecording/", CLINICAL),
+    Row("/admin/recordings/posturerecording/{own_recording}/change/", CLINICAL),
     # Clinician workspace: clinical data, for clinicians only (never the front desk).
     Row("/clinic/patients/", CLINICIAN_ONLY),
     Row("/clinic/patients/{own}/", CLINICIAN_ONLY),
@@ -105,6 +107,14 @@ MATRIX: list[Row] = [
     Row("/clinic/visits/{own_visit}/", CLINICIAN_ONLY),
     Row("/clinic/visits/{own_visit}/summary/", CLINICIAN_ONLY),
     Row("/clinic/visits/{own_visit}/summary.pdf", CLINICIAN_ONLY),
+    Row("/clinic/visits/{own_visit}/recordings/new/", CLINICIAN_ONLY),
+    Row("/clinic/recordings/{own_recording}/", CLINICIAN_ONLY),
+    Row("/clinic/recordings/{own_recording}/status.json", CLINICIAN_ONLY),
+    Row("/clinic/recordings/{own_recording}/original", CLINICIAN_ONLY),
+    Row("/clinic/recordings/{own_recording}/annotated.png", CLINICIAN_ONLY),
+    Row("/clinic/recordings/{own_recording}/delete-original/", CLINICIAN_ONLY),
+    Row("/clinic/recordings/{own_recording}/delete-original/", CLINICIAN_ONLY, method="POST"),
+    Row("/clinic/recordings/{own_recording}/retry/", CLINICIAN_ONLY, method="POST"),
     # Front desk: the schedule, for every staff role; a clinician's own calendar feed.
     Row("/admin/scheduling/appointment/", STAFF),
     Row("/admin/scheduling/appointmenttype/", STAFF),
@@ -157,6 +167,10 @@ IDOR_ROWS: list[Row] = [
     Row("/fhir/Patient/{other}/$everything", frozenset()),
     Row("/portal/visits/{other_visit}/summary/", frozenset()),
     Row("/portal/visits/{other_visit}/summary.pdf", frozenset()),
+    # A patient never reaches posture media, their own or another patient's.
+    Row("/clinic/recordings/{other_recording}/original", frozenset()),
+    Row("/clinic/recordings/{other_recording}/annotated.png", frozenset()),
+    Row("/clinic/recordings/{other_recording}/", frozenset()),
 ]
 
 # Routes anyone may open (or that only start a sign-in), with the reason.
@@ -206,7 +220,8 @@ PUBLIC_ROUTES: dict[str, str] = {
 }
 
 PLACEHOLDERS = ("own", "other", "uninvited", "own_visit", "other_visit", "own_session",
-                "other_session", "own_assessment", "other_assessment", "appointment")  # fmt: skip
+                "other_session", "own_assessment", "other_assessment", "appointment",
+                "own_recording", "other_recording")  # fmt: skip
 
 LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/", "/accounts/two-factor/")
 
@@ -242,7 +257,12 @@ def _request(client, row: Row, patients: dict[str, int]):
     path = _fill(row.path, patients)
     if row.method == "POST":
         return client.post(path, row.data, **row.headers)
-    return client.get(path, **row.headers)
+    response = client.get(path, **row.headers)
+    if response.streaming:
+        # Read a streamed private file to the end: the test client then closes it. (Not
+        # response.close(), which would also close the test's database connection.)
+        b"".join(response.streaming_content)
+    return response
 
 
 @pytest.mark.django_db

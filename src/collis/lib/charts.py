@@ -1,8 +1,9 @@
 """Server-rendered line charts as accessible inline SVG, with a data-table fallback.
 
-Generic: a chart takes any number of dated series (TWSTRS across cycles, diary pain and severity,
-posture angles across visits). Pure: no Django imports; every text is escaped here, so the
-returned markup is safe to insert as is.
+Generic: a chart takes any number of series over dates (TWSTRS across cycles, diary pain and
+severity, posture angles across visits) or over numbers (angles over seconds, power over hertz:
+pass ``x_label``/``x_unit``). A chart's x values are all dates or all numbers. Pure: no Django
+imports; every text is escaped here, so the returned markup is safe to insert as is.
 """
 
 from __future__ import annotations
@@ -22,18 +23,20 @@ _STYLES = (
 )
 _chart_ids = itertools.count(1)
 
+XValue = date | float
+
 
 @dataclass(frozen=True)
 class Series:
     name: str
-    points: tuple[tuple[date, float], ...]
+    points: tuple[tuple[XValue, float], ...]
 
 
 @dataclass(frozen=True)
 class Marker:
     """A labelled vertical line, e.g. an injection date."""
 
-    on: date
+    on: XValue
     label: str
 
 
@@ -52,6 +55,17 @@ def _fmt(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
+def _x_number(value: XValue) -> float:
+    return float(value.toordinal()) if isinstance(value, date) else float(value)
+
+
+def _x_text(value: XValue, unit: str = "") -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    # Two decimals: frames 33 ms apart, spectrum bins 0.03 Hz apart stay distinct.
+    return f"{value:.2f}".rstrip("0").rstrip(".") + unit
+
+
 def line_chart(
     title: str,
     series: Sequence[Series],
@@ -63,22 +77,30 @@ def line_chart(
     width: int = 640,
     height: int = 260,
     description: str = "",
+    x_label: str = "Date",
+    x_unit: str = "",
+    point_markers: bool = True,
 ) -> Chart:
-    """Return an SVG line chart of dated ``series`` between ``y_min`` and ``y_max``."""
+    """Return an SVG line chart of ``series`` between ``y_min`` and ``y_max``.
+
+    x values are dates (first and last date labelled) or numbers (round ticks, ``x_unit``
+    appended, e.g. " s"). ``point_markers=False`` draws lines only, for long series.
+    """
     if y_max <= y_min:
         raise ValueError("y_max must be above y_min")
     all_dates = sorted({d for s in series for d, _ in s.points} | {m.on for m in markers})
-    headers = ("Date", *(s.name for s in series))
+    headers = (x_label, *(s.name for s in series))
     if not any(s.points for s in series):
         return Chart(title, description or "No data yet.", "", headers, (), is_empty=True)
     uid = next(_chart_ids)
     left, right, top, bottom = 48, 16, 16, 36
     plot_w, plot_h = width - left - right, height - top - bottom
-    first, last = all_dates[0].toordinal(), all_dates[-1].toordinal()
-    span = max(last - first, 1)
+    first, last = _x_number(all_dates[0]), _x_number(all_dates[-1])
+    numeric = not isinstance(all_dates[0], date)
+    span = (last - first) or 1
 
-    def x(day: date) -> float:
-        return left + (day.toordinal() - first) / span * plot_w
+    def x(day: XValue) -> float:
+        return left + (_x_number(day) - first) / span * plot_w
 
     def y(value: float) -> float:
         clamped = min(max(value, y_min), y_max)
@@ -89,7 +111,8 @@ def line_chart(
         f'aria-labelledby="chart-{uid}-title chart-{uid}-desc" '
         f'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">',
         f'<title id="chart-{uid}-title">{escape(title)}</title>',
-        f'<desc id="chart-{uid}-desc">{escape(description or _describe(series, y_label))}</desc>',
+        f'<desc id="chart-{uid}-desc">{escape(description or _describe(series, y_label, x_unit))}'
+        "</desc>",
     ]
     for value in axis_ticks(y_min, y_max):
         gy = y(value)
@@ -104,18 +127,19 @@ def line_chart(
         f'transform="rotate(-90 12 {top + plot_h / 2:.1f})" text-anchor="middle">'
         f"{escape(y_label)}</text>"
     )
-    for day in (all_dates[0], all_dates[-1]):
-        anchor = "start" if day == all_dates[0] else "end"
+    x_ticks = axis_ticks(first, last) if numeric and last > first else [all_dates[0], all_dates[-1]]
+    for day in x_ticks:
+        anchor = "middle" if numeric else "start" if day == all_dates[0] else "end"
         parts.append(
             f'<text x="{x(day):.1f}" y="{height - 10}" font-size="11" fill="#4a5565" '
-            f'text-anchor="{anchor}">{day.isoformat()}</text>'
+            f'text-anchor="{anchor}">{escape(_x_text(day, x_unit))}</text>'
         )
     for marker in markers:
         mx = x(marker.on)
         parts.append(
             f'<line x1="{mx:.1f}" x2="{mx:.1f}" y1="{top}" y2="{top + plot_h}" stroke="#8793a3" '
-            f'stroke-dasharray="3 3"><title>{escape(marker.label)} {marker.on.isoformat()}'
-            f"</title></line>"
+            f'stroke-dasharray="3 3"><title>{escape(marker.label)} '
+            f"{escape(_x_text(marker.on, x_unit))}</title></line>"
         )
     legend = []
     for index, one in enumerate(series):
@@ -130,16 +154,17 @@ def line_chart(
             f'<polyline fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr} '
             f'points="{path}"/>'
         )
-        for d, v in points:
+        for d, v in points if point_markers else ():
             parts.append(
                 f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="3.5" fill="{colour}">'
-                f"<title>{escape(one.name)} {d.isoformat()}: {_fmt(v)}</title></circle>"
+                f"<title>{escape(one.name)} {escape(_x_text(d, x_unit))}: {_fmt(v)}"
+                "</title></circle>"
             )
     parts.append("</svg>")
     by_date = {s.name: dict(s.points) for s in series}
     rows = tuple(
         (
-            day.isoformat(),
+            _x_text(day, x_unit),
             *(_fmt(by_date[s.name][day]) if day in by_date[s.name] else "—" for s in series),
         )
         for day in all_dates
@@ -147,7 +172,7 @@ def line_chart(
     )
     return Chart(
         title,
-        description or _describe(series, y_label),
+        description or _describe(series, y_label, x_unit),
         "".join(parts),
         headers,
         rows,
@@ -159,24 +184,30 @@ def axis_ticks(low: float, high: float, most: int = 6) -> list[float]:
     """Return round tick values from ``low`` to ``high`` (at most ``most`` of them)."""
     span = high - low
     step = next(
-        (s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500) if span / s <= most - 1), span / 4
+        (
+            s
+            for s in (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 25, 50, 100, 200, 500)
+            if span / s <= most - 1
+        ),
+        span / 4,
     )
     first = low if low % step == 0 else low + (step - low % step)
     values = []
     value = first
     while value <= high + 1e-9:
-        values.append(value)
+        values.append(round(value, 9))  # 0.1 steps must not drift to 0.30000000000000004
         value += step
     return values
 
 
-def _describe(series: Sequence[Series], y_label: str) -> str:
+def _describe(series: Sequence[Series], y_label: str, x_unit: str = "") -> str:
     pieces = []
     for one in series:
         if one.points:
             points = sorted(one.points)
             pieces.append(
-                f"{one.name}: {len(points)} values from {points[0][0].isoformat()} "
-                f"({_fmt(points[0][1])}) to {points[-1][0].isoformat()} ({_fmt(points[-1][1])})"
+                f"{one.name}: {len(points)} values from {_x_text(points[0][0], x_unit)} "
+                f"({_fmt(points[0][1])}) to {_x_text(points[-1][0], x_unit)} "
+                f"({_fmt(points[-1][1])})"
             )
     return f"{y_label}. " + "; ".join(pieces) + "."

@@ -46,12 +46,10 @@ def complete_twstrs(patient: Patient):
 
 
 def posture_series(patient: Patient) -> list[Series]:
-    """Posture angles across visits. Empty until the posture upload shell stores analyses.
+    """Posture angles across visits: one Series per angle, dated by the analysed visit."""
+    from collis.recordings.record import posture_series as recorded_series
 
-    HOOK(posture): return one Series per angle (rotation_deg, laterocollis_deg, flexion_deg) from
-    the patient's stored analyses, dated by their visit.
-    """
-    return []
+    return recorded_series(patient)
 
 
 def build_cycles(patient: Patient, sessions=None) -> list[CycleSummary]:
@@ -114,13 +112,15 @@ def diary_chart(patient: Patient, *, days: int = DIARY_CHART_DAYS, markers=()) -
 
 
 def posture_chart(patient: Patient) -> Chart:
+    series = posture_series(patient)
     return line_chart(
         "Head posture angles across visits",
-        posture_series(patient),
+        series,
         y_min=-90,
         y_max=90,
-        y_label="degrees",
-        description="No posture analyses recorded yet.",
+        y_label="degrees (+ left / chin down)",
+        # The description doubles as the SVG's <desc>: only the empty state may say "none".
+        description="" if any(s.points for s in series) else "No posture analyses recorded yet.",
     )
 
 
@@ -170,6 +170,9 @@ def build_timeline(patient: Patient, *, limit_diary: int = 8) -> list[TimelineEv
                 + (f" – {e.note[:80]}" if e.note else ""),
             )
         )
-    # HOOK(posture): add one "posture" event per stored analysis once uploads exist.
+    from collis.recordings.record import posture_events
+
+    for p in posture_events(patient):
+        events.append(TimelineEvent(p.on, "posture", p.title, p.detail, p.url))
     order = {"visit": 0, "injection": 1, "scale": 2, "posture": 3, "diary": 4}
     return sorted(events, key=lambda e: (e.on, -order[e.kind]), reverse=True)

@@ -62,6 +62,7 @@ class VisitSummary:
 def build_visit_summary(visit: Visit, *, include_notes: bool) -> VisitSummary:
     """Gather what was injected, scored and measured at ``visit``; access is checked by callers."""
     from collis.providers.models import Clinic
+    from collis.recordings.record import visit_angles
 
     patient = visit.patient
     diagnosis = getattr(patient, "diagnosis", None)
@@ -117,7 +118,6 @@ def build_visit_summary(visit: Visit, *, include_notes: bool) -> VisitSummary:
         ),
         sessions=tuple(sessions),
         scores=scores,
-        # HOOK(posture): angles of the visit's posture analysis, e.g. ("Rotation", "24° left").
-        angles=(),
+        angles=visit_angles(visit),
         notes=visit.notes if include_notes else "",
     )

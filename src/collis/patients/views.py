@@ -49,6 +49,7 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
         "twstrs_chart": record.twstrs_chart(patient, cycles),
         "diary_chart": record.diary_chart(patient, markers=markers),
         "posture_chart": record.posture_chart(patient),
+        "latest_visit": patient.visits.order_by("-occurred_at").first(),
         "drafts": patient.assessments.filter(status="draft"),
     }
     return render(request, "patients/patient_detail.html", context)

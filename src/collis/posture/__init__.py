@@ -4,6 +4,7 @@ Public API::
 
     analyze(path, *, mirrored=False, progress=None, annotate_to=None) -> PostureResult
     PostureResult.to_dict()   # the DESIGN.md JSON object
+    angle_spectra(series) -> AngleSpectra   # the Welch spectra behind the tremor estimate
     Progress                  # what a progress callback receives
     PostureError, UnreadableInputError, NoFaceError
 
@@ -16,10 +17,13 @@ from .analysis import analyze
 from .errors import NoFaceError, PostureError, UnreadableInputError
 from .progress import Progress
 from .result import HeadAngles, PostureResult, Shifts
+from .series import AngleSeries, clean_series
 from .suggestions import SeveritySuggestion
-from .tremor import TremorEstimate
+from .tremor import AngleSpectra, TremorEstimate, angle_spectra
 
 __all__ = [
+    "AngleSeries",
+    "AngleSpectra",
     "HeadAngles",
     "NoFaceError",
     "PostureError",
@@ -30,4 +34,6 @@ __all__ = [
     "TremorEstimate",
     "UnreadableInputError",
     "analyze",
+    "angle_spectra",
+    "clean_series",
 ]

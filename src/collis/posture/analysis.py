@@ -10,8 +10,9 @@ from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
+from PIL import Image
 
-from .annotate import Annotator
+from .annotate import IMAGE_SUFFIXES, Annotator, draw_overlay
 from .errors import NoFaceError, UnreadableInputError
 from .landmarks import FaceCounter, LandmarkTracker
 from .measurement import FrameMeasurement, measure_frame
@@ -25,6 +26,7 @@ from .series import (
     clean_series,
     dropped_frame_count,
     fraction_near_neutral,
+    representative_frame,
     robust_centre,
 )
 from .suggestions import suggest_severity
@@ -116,12 +118,16 @@ def analyze(
 
     ``mirrored``: the input comes from a selfie camera (left and right swapped); frames are
     flipped back before analysis. ``progress`` receives throttled ``Progress`` reports; raise
-    from it to cancel. ``annotate_to``: also write an annotated copy (image or .mp4).
+    from it to cancel. ``annotate_to``: also write an annotated copy (image or .mp4); for a
+    video, an image path gets one annotated still of the frame closest to the central angles.
 
     Raises UnreadableInputError (not a readable or safe image/video) and NoFaceError.
     """
     source = Path(path)
     info = probe(source)
+    still_to = None
+    if annotate_to and info.kind == "video" and Path(annotate_to).suffix.lower() in IMAGE_SUFFIXES:
+        still_to, annotate_to = Path(annotate_to), None
     annotator = Annotator(Path(annotate_to), info.kind, info.nominal_fps) if annotate_to else None
     stream = FrameStream(info)
     columns = _Columns()
@@ -168,8 +174,32 @@ def analyze(
     if len(columns) == 0:
         raise UnreadableInputError(f"{source} contains no frames")
     result = _summarise(info, columns, max_faces, stream.stopped_early, mirrored)
+    if still_to is not None:
+        _write_still(info, result, mirrored, still_to)
     reporter.finish()
     return result
+
+
+def _write_still(info: MediaInfo, result: PostureResult, mirrored: bool, out: Path) -> None:
+    """Annotate the video frame whose angles are closest to the result's central angles."""
+    a = result.angles
+    index = representative_frame(result.series, (a.rotation_deg, a.laterocollis_deg, a.flexion_deg))
+    # Decoding again costs far less than keeping every frame of the first pass in memory.
+    for number, frame in enumerate(_frames(FrameStream(info), mirrored)):
+        if number < index:
+            continue
+        with LandmarkTracker(static_image_mode=True) as tracker:
+            landmarks = tracker.detect(frame.rgb, frame.t, pose_every_frame=True)
+        measurement, overlay = measure_frame(
+            frame.t,
+            frame.rgb,
+            landmarks,
+            load_reference_face(),
+            trunk=measure_trunk(landmarks.pose),
+            diagnostics=False,
+        )
+        Image.fromarray(draw_overlay(frame.rgb, overlay, measurement)).save(out)
+        return
 
 
 def _frames(stream: FrameStream, mirrored: bool) -> Iterator[Frame]:

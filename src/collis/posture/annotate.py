@@ -18,7 +18,7 @@ from .media import MediaKind
 
 RgbImage = NDArray[np.uint8]
 
-_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"})
 _VIDEO_SUFFIXES = {".mp4", ".mov", ".mkv"}
 # Axis colours (RGB): the head's own left (x), down (y) and backward (z) directions.
 _AXIS_COLOURS = ((230, 40, 40), (40, 200, 40), (40, 90, 240))
@@ -68,7 +68,7 @@ class Annotator:
 
     def __init__(self, out: Path, kind: MediaKind, fps: float | None) -> None:
         suffix = out.suffix.lower()
-        allowed = _IMAGE_SUFFIXES if kind == "image" else _VIDEO_SUFFIXES
+        allowed = IMAGE_SUFFIXES if kind == "image" else _VIDEO_SUFFIXES
         if suffix not in allowed:
             raise UnreadableInputError(
                 f"--annotate for a {kind} needs one of {', '.join(sorted(allowed))}, not {out.name}"

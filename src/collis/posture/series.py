@@ -120,3 +120,17 @@ def fraction_near_neutral(series: AngleSeries) -> float | None:
         near &= np.abs(np.where(valid, values, 0.0)) <= NEUTRAL_LIMIT_DEG
     total = float(durations[valid].sum())
     return float(durations[near].sum()) / total if total > 0 else None
+
+
+def representative_frame(series: AngleSeries, centre: tuple[float, float, float]) -> int:
+    """Return the index of the frame whose angles are closest to ``centre`` (Euclidean, °).
+
+    ``centre`` is (rotation, laterocollis, flexion). Frames without a face are never chosen;
+    the series must hold at least one frame with a face. Ties go to the earliest frame.
+    """
+    angles = np.column_stack([series.axis(name) for name in AXES])
+    distance = np.linalg.norm(angles - np.asarray(centre, dtype=np.float64), axis=1)
+    distance[~series.valid | np.isnan(distance)] = np.inf
+    if not np.isfinite(distance).any():
+        raise ValueError("the series has no frame with a face")
+    return int(np.argmin(distance))

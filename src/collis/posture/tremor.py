@@ -52,12 +52,36 @@ class TremorEstimate:
     note: str | None
 
 
-def estimate_tremor(series: AngleSeries) -> TremorEstimate:
-    """Return the tremor estimate of a (cleaned) angle series."""
+@dataclass(frozen=True, eq=False)
+class AngleSpectra:
+    """Welch power spectra (°²/Hz) of each measurable angle, on one frequency grid.
+
+    ``uniform`` holds each angle resampled on the uniform grid the spectra were computed from;
+    ``band_high_hz`` is the top of the peak-search band at this frame rate. When the series
+    does not allow a spectrum, ``unmeasured`` says why and the dictionaries are empty.
+    """
+
+    fs: float | None
+    freqs: FloatArray
+    psd: dict[str, FloatArray]
+    uniform: dict[str, FloatArray]
+    band_high_hz: float | None
+    note: str | None
+    unmeasured: str | None = None
+
+    def band_power(self, name: str) -> float:
+        """Return the power of angle ``name`` over the peak-search band (°²)."""
+        in_band = (self.freqs >= BAND_LOW_HZ) & (self.freqs <= (self.band_high_hz or 0.0))
+        # Zero-padding oversamples the PSD; power is the integral over frequency.
+        return float(np.trapezoid(self.psd[name][in_band], self.freqs[in_band]))
+
+
+def angle_spectra(series: AngleSeries) -> AngleSpectra:
+    """Return the Welch spectra of a (cleaned) angle series (posture-research.md §4.4)."""
     valid = series.valid
     t = series.t[valid]
     if len(t) < 8:
-        return _unmeasured(f"tremor needs at least {MIN_SEGMENT_S:g} s of video with a face")
+        return _no_spectra(f"tremor needs at least {MIN_SEGMENT_S:g} s of video with a face")
     steps = np.diff(t)
     # Mean of the ordinary steps, not the median: millisecond timestamps of 30 fps alternate
     # 33/34 ms, and a grid at the median rate would fall between frames, where interpolation
@@ -66,20 +90,20 @@ def estimate_tremor(series: AngleSeries) -> TremorEstimate:
     step = float(np.mean(ordinary)) if len(ordinary) else float(np.median(steps))
     span = float(t[-1] - t[0]) + step  # each frame stands for one step of time
     if step <= 0 or span < MIN_SEGMENT_S - 1e-6:
-        return _unmeasured(
+        return _no_spectra(
             f"tremor needs at least {MIN_SEGMENT_S:g} s of video with a face; got {span:.1f} s"
         )
     fs = 1.0 / step
     if fs / 2 <= BAND_LOW_HZ * 2:
-        return _unmeasured(f"frame rate {fs:.1f} fps is too low for tremor analysis")
+        return _no_spectra(f"frame rate {fs:.1f} fps is too low for tremor analysis")
     grid = np.arange(t[0], t[-1] + step / 2, step)
     note = None
     if np.max(np.diff(t)) > MAX_INTERPOLATED_GAP_S:
         note = "tremor spans gaps longer than 0.2 s without a face; amplitude may be low"
-    band_high = min(BAND_HIGH_HZ, 0.45 * fs)
     nperseg = min(len(grid), int(round(MIN_SEGMENT_S * fs)))
-    spectra: dict[str, tuple[FloatArray, FloatArray, FloatArray]] = {}
-    powers: dict[str, float] = {}
+    freqs: FloatArray = np.zeros(0)
+    psds: dict[str, FloatArray] = {}
+    uniforms: dict[str, FloatArray] = {}
     for name in AXES:
         values = series.axis(name)[valid]
         keep = ~np.isnan(values)
@@ -97,15 +121,24 @@ def estimate_tremor(series: AngleSeries) -> TremorEstimate:
             nfft=nperseg * ZERO_PAD,
             detrend="linear",
         )
-        in_band = (freqs >= BAND_LOW_HZ) & (freqs <= band_high)
-        # Zero-padding oversamples the PSD; power is the integral over frequency.
-        powers[AXIS_NAMES[name]] = float(np.trapezoid(psd[in_band], freqs[in_band]))
-        spectra[name] = (uniform, freqs, psd)
-    if not powers:
-        return _unmeasured("too few measured frames for tremor analysis")
-    axis_key = max(spectra, key=lambda k: powers[AXIS_NAMES[k]])
-    uniform, freqs, psd = spectra[axis_key]
-    in_band = (freqs >= BAND_LOW_HZ) & (freqs <= band_high)
+        psds[name] = psd
+        uniforms[name] = uniform
+    if not psds:
+        return _no_spectra("too few measured frames for tremor analysis")
+    band_high = min(BAND_HIGH_HZ, 0.45 * fs)
+    return AngleSpectra(fs, freqs, psds, uniforms, band_high, note)
+
+
+def estimate_tremor(series: AngleSeries) -> TremorEstimate:
+    """Return the tremor estimate of a (cleaned) angle series."""
+    spectra = angle_spectra(series)
+    if spectra.unmeasured is not None:
+        return _unmeasured(spectra.unmeasured)
+    assert spectra.fs is not None and spectra.band_high_hz is not None
+    powers = {AXIS_NAMES[name]: spectra.band_power(name) for name in spectra.psd}
+    axis_key = max(spectra.psd, key=lambda k: powers[AXIS_NAMES[k]])
+    freqs, psd = spectra.freqs, spectra.psd[axis_key]
+    in_band = (freqs >= BAND_LOW_HZ) & (freqs <= spectra.band_high_hz)
     band_freqs, band_psd = freqs[in_band], psd[in_band]
     peak = int(np.argmax(band_psd))
     median_psd = float(np.median(band_psd))
@@ -114,8 +147,8 @@ def estimate_tremor(series: AngleSeries) -> TremorEstimate:
         estimate = TremorEstimate(None, None, None, powers, ratio, "no distinct tremor peak")
         return estimate
     frequency = float(band_freqs[peak])
-    amplitude = _band_amplitude(uniform, fs, frequency)
-    return TremorEstimate(frequency, amplitude, AXIS_NAMES[axis_key], powers, ratio, note)
+    amplitude = _band_amplitude(spectra.uniform[axis_key], spectra.fs, frequency)
+    return TremorEstimate(frequency, amplitude, AXIS_NAMES[axis_key], powers, ratio, spectra.note)
 
 
 def _band_amplitude(signal: FloatArray, fs: float, frequency: float) -> float:
@@ -130,3 +163,7 @@ def _band_amplitude(signal: FloatArray, fs: float, frequency: float) -> float:
 
 def _unmeasured(note: str) -> TremorEstimate:
     return TremorEstimate(None, None, None, {}, None, note)
+
+
+def _no_spectra(reason: str) -> AngleSpectra:
+    return AngleSpectra(None, np.zeros(0), {}, {}, None, None, unmeasured=reason)

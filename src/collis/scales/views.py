@@ -19,11 +19,10 @@ from collis.scales.suggestions import initial_values, suggest_twstrs_from_postur
 
 
 def posture_severity_for_visit(visit) -> dict[str, object]:
-    """Return the ``twstrs_severity`` of the visit's posture analysis, or {} if there is none.
+    """Return the ``twstrs_severity`` of the visit's newest posture analysis, or {} if none."""
+    from collis.recordings.record import visit_twstrs_severity
 
-    HOOK(posture): the lead wires the lookup of the visit's stored analysis here.
-    """
-    return {}
+    return visit_twstrs_severity(visit)
 
 
 def _save(request, form, patient, assessment=None):

@@ -21,6 +21,7 @@ SEEDERS = [
     "collis.injections.demo",
     "collis.scales.demo",
     "collis.diary.demo",
+    "collis.recordings.demo",
     "collis.accounts.demo_two_factor",  # last: gives every demo staff login its authenticator
 ]
 

@@ -1,0 +1,77 @@
+"""The background analysis of one recording: ``enqueue("recordings.analyze", recording_id=...)``."""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from django.core.files.storage import default_storage
+
+from collis.jobs import register
+from collis.jobs.models import Job
+from collis.jobs.runner import PermanentJobError
+from collis.posture import NoFaceError, Progress, UnreadableInputError, analyze
+from collis.recordings import actions
+from collis.recordings.models import ANNOTATED_DIR, PostureRecording
+
+NO_FACE_MESSAGE = (
+    "No face was found. Take the photo or video again with the patient's whole face in view, "
+    "facing the camera, in good light."
+)
+UNREADABLE_MESSAGE = (
+    "The file could not be read as a photo or video. Upload it again, or use another file."
+)
+DELETED_MESSAGE = "The photo or video was deleted before it could be analysed."
+
+
+@register(actions.ANALYZE_JOB, max_attempts=3)
+def analyze_recording(job: Job, recording_id: int) -> dict[str, Any]:
+    """Analyse the recording's original; store the result and an annotated still (PNG).
+
+    Input that can never be analysed fails at once with a message for the clinician; any other
+    error is retried by the jobs framework.
+    """
+    recording = PostureRecording.objects.get(pk=recording_id)
+    if not recording.original:
+        actions.record_analysis_failure(recording_id, message=DELETED_MESSAGE)
+        raise PermanentJobError(DELETED_MESSAGE)
+    annotated = f"{ANNOTATED_DIR}/{secrets.token_urlsafe(24)}.png"
+    annotated_path = Path(default_storage.path(annotated))
+    annotated_path.parent.mkdir(parents=True, exist_ok=True)
+
+    def progress(report: Progress) -> None:
+        note = "Done" if report.finished else f"{report.frames_done} frames analysed"
+        job.report_progress(report.fraction or 0.0, note)
+
+    try:
+        result = analyze(
+            default_storage.path(recording.original.name),
+            mirrored=recording.mirrored,
+            progress=progress,
+            annotate_to=annotated_path,
+        )
+    except (NoFaceError, UnreadableInputError) as exc:
+        _remove(annotated_path)
+        message = NO_FACE_MESSAGE if isinstance(exc, NoFaceError) else UNREADABLE_MESSAGE
+        actions.record_analysis_failure(recording_id, message=message)
+        raise PermanentJobError(message) from exc
+    except BaseException:
+        _remove(annotated_path)
+        raise
+    data = result.to_dict()
+    data["source"] = f"recording {recording_id}"  # not the server's file path
+    stored = actions.store_analysis(
+        recording_id,
+        result=data,
+        suggestions=[asdict(s) for s in result.severity],
+        annotated=annotated if annotated_path.exists() else "",
+    )
+    return {"recording_id": stored.pk, "angles": data["angles"]}
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
