@@ -214,3 +214,48 @@ def test_random_bytes_are_refused_with_a_typed_error(data):
     """Never an unexpected exception (that would be a 500): always a message for the user."""
     with pytest.raises(uploads.UploadError):
         check_upload(io.BytesIO(data))
+
+
+def _streamed_webm(frames: int, fps: int = 10) -> io.BytesIO:
+    """A WebM written to a one-way stream, as a browser's MediaRecorder makes it: no length."""
+
+    class OneWay(io.RawIOBase):
+        def __init__(self) -> None:
+            self.buf = bytearray()
+
+        def writable(self) -> bool:
+            return True
+
+        def seekable(self) -> bool:
+            return False
+
+        def write(self, b) -> int:
+            self.buf += b
+            return len(b)
+
+    out = OneWay()
+    with av.open(out, "w", format="webm") as container:
+        stream = container.add_stream("libvpx", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        for i in range(frames):
+            picture = np.full((48, 64, 3), (i * 8) % 256, np.uint8)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(picture, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return io.BytesIO(bytes(out.buf))
+
+
+def test_browser_recorded_webm_without_a_length_is_measured_by_its_timestamps():
+    clip = _streamed_webm(frames=30)
+    with av.open(clip) as container:
+        assert container.duration is None  # the header really has no length
+    clip.seek(0)
+    checked = check_video(clip)
+    assert checked.duration_seconds == pytest.approx(2.9, abs=0.2)
+
+
+def test_browser_recorded_webm_over_the_limit_is_refused():
+    limits = uploads.UploadLimits(max_bytes=10**6, max_pixels=10**6, max_video_seconds=1.0)
+    with pytest.raises(VideoTooLongError, match="limit is 1 seconds"):
+        check_video(_streamed_webm(frames=30), limits=limits)

@@ -277,6 +277,10 @@ def _check_video(
             video = container.streams.video[0]
             width, height = video.codec_context.width, video.codec_context.height
             duration = _duration_seconds(container, video)
+            if duration is None:
+                # Recorded in a browser (MediaRecorder WebM): no length in the header, so read
+                # the packet timestamps (demuxing only, no decoding; stops past the limit).
+                duration = _duration_by_demuxing(container, video, limits.max_video_seconds)
     except av.FFmpegError as exc:
         raise CorruptUploadError(
             "The video is damaged or incomplete; please send it again."
@@ -300,6 +304,21 @@ def _check_video(
         height=height,
         duration_seconds=duration,
     )
+
+
+def _duration_by_demuxing(container, video, stop_after: float) -> float | None:  # noqa: ANN001
+    if video.time_base is None:
+        return None
+    first = last = None
+    for packet in container.demux(video):
+        if packet.pts is None:
+            continue
+        seconds = float(packet.pts * video.time_base)
+        first = seconds if first is None else min(first, seconds)
+        last = seconds if last is None else max(last, seconds)
+        if last - first > stop_after:
+            break
+    return None if first is None else last - first
 
 
 def _duration_seconds(container, video) -> float | None:  # noqa: ANN001 (PyAV types)
