@@ -10,8 +10,11 @@ from django.conf import settings
 from django.db.models import Count
 from fhir.resources.R4B.bundle import Bundle
 
+from collis.accounts.actions import ensure_user_with_role
+from collis.accounts.roles import Role
 from collis.injections.models import Injection, InjectionSession
 from collis.patients.models import Patient
+from collis.recordings.models import PostureRecording
 from collis.scales.models import Assessment
 from collis.scheduling.models import Appointment
 
@@ -52,7 +55,19 @@ def test_everything_round_trips_scores_doses_and_times(
     found = by_type(bundle)
 
     complete = Assessment.objects.filter(patient=treated_patient, status="complete")
-    assert set(found["Observation"]) == {f"scale-{a.pk}" for a in complete}
+    analyses = PostureRecording.objects.filter(patient=treated_patient, rotation_deg__isnull=False)
+    assert set(found["Observation"]) == {f"scale-{a.pk}" for a in complete} | {
+        f"posture-{r.pk}" for r in analyses
+    }
+    for recording in analyses:
+        observation = found["Observation"][f"posture-{recording.pk}"]
+        assert observation["category"][0]["coding"][0]["code"] == "exam"
+        measured = {
+            c["code"]["coding"][0]["code"]: c["valueQuantity"] for c in observation["component"]
+        }
+        assert measured["head-rotation"]["value"] == round(recording.rotation_deg, 2)
+        assert measured["head-rotation"]["code"] == "deg"
+        assert measured["head-laterocollis"]["value"] == round(recording.laterocollis_deg, 2)
     for assessment in complete:
         observation = found["Observation"][f"scale-{assessment.pk}"]
         assert observation["valueQuantity"]["value"] == assessment.total
@@ -117,3 +132,43 @@ def test_drafts_are_not_observations(client, demo_data, clinician_user, bearer):
         "/fhir/Observation", {"patient": complete.patient_id, "_count": 100}, **auth
     ).json()
     assert f"scale-{draft.pk}" not in {e["resource"]["id"] for e in listed["entry"]}
+
+
+def test_posture_observations_read_search_and_page_with_scale_scores(client, demo_data, bearer):
+    """Observation serves two tables: paging walks across both and reads find each by prefix."""
+    patient = Patient.objects.get(mrn="DEMO-0001")
+    analyses = list(
+        PostureRecording.objects.filter(patient=patient, rotation_deg__isnull=False).order_by("pk")
+    )
+    assert analyses, "the demo patient has posture analyses"
+    auth = bearer(patient.user)
+    first = analyses[0]
+    read = client.get(f"/fhir/Observation/posture-{first.pk}", **auth)
+    assert read.status_code == 200
+    assert read.json()["subject"]["reference"] == f"Patient/{patient.pk}"
+    exams = client.get("/fhir/Observation", {"category": "exam"}, **auth).json()
+    assert {e["resource"]["id"] for e in exams["entry"]} == {f"posture-{r.pk}" for r in analyses}
+    everything, url, seen = [], "/fhir/Observation", set()
+    params = {"_count": 3}
+    while url:
+        page = client.get(url, params, **auth).json()
+        everything += [e["resource"]["id"] for e in page.get("entry", [])]
+        url = next((link["url"] for link in page["link"] if link["relation"] == "next"), None)
+        params = {}
+        assert page["total"] == len(set(everything)) or url
+    seen = set(everything)
+    assert len(seen) == len(everything)  # no entry twice across the page boundary
+    assert {f"posture-{r.pk}" for r in analyses} <= seen
+    assert any(i.startswith("scale-") for i in seen)
+
+
+def test_posture_observations_are_clinical(client, demo_data, front_desk, bearer):
+    recording = PostureRecording.objects.filter(rotation_deg__isnull=False).first()
+    other = Patient.objects.exclude(pk=recording.patient_id).filter(user__isnull=True).first()
+    other.user = ensure_user_with_role("t-other-patient", Role.PATIENT, password="pw-other-12345")
+    other.save(update_fields=["user"])
+    assert client.get("/fhir/Observation", **bearer(front_desk)).status_code == 403
+    assert (
+        client.get(f"/fhir/Observation/posture-{recording.pk}", **bearer(other.user)).status_code
+        == 404
+    )

@@ -30,9 +30,10 @@ def run_bulk_export(job: Job, types: list[str]) -> dict[str, Any]:
         resource = REGISTRY[name]
         count = 0
         with (target / f"{name}.ndjson").open("w", encoding="utf-8") as fh:
-            for obj in resource.queryset().order_by("pk").iterator(chunk_size=500):
-                fh.write(json.dumps(resource.to_fhir(obj), separators=(",", ":")) + "\n")
-                count += 1
+            for source in resource.sources():
+                for obj in source.queryset().order_by("pk").iterator(chunk_size=500):
+                    fh.write(json.dumps(source.to_fhir(obj), separators=(",", ":")) + "\n")
+                    count += 1
         output.append({"type": name, "count": count})
         job.report_progress((index + 1) / len(types), f"{name}: {count}")
     return {"transactionTime": timezone.now().isoformat(), "output": output}

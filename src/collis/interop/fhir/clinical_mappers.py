@@ -62,6 +62,50 @@ def scale_observation(fhir_id: str, assessment: Any) -> dict[str, Any]:
     return validated(Observation, data)
 
 
+# Measured quantities of a posture analysis: (attribute, local code, UCUM unit).
+POSTURE_COMPONENTS = (
+    ("rotation_deg", "head-rotation", "deg"),
+    ("laterocollis_deg", "head-laterocollis", "deg"),
+    ("flexion_deg", "head-flexion", "deg"),
+    ("shoulder_elevation_deg", "shoulder-elevation", "deg"),
+    ("tremor_hz", "head-tremor-frequency", "Hz"),
+    ("tremor_amplitude_deg", "head-tremor-amplitude", "deg"),
+)
+
+
+def posture_observation(fhir_id: str, recording: Any, effective: Any) -> dict[str, Any]:
+    """A finished posture analysis: one Observation, each measured quantity a component.
+
+    Quantities the analysis could not measure (no shoulders in view, a photo has no tremor)
+    are left out rather than sent as zero.
+    """
+    components = [
+        {
+            "code": {"coding": [codes.local_code(code)], "text": codes.LOCAL_CODES[code]},
+            "valueQuantity": {
+                "value": round(float(getattr(recording, attribute)), 2),
+                "unit": unit,
+                "system": codes.UCUM,
+                "code": unit,
+            },
+        }
+        for attribute, code, unit in POSTURE_COMPONENTS
+        if getattr(recording, attribute) is not None
+    ]
+    data = {
+        "resourceType": "Observation",
+        "id": fhir_id,
+        "status": "final",
+        "category": [{"coding": [codes.EXAM_CATEGORY]}],
+        "code": {"coding": [codes.local_code("head-posture")], "text": "Head posture"},
+        "subject": reference("Patient", recording.patient_id),
+        "effectiveDateTime": iso(effective),
+        "method": {"text": f"Collis posture analysis of a {recording.kind} (MediaPipe 0.10.14)"},
+        "component": components or None,
+    }
+    return validated(Observation, data)
+
+
 def toxin_procedure(session: Any, performer: Any) -> dict[str, Any]:
     """The injection session; ``performer`` is the visit's clinician."""
     data = {

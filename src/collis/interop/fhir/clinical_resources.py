@@ -2,13 +2,10 @@
 MedicationAdministration (one per muscle and side). All clinical: the front desk is refused and
 patients see only their own.
 
-Extension point for posture recordings (the ``recordings`` app, not built yet): measured angles
-and tremor map to Observations with the local codes already listed in ``codes.LOCAL_CODES``
-(``head-rotation``, ``head-laterocollis``, ``head-flexion`` in degrees, UCUM ``deg``;
-``head-tremor-frequency`` in ``Hz``), category ``exam``. Their ids get their own prefix
-(``posture-<pk>``) so they can never clash with ``scale-<pk>``; serving them means making the
-Observation type read from both tables (a queryset per id prefix) — ``ResourceType.id_prefix`` and
-``pk_of`` are the hooks for that.
+Observation reads from two tables: complete scale assessments (``scale-<pk>``, category
+``survey``) and finished posture analyses (``posture-<pk>``, category ``exam``: angles in UCUM
+``deg``, tremor frequency in ``Hz``, local codes in ``codes.LOCAL_CODES``). Searches page across
+both; a read picks the table by the id prefix.
 """
 
 from __future__ import annotations
@@ -23,6 +20,7 @@ from collis.injections.models import Injection, InjectionSession
 from collis.interop.fhir import clinical_mappers
 from collis.interop.fhir.resources import ResourceType, SearchParam, register
 from collis.interop.fhir.search import date_bounds, numeric_reference, token_code
+from collis.recordings.models import PostureRecording
 from collis.scales.models import Assessment
 from collis.scheduling.availability import clinic_zone
 
@@ -85,6 +83,42 @@ def _administration(injection: Injection) -> dict[str, Any]:
     )
 
 
+POSTURE_PREFIX = "posture-"
+
+
+def _posture_code(qs: QuerySet, value: str) -> QuerySet:
+    return qs if token_code(value) == "head-posture" else qs.none()
+
+
+def _exam_category(qs: QuerySet, value: str) -> QuerySet:
+    return qs if token_code(value) == "exam" else qs.none()
+
+
+def _posture_observation(recording: PostureRecording) -> dict[str, Any]:
+    return clinical_mappers.posture_observation(
+        f"{POSTURE_PREFIX}{recording.pk}", recording, recording.visit.occurred_at
+    )
+
+
+# Posture analyses that finished (angles stored); failed and running ones are not results.
+POSTURE_OBSERVATIONS = ResourceType(
+    name="Observation",
+    queryset=lambda: PostureRecording.objects.filter(rotation_deg__isnull=False).select_related(
+        "visit"
+    ),
+    to_fhir=_posture_observation,
+    search={
+        "patient": _patient("patient"),
+        "subject": _patient("patient"),
+        "code": SearchParam("token", _posture_code),
+        "category": SearchParam("token", _exam_category),
+        "date": _day("visit__occurred_at__date"),
+    },
+    clinical=True,
+    patient_field="patient",
+    id_prefix=POSTURE_PREFIX,
+)
+
 register(
     ResourceType(
         name="Observation",
@@ -101,6 +135,7 @@ register(
         clinical=True,
         patient_field="patient",
         id_prefix=OBSERVATION_PREFIX,
+        also=(POSTURE_OBSERVATIONS,),
     )
 )
 register(

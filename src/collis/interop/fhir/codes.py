@@ -30,6 +30,7 @@ LOCAL_CODES = {
     "twstrs-disability": "TWSTRS disability subscale (0-30)",
     "twstrs-pain": "TWSTRS pain subscale (0-20)",
     "tsui-total": "Tsui scale total score (0-25)",
+    "head-posture": "Head posture measured from a photo or video (angles and tremor)",
     "head-rotation": "Head rotation (yaw), degrees, + toward the patient's left",
     "head-laterocollis": "Head tilt (roll), degrees, + toward the patient's left shoulder",
     "head-flexion": "Head flexion (pitch), degrees, + chin down",
@@ -46,6 +47,7 @@ def local_code(code: str) -> dict[str, str]:
 # No LOINC code for the TWSTRS or the Tsui scale was found (LOINC search and the literature,
 # 2026-11), so scores use the local codes above with category "survey".
 SURVEY_CATEGORY = {"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}
+EXAM_CATEGORY = {"system": OBSERVATION_CATEGORY, "code": "exam", "display": "Exam"}
 # UCUM annotation for a dimensionless score (UCUM §4.3 curly braces: "{score}" equals 1).
 SCORE_UNIT = {"unit": "score", "system": UCUM, "code": "{score}"}
 

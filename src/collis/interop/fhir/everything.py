@@ -41,7 +41,7 @@ def patient_compartment(client: FhirClient, patient_pk: int) -> list[tuple[Resou
     are left out rather than refusing the whole record.
     """
     rows: list[tuple[ResourceType, Any]] = []
-    for resource in REGISTRY.values():
+    for resource in (source for kind in REGISTRY.values() for source in kind.sources()):
         if resource.patient_field is None or resource.virtual is not None:
             continue
         try:

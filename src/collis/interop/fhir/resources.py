@@ -60,8 +60,22 @@ class ResourceType:
     # tables without clashing ids (e.g. Observation: "scale-12" now, "posture-7" later).
     id_prefix: str = ""
     virtual: VirtualSource | None = None
+    # More tables serving the same FHIR type (Observation: scale scores and posture
+    # measurements), each a ResourceType of the same name with its own id prefix and the same
+    # search parameter names. Reads pick the source by prefix; searches page across them.
+    also: tuple[ResourceType, ...] = ()
     # Handles ``POST /fhir/<name>``: (client, resource JSON, request) -> the created row.
     create: Callable[..., Any] | None = None
+
+    def sources(self) -> tuple[ResourceType, ...]:
+        return (self, *self.also)
+
+    def source_of(self, fhir_id: str) -> ResourceType | None:
+        """The source whose id prefix ``fhir_id`` carries (longest prefix first)."""
+        for source in sorted(self.sources(), key=lambda s: len(s.id_prefix), reverse=True):
+            if source.virtual is not None or source.pk_of(fhir_id) is not None:
+                return source
+        return None
 
     def fhir_id(self, obj: Any) -> str:
         return obj.fhir_id if self.virtual is not None else f"{self.id_prefix}{obj.pk}"

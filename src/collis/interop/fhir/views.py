@@ -114,11 +114,12 @@ def read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResp
         return resource
     client = authenticate(request)
     client.check_scope(resource, "read")
-    obj = _read_one(client, resource, resource_id)
+    source = resource.source_of(resource_id)
+    obj = None if source is None else _read_one(client, source, resource_id)
     if obj is None:
         return outcome(404, "not-found", f"{resource_type}/{resource_id} is not known.")
-    audit_fhir_read(request, client, resource, [obj])
-    return fhir_response(resource.to_fhir(obj))
+    audit_fhir_read(request, client, source, [obj])
+    return fhir_response(source.to_fhir(obj))
 
 
 @_guarded
@@ -162,10 +163,13 @@ def search(request: HttpRequest, resource: ResourceType) -> HttpResponse:
     client.check_scope(resource, "read")
     params = _search_params(request, resource)
     count, offset = _paging(request)
-    rows = _matching(client, resource, params)
-    total = rows.count() if isinstance(rows, QuerySet) else len(rows)
-    page = list(rows[offset : offset + count])
-    audit_fhir_read(request, client, resource, page)
+    page, total = _page_across(
+        [(source, _matching(client, source, params)) for source in resource.sources()],
+        offset,
+        count,
+    )
+    for source in resource.sources():
+        audit_fhir_read(request, client, source, [obj for s, obj in page if s is source])
     url = f"{base_url(request)}/{resource.name}"
 
     def link(at: int) -> str:
@@ -176,8 +180,24 @@ def search(request: HttpRequest, resource: ResourceType) -> HttpResponse:
         links["next"] = link(offset + count)
     if offset > 0:
         links["previous"] = link(max(offset - count, 0))
-    entries = [resource.to_fhir(obj) for obj in page]
+    entries = [source.to_fhir(obj) for source, obj in page]
     return fhir_response(mappers.searchset(base_url(request), entries, total, links))
+
+
+def _page_across(
+    parts: list[tuple[ResourceType, Any]], offset: int, count: int
+) -> tuple[list[tuple[ResourceType, Any]], int]:
+    """One page over several sources' rows in turn, and the total across them."""
+    page: list[tuple[ResourceType, Any]] = []
+    total = 0
+    for source, rows in parts:
+        size = rows.count() if isinstance(rows, QuerySet) else len(rows)
+        start = max(offset - total, 0)
+        wanted = count - len(page)
+        if wanted > 0 and start < size:
+            page.extend((source, obj) for obj in rows[start : start + wanted])
+        total += size
+    return page, total
 
 
 def create(request: HttpRequest, resource: ResourceType) -> HttpResponse:
