@@ -46,3 +46,13 @@ def test_empty_page_list_says_so(client, db):
         "No pages have been published yet"
         in client.get(reverse("education:page-list")).content.decode()
     )
+
+
+def test_edited_page_shows_the_new_text_at_once(client, demo_data):
+    url = reverse("education:page-detail", args=["cervical-dystonia"])
+    assert "Who gets it" in client.get(url).content.decode()
+    page = Page.objects.get(slug="cervical-dystonia")
+    page.body = "## Rewritten by staff\n\nNew text."
+    page.save()
+    html = client.get(url).content.decode()
+    assert "Rewritten by staff" in html and "Who gets it" not in html
