@@ -287,6 +287,9 @@ def redis_down(celery_env: dict[str, str]) -> str:
     )  # noqa: S603, S607
     time.sleep(1)
     worker = start_worker(celery_env)
+    from collis.celery import app
+
+    app.conf.broker_url = BROKER  # this process publishes like beat does
     sent = redispatch_queued(older_than_seconds=0)  # what beat does every minute
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and Job.objects.filter(state=Job.State.QUEUED).exists():
