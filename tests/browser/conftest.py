@@ -40,6 +40,9 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
             "--disable-component-update",
             "--disable-sync",
             "--disable-dev-shm-usage",
+            # A synthetic camera (no real device, no permission prompt) for camera journeys.
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
         ],
     }
 

@@ -59,3 +59,33 @@ def test_clinician_uploads_a_photo_and_sees_angles_and_suggestions(
 
     page.get_by_role("link", name="Record TWSTRS for this visit").click()
     expect(page.get_by_text("They are suggestions")).to_be_visible()
+
+
+def test_clinician_records_a_video_with_the_browser_camera(
+    page: Page, site, sign_in, background_jobs
+):
+    """Chromium's synthetic camera: record, upload the WebM, and the job runs on it.
+
+    The synthetic picture has no face, so the analysis ends in its clear "no face" failure:
+    that proves the browser's recording (a WebM with no length in its header) passed the
+    upload checks, was stored and was analysed.
+    """
+    sign_in(site, "dr.maya-okafor", "collis-clinician-demo")
+    page.get_by_label("Name or MRN").fill("DEMO-0001")
+    page.get_by_role("button", name="Find patient").click()
+    page.get_by_role("table").get_by_role("link").first.click()
+    page.get_by_role("link", name=re.compile("^Add a posture photo or video")).click()
+
+    page.get_by_role("button", name="Start camera").click()
+    expect(page.get_by_text("Camera on.")).to_be_visible()
+    page.get_by_role("button", name="Record video").click()
+    page.wait_for_timeout(3000)
+    page.get_by_role("button", name="Stop recording").click()
+    expect(
+        page.get_by_text(re.compile(r"Ready to upload: camera-video\.(webm|mp4)"))
+    ).to_be_visible()
+    page.get_by_label(re.compile("The patient agreed to this photo/video")).check()
+    page.get_by_role("button", name="Upload and analyse").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Posture analysis")
+    expect(page.get_by_role("alert")).to_contain_text("No face was found", timeout=90_000)
