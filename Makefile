@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run serve-prod test test-fast lint format check bench migrate seed clean system-deps \
+.PHONY: install js-deps run serve-prod test test-fast lint format check bench migrate seed clean system-deps \
 	backup restore load-test fault-test
 
 $(INSTALLED): pyproject.toml
@@ -17,6 +17,15 @@ $(INSTALLED): pyproject.toml
 	touch $(INSTALLED)
 
 install: $(INSTALLED)
+
+# npm tools the tests run (ical.js, HL7's FHIR R4 JSON schema): pinned by tests/js/package-lock.json.
+JS_INSTALLED := tests/js/node_modules/.package-lock.json
+$(JS_INSTALLED): | system-deps
+$(JS_INSTALLED): tests/js/package.json tests/js/package-lock.json
+	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
+	touch $(JS_INSTALLED)
+
+js-deps: system-deps $(JS_INSTALLED)
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -46,10 +55,10 @@ restore: install
 system-deps:
 	@bash scripts/ensure-system-deps.sh
 
-test: install system-deps
+test: install system-deps js-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-fast: install
+test-fast: install js-deps
 	$(BIN)/python -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
 
 lint: install
