@@ -61,7 +61,7 @@ def test_patient_finds_a_free_slot_books_it_and_cannot_book_it_twice(client, vis
     assert created.status_code == 201, created.content
     body = FhirAppointment.model_validate(created.json())
     stored = Appointment.objects.get(pk=int(body.id))
-    assert created["Location"].endswith(f"/fhir/Appointment/{stored.pk}")
+    assert created["Location"].endswith(f"/fhir/Appointment/{stored.pk}/_history/1")
     assert stored.patient == me and stored.source == Appointment.Source.API
     assert stored.reason == "neck pulling" and stored.booked_by == me.user
     assert stored.start == datetime.fromisoformat(slot["start"])

@@ -40,3 +40,31 @@ class ApiToken(models.Model):
 
     def allows(self, resource_type: str, mode: str) -> bool:
         return f"{resource_type}.{mode}" in self.scopes or f"*.{mode}" in self.scopes
+
+
+class ResourceVersion(models.Model):
+    """One version of a FHIR resource as served: ``meta.versionId`` and ``meta.lastUpdated``.
+
+    Collis' records are edited by many apps that know nothing of FHIR, so versions are recorded
+    when the FHIR server serves a resource whose content (all but ``meta``) differs from the
+    latest recorded version: ``recorded_at`` is when that content was first served. The body is
+    kept for ``vread`` and ``_history``.
+    """
+
+    resource_type = models.CharField(max_length=64)
+    resource_id = models.CharField(max_length=64)
+    version = models.PositiveIntegerField()
+    digest = models.CharField(max_length=64)
+    body = models.JSONField()
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource_type", "resource_id", "version"], name="fhir_version_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["resource_type", "resource_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.resource_type}/{self.resource_id}/_history/{self.version}"

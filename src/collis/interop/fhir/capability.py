@@ -16,15 +16,33 @@ OPERATIONS: list[dict[str, str]] = []  # filled by modules that add $operations
 def capability_statement(base_url: str, software_version: str, date: str) -> dict[str, Any]:
     resources = []
     for resource in REGISTRY.values():
+        references = sorted(n for n, p in resource.search.items() if p.type == "reference")
+        revincludes = sorted(
+            f"{other.name}:{name}"
+            for other in REGISTRY.values()
+            for name, param in other.search.items()
+            if param.type == "reference" and other.name != resource.name
+        )
+        common = [
+            {"name": "_id", "type": "token"},
+            {"name": "_lastUpdated", "type": "date"},
+        ]
         resources.append(
             {
                 "type": resource.name,
-                "interaction": [{"code": code} for code in resource.interactions],
-                "searchParam": [
+                "interaction": [
+                    {"code": code} for code in (*resource.interactions, "vread", "history-instance")
+                ],
+                "versioning": "versioned",
+                "readHistory": True,
+                "conditionalRead": "full-support",
+                "searchInclude": [f"{resource.name}:{name}" for name in references] or None,
+                "searchRevInclude": revincludes or None,
+                "searchParam": common
+                + [
                     {"name": name, "type": resource.search[name].type}
                     for name in sorted(resource.search)
-                ]
-                or None,
+                ],
             }
         )
     data = {

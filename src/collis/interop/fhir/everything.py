@@ -7,7 +7,6 @@ from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
 
 from collis.accounts.roles import Role, has_role
 from collis.audit.actions import Action, record_access
@@ -15,7 +14,7 @@ from collis.interop.fhir import mappers
 from collis.interop.fhir.access import FhirClient, FhirForbiddenError, authenticate, visible
 from collis.interop.fhir.capability import OPERATIONS
 from collis.interop.fhir.resources import REGISTRY, ResourceType
-from collis.interop.fhir.views import _guarded, base_url, fhir_response, outcome
+from collis.interop.fhir.views import base_url, fhir_response, fhir_view, outcome
 from collis.interop.jobs import EXPORT_JOB, export_dir
 from collis.jobs.actions import enqueue
 from collis.jobs.models import Job
@@ -54,8 +53,7 @@ def patient_compartment(client: FhirClient, patient_pk: int) -> list[tuple[Resou
     return rows
 
 
-@_guarded
-@require_GET
+@fhir_view("GET")
 def patient_everything(request: HttpRequest, resource_id: str) -> HttpResponse:
     client = authenticate(request)
     patient_type = REGISTRY["Patient"]
@@ -86,8 +84,7 @@ def _require_admin(request: HttpRequest):
     return client
 
 
-@_guarded
-@require_GET
+@fhir_view("GET")
 def bulk_export_kickoff(request: HttpRequest) -> HttpResponse:
     client = _require_admin(request)
     if request.headers.get("Prefer") != "respond-async":
@@ -111,8 +108,7 @@ def bulk_export_kickoff(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=202, headers={"Content-Location": status_url})
 
 
-@_guarded
-@require_GET
+@fhir_view("GET")
 def bulk_export_status(request: HttpRequest, job_id: int) -> HttpResponse:
     _require_admin(request)
     job = Job.objects.filter(pk=job_id, name=EXPORT_JOB).first()
@@ -143,8 +139,7 @@ def bulk_export_status(request: HttpRequest, job_id: int) -> HttpResponse:
     return HttpResponse(json.dumps(manifest), content_type="application/json")
 
 
-@_guarded
-@require_GET
+@fhir_view("GET")
 def bulk_export_file(request: HttpRequest, job_id: int, resource_type: str) -> HttpResponse:
     client = _require_admin(request)
     path = export_dir(job_id) / f"{resource_type}.ndjson"

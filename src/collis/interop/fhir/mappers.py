@@ -228,21 +228,40 @@ def operation_outcome(severity: str, code: str, diagnostics: str) -> dict[str, A
 
 
 def searchset(
-    base_url: str, entries: list[dict[str, Any]], total: int, links: dict[str, str]
+    base_url: str,
+    entries: list[dict[str, Any]],
+    total: int,
+    links: dict[str, str],
+    included: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
+    """A search result: the matches, then resources added by ``_include``/``_revinclude``."""
+
+    def entry(resource: dict[str, Any], mode: str) -> dict[str, Any]:
+        return {
+            "fullUrl": f"{base_url}/{resource['resourceType']}/{resource['id']}",
+            "resource": resource,
+            "search": {"mode": mode},
+        }
+
     data = {
         "resourceType": "Bundle",
         "type": "searchset",
         "total": total,
         "link": [{"relation": rel, "url": url} for rel, url in links.items()],
-        "entry": [
-            {
-                "fullUrl": f"{base_url}/{e['resourceType']}/{e['id']}",
-                "resource": e,
-                "search": {"mode": "match"},
-            }
-            for e in entries
-        ]
+        "entry": [entry(e, "match") for e in entries]
+        + [entry(e, "include") for e in included or []]
         or None,
+    }
+    return validated(Bundle, data)
+
+
+def history(entries: list[dict[str, Any]], url: str) -> dict[str, Any]:
+    """A history Bundle; each entry carries its request and response (bdl-3, bdl-4)."""
+    data = {
+        "resourceType": "Bundle",
+        "type": "history",
+        "total": len(entries),
+        "link": [{"relation": "self", "url": url}],
+        "entry": entries or None,
     }
     return validated(Bundle, data)

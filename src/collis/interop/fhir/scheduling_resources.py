@@ -20,7 +20,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from pydantic import ValidationError
 
-from collis.interop.fhir import mappers
+from collis.interop.fhir import codes, mappers
 from collis.interop.fhir.access import (
     FhirClient,
     FhirForbiddenError,
@@ -39,10 +39,12 @@ from collis.interop.fhir.resources import (
     ResourceType,
     SearchParam,
     VirtualSource,
+    date_param,
     register,
 )
 from collis.interop.fhir.search import (
     Bounds,
+    NoMatch,
     date_bounds,
     numeric_reference,
     reference_id,
@@ -63,6 +65,16 @@ WEEKDAY_ABBR = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 SLOT_ID = re.compile(r"^(\d+)-(\d+)-(\d+)-(\d{8}T\d{4})$")
 SCHEDULE_ID = re.compile(r"^(\d+)-(\d+)$")
 STATUS_FROM_FHIR = {fhir: ours for ours, fhir in mappers.APPOINTMENT_STATUS.items()}
+APPOINTMENT_STATUS_SYSTEM = "http://hl7.org/fhir/appointmentstatus"
+SLOT_STATUS_SYSTEM = "http://hl7.org/fhir/slotstatus"
+
+
+def _code(value: str, system: str | None) -> str | None:
+    """The code a token names in ``system`` (None: any code); "" when it cannot match."""
+    try:
+        return token_code(value, system)
+    except NoMatch:
+        return ""
 
 
 def _bookable_types() -> QuerySet:
@@ -127,7 +139,8 @@ def _find_schedules(params: dict[str, list[str]]) -> list[ScheduleRow]:
         else:
             raise SearchError("actor must be Practitioner/<id> or Location/<id>")
     for value in params.get("service-type", []):
-        rows = [r for r in rows if token_code(value) in {slug for slug, _ in r.types}]
+        code = _code(value, codes.APPOINTMENT_TYPE_SYSTEM)
+        rows = [r for r in rows if code is None or code in {slug for slug, _ in r.types}]
     return rows
 
 
@@ -216,7 +229,7 @@ def _get_slot(fhir_id: str) -> FreeSlot | None:
 
 
 def _find_slots(params: dict[str, list[str]]) -> list[FreeSlot]:
-    if any(token_code(v) != "free" for v in params.get("status", [])):
+    if any(_code(v, SLOT_STATUS_SYSTEM) not in (None, "free") for v in params.get("status", [])):
         return []  # only free slots exist as Slots here
     zone = availability.clinic_zone()
     bounds = Bounds()
@@ -226,7 +239,8 @@ def _find_slots(params: dict[str, list[str]]) -> list[FreeSlot]:
     until = bounds.upper or since + SLOT_WINDOW
     kinds = list(_bookable_types().prefetch_related("clinicians"))
     for value in params.get("service-type", []):
-        kinds = [k for k in kinds if k.slug == token_code(value)]
+        code = _code(value, codes.APPOINTMENT_TYPE_SYSTEM)
+        kinds = [k for k in kinds if code is None or k.slug == code]
     wanted = [numeric_reference(v, "Practitioner") for v in params.get("practitioner", [])]
     location: Location | None = None
     for value in params.get("schedule", []):
@@ -270,17 +284,12 @@ def _slot_to_fhir(free: FreeSlot) -> dict[str, Any]:
 # --- Appointment -------------------------------------------------------------------------------
 
 
-def _appointment_date(qs: QuerySet, value: str) -> QuerySet:
-    bounds = date_bounds(value, availability.clinic_zone())
-    if bounds.lower is not None:
-        qs = qs.filter(start__gte=bounds.lower)
-    if bounds.upper is not None:
-        qs = qs.filter(start__lt=bounds.upper)
-    return qs
-
-
 def _appointment_status(qs: QuerySet, value: str) -> QuerySet:
-    code = token_code(value)
+    code = _code(value, APPOINTMENT_STATUS_SYSTEM)
+    if code is None:
+        return qs
+    if code == "":
+        return qs.none()
     if code not in STATUS_FROM_FHIR:
         known = ", ".join(sorted(STATUS_FROM_FHIR))
         raise SearchError(f"Unknown Appointment status {code!r} (known: {known})")
@@ -400,10 +409,11 @@ register(
                 "reference",
                 lambda qs, v: qs.filter(clinician_id=numeric_reference(v, "Practitioner")),
             ),
-            "date": SearchParam("date", _appointment_date),
+            "date": date_param("start", "instant"),
             "status": SearchParam("token", _appointment_status),
         },
         patient_field="patient",
+        sort={"date": "start"},
         interactions=("read", "search-type", "create"),
         create=book_from_fhir,
     )

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from collis.interop.fhir import everything, views
 
@@ -15,5 +15,14 @@ urlpatterns = [
     ),
     path("Patient/<str:resource_id>/$everything", everything.patient_everything, name="everything"),
     path("<str:resource_type>", views.type_endpoint, name="search"),
+    path("<str:resource_type>/_search", views.search_post, name="search-post"),
     path("<str:resource_type>/<str:resource_id>", views.read, name="read"),
+    path("<str:resource_type>/<str:resource_id>/_history", views.history, name="history"),
+    path(
+        "<str:resource_type>/<str:resource_id>/_history/<str:version_id>",
+        views.vread,
+        name="vread",
+    ),
+    # Anything else under /fhir/ is a 404 OperationOutcome, not the site's HTML page.
+    re_path(r"^(?P<rest>.*)$", views.unknown, name="unknown"),
 ]
