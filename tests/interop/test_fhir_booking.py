@@ -12,6 +12,7 @@ from fhir.resources.R4B.bundle import Bundle
 from collis.audit.models import AuditEvent
 from collis.patients.models import Patient
 from collis.scheduling.models import Appointment, AppointmentType
+from jstools import r4_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,18 @@ def test_patient_finds_a_free_slot_books_it_and_cannot_book_it_twice(client, vis
     assert again.json()["issue"][0]["code"] == "conflict"
     assert Appointment.objects.filter(start=stored.start, clinician=stored.clinician).count() == 1
 
-    assert client.get(f"/fhir/Slot/{slot['id']}", **auth).status_code == 404
+    # The booking holds its Slot: the Appointment names it, and the Slot now reads busy.
+    assert created.json()["slot"] == [{"reference": f"Slot/{slot['id']}"}]
+    held = client.get(f"/fhir/Slot/{slot['id']}", **auth)
+    assert held.status_code == 200
+    assert held.json()["status"] == "busy"
+    assert r4_errors(held.json()) == []
+    by_slot = client.get("/fhir/Appointment", {"slot": f"Slot/{slot['id']}"}, **auth).json()
+    assert [e["resource"]["id"] for e in by_slot["entry"]] == [str(stored.pk)]
+    busy = client.get(
+        "/fhir/Slot", {"status": "busy", "start": f"ge{slot['start'][:10]}"}, **auth
+    ).json()
+    assert slot["id"] in {e["resource"]["id"] for e in busy["entry"]}
     listed = client.get(
         "/fhir/Slot",
         {"service-type": visit_type.slug, "start": f"le{slot['end']}", "_count": 100},
@@ -180,8 +192,8 @@ def test_slot_search_by_practitioner_schedule_and_dates(client, visit_type, clin
     for entry in same_day["entry"]:
         assert entry["resource"]["start"][:10] == day
         assert entry["resource"]["schedule"]["reference"] == f"Schedule/{schedule_id}"
-    busy = client.get("/fhir/Slot", {"status": "busy"}, **auth).json()
-    assert busy["total"] == 0
+    unknown = client.get("/fhir/Slot", {"status": "entered-in-error"}, **auth).json()
+    assert unknown["total"] == 0
     bad = client.get("/fhir/Slot", {"start": "ge2026-13-01"}, **auth)
     assert bad.status_code == 400
 

@@ -176,21 +176,23 @@ def slot(
     type_slug: str,
     type_name: str,
     zone: tzinfo,
+    status: str = "free",
 ) -> dict[str, Any]:
     data = {
         "resourceType": "Slot",
         "id": fhir_id,
         "schedule": reference("Schedule", schedule_id),
         "serviceType": [service_type(type_slug, type_name)],
-        "status": "free",
+        "status": status,
         "start": local_time(start, zone),
         "end": local_time(end, zone),
     }
     return validated(Slot, data)
 
 
-def appointment(a: Any, zone: tzinfo) -> dict[str, Any]:
-    """One booking; times in the clinic zone with their offset, participants all accepted."""
+def appointment(a: Any, zone: tzinfo, slot_id: str | None = None) -> dict[str, Any]:
+    """One booking; times in the clinic zone with their offset, participants all accepted;
+    ``slot`` names the Slot it holds (busy while the booking is active)."""
     data = {
         "resourceType": "Appointment",
         "id": str(a.pk),
@@ -202,6 +204,7 @@ def appointment(a: Any, zone: tzinfo) -> dict[str, Any]:
         "start": local_time(a.start, zone),
         "end": local_time(a.end, zone),
         "minutesDuration": int((a.end - a.start).total_seconds() // 60),
+        "slot": [reference("Slot", slot_id)] if slot_id else None,
         "created": local_time(a.created_at, zone),
         "comment": a.reason or None,
         "participant": [

@@ -171,8 +171,11 @@ def _schedule_to_fhir(row: ScheduleRow) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class FreeSlot:
+    """A Slot: free (offered now) or busy (an active booking holds it)."""
+
     slot: core.Slot
     appointment_type: AppointmentType
+    status: str = "free"
 
     @property
     def fhir_id(self) -> str:
@@ -217,10 +220,54 @@ def _resolve(key: SlotKey) -> tuple[AppointmentType, Clinician, Location] | None
     return kind, clinician, place
 
 
+def slot_id_of(appointment: Appointment) -> str:
+    """The id of the Slot a booking holds (the same id the free Slot had)."""
+    start = appointment.start.astimezone(UTC)
+    return (
+        f"{appointment.clinician_id}-{appointment.appointment_type_id}-"
+        f"{appointment.location_id}-{start:%Y%m%dT%H%M}"
+    )
+
+
+def _busy(appointment: Appointment) -> FreeSlot:
+    held = core.Slot(
+        appointment.start,
+        appointment.end,
+        str(appointment.clinician_id),
+        str(appointment.location_id),
+    )
+    return FreeSlot(held, appointment.appointment_type, status="busy")
+
+
+def _booked(since: datetime | None = None, until: datetime | None = None) -> QuerySet:
+    qs = Appointment.objects.active().select_related("appointment_type")
+    if since is not None:
+        qs = qs.filter(start__gte=since)
+    if until is not None:
+        qs = qs.filter(start__lt=until)
+    return qs
+
+
 def _get_slot(fhir_id: str) -> FreeSlot | None:
-    """Return the slot only while it is still free (availability is re-checked on every read)."""
+    """A Slot: free while it is offered (re-checked on every read), busy while a booking holds
+    it, otherwise unknown."""
     key = parse_slot_id(fhir_id)
-    resolved = _resolve(key) if key is not None else None
+    if key is None:
+        return None
+    held = (
+        _booked()
+        .filter(
+            clinician_id=key.clinician_id,
+            appointment_type_id=key.type_id,
+            location_id=key.location_id,
+            start__gte=key.start,
+            start__lt=key.start + timedelta(minutes=1),
+        )
+        .first()
+    )
+    if held is not None:
+        return _busy(held)
+    resolved = _resolve(key)
     if resolved is None:
         return None
     kind, clinician, place = resolved
@@ -229,8 +276,14 @@ def _get_slot(fhir_id: str) -> FreeSlot | None:
 
 
 def _find_slots(params: dict[str, list[str]]) -> list[FreeSlot]:
-    if any(_code(v, SLOT_STATUS_SYSTEM) not in (None, "free") for v in params.get("status", [])):
-        return []  # only free slots exist as Slots here
+    # Without ``status`` a search lists free slots (what booking clients look for); ``busy``
+    # (or ``free,busy``) lists the slots that bookings hold.
+    statuses = {"free", "busy"} if params.get("status") else {"free"}
+    for value in params.get("status", []):
+        codes_ = {_code(v, SLOT_STATUS_SYSTEM) for v in value.split(",")}
+        statuses &= statuses if None in codes_ else codes_
+    if not statuses:
+        return []  # only free slots and busy (booked) ones exist here
     zone = availability.clinic_zone()
     bounds = Bounds()
     for value in params.get("start", []):
@@ -255,7 +308,14 @@ def _find_slots(params: dict[str, list[str]]) -> list[FreeSlot]:
         return []  # repeated parameters AND together: two practitioners match no slot
     clinician_ids = set(wanted) or None
     found: list[FreeSlot] = []
-    for kind in kinds:
+    if "busy" in statuses:
+        booked = _booked(since, until).filter(appointment_type__in=kinds)
+        if clinician_ids is not None:
+            booked = booked.filter(clinician_id__in=clinician_ids)
+        if location is not None:
+            booked = booked.filter(location=location)
+        found.extend(_busy(a) for a in booked.order_by("start")[:MAX_SLOTS])
+    for kind in kinds if "free" in statuses else []:
         offering = [c for c in kind.clinicians.all() if c.is_active]
         if clinician_ids is not None:
             offering = [c for c in offering if c.pk in clinician_ids]
@@ -278,6 +338,7 @@ def _slot_to_fhir(free: FreeSlot) -> dict[str, Any]:
         free.appointment_type.slug,
         free.appointment_type.name,
         availability.clinic_zone(),
+        status=free.status,
     )
 
 
@@ -296,8 +357,21 @@ def _appointment_status(qs: QuerySet, value: str) -> QuerySet:
     return qs.filter(status=STATUS_FROM_FHIR[code])
 
 
+def _appointment_slot(qs: QuerySet, value: str) -> QuerySet:
+    key = parse_slot_id(reference_id(value, "Slot"))
+    if key is None:
+        return qs.none()
+    return qs.filter(
+        clinician_id=key.clinician_id,
+        appointment_type_id=key.type_id,
+        location_id=key.location_id,
+        start__gte=key.start,
+        start__lt=key.start + timedelta(minutes=1),
+    )
+
+
 def _appointment_to_fhir(appointment: Appointment) -> dict[str, Any]:
-    return mappers.appointment(appointment, availability.clinic_zone())
+    return mappers.appointment(appointment, availability.clinic_zone(), slot_id_of(appointment))
 
 
 def _one_reference(refs: list[str], resource_type: str, what: str) -> str:
@@ -411,6 +485,7 @@ register(
             ),
             "date": date_param("start", "instant"),
             "status": SearchParam("token", _appointment_status),
+            "slot": SearchParam("reference", _appointment_slot),
         },
         patient_field="patient",
         sort={"date": "start"},
