@@ -64,7 +64,11 @@ def is_clinical_staff(user: AbstractBaseUser) -> bool:
 def require_reader(client: FhirClient, resource: ResourceType) -> None:
     """Raise FhirForbiddenError unless the client's role may read this type at all."""
     user = client.user
-    if is_clinical_staff(user) or has_role(user, Role.PATIENT):
+    if is_clinical_staff(user):
+        return
+    if resource.staff_only:
+        raise FhirForbiddenError(f"{resource.name} resources are for clinical staff.")
+    if has_role(user, Role.PATIENT):
         return
     if has_role(user, Role.FRONT_DESK):
         if resource.clinical:

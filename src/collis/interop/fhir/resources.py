@@ -51,6 +51,8 @@ class VirtualSource:
 
     find: Callable[[dict[str, list[str]]], list[Any]]
     get: Callable[[str], Any | None]
+    # Rows a Bulk Data export writes (None: the type is not exported).
+    export: Callable[[], list[Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class ResourceType:
     # Clinical data: hidden from the front desk. Patient-owned data: patients see only theirs.
     # ``patient_field`` may follow relations (``session__patient``).
     clinical: bool = False
+    staff_only: bool = False  # clinic-wide lists of patients (Group): clinicians, administrators
     patient_field: str | None = None
     interactions: tuple[str, ...] = ("read", "search-type")
     # The FHIR id is ``id_prefix + pk``, so that one FHIR type can later be served from several
@@ -237,4 +240,8 @@ register(
 
 
 # The scheduling and clinical types live in their own modules; importing them registers them.
-from collis.interop.fhir import clinical_resources, scheduling_resources  # noqa: E402, F401
+from collis.interop.fhir import (  # noqa: E402, F401
+    clinical_resources,
+    group_resources,
+    scheduling_resources,
+)

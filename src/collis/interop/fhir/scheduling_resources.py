@@ -371,7 +371,9 @@ def _appointment_slot(qs: QuerySet, value: str) -> QuerySet:
 
 
 def _appointment_to_fhir(appointment: Appointment) -> dict[str, Any]:
-    return mappers.appointment(appointment, availability.clinic_zone(), slot_id_of(appointment))
+    held = appointment.status in Appointment.ACTIVE_STATUSES
+    slot_id = slot_id_of(appointment) if held else None
+    return mappers.appointment(appointment, availability.clinic_zone(), slot_id)
 
 
 def _one_reference(refs: list[str], resource_type: str, what: str) -> str:
@@ -449,7 +451,7 @@ register(
         queryset=None,
         to_fhir=_schedule_to_fhir,
         search={"actor": SearchParam("reference"), "service-type": SearchParam("token")},
-        virtual=VirtualSource(find=_find_schedules, get=_get_schedule),
+        virtual=VirtualSource(find=_find_schedules, get=_get_schedule, export=_schedules),
     )
 )
 register(
@@ -464,7 +466,12 @@ register(
             "practitioner": SearchParam("reference"),
             "status": SearchParam("token"),
         },
-        virtual=VirtualSource(find=_find_slots, get=_get_slot),
+        virtual=VirtualSource(
+            find=_find_slots,
+            get=_get_slot,
+            # Bulk exports write the slots bookings hold, so every Appointment.slot resolves.
+            export=lambda: [_busy(a) for a in _booked().order_by("start")],
+        ),
     )
 )
 register(

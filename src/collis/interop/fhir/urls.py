@@ -13,6 +13,8 @@ urlpatterns = [
         everything.bulk_export_file,
         name="export-file",
     ),
+    path("Patient/$export", everything.patient_export_kickoff, name="patient-export"),
+    path("Group/<str:group_id>/$export", everything.group_export_kickoff, name="group-export"),
     path("Patient/<str:resource_id>/$everything", everything.patient_everything, name="everything"),
     path("<str:resource_type>", views.type_endpoint, name="search"),
     path("<str:resource_type>/_search", views.search_post, name="search-post"),
