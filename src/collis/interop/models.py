@@ -68,3 +68,70 @@ class ResourceVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource_type}/{self.resource_id}/_history/{self.version}"
+
+
+class SmartApp(models.Model):
+    """SMART details of a registered OAuth application (``oauth2_provider.Application``).
+
+    ``launch_url``: where an EHR launch sends the user (with ``iss`` and ``launch``).
+    ``jwks``: the public keys of a Backend Services client, which signs its token requests
+    (``private_key_jwt``); JSON Web Key Set as a dict.
+    """
+
+    application = models.OneToOneField(
+        settings.OAUTH2_PROVIDER_APPLICATION_MODEL,
+        on_delete=models.CASCADE,
+        related_name="smart",
+    )
+    launch_url = models.URLField(blank=True)
+    jwks = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"SMART {self.application}"
+
+
+class SmartLaunch(models.Model):
+    """An EHR launch: the opaque ``launch`` value an app brings back to /o/authorize/."""
+
+    token = models.CharField(max_length=64, unique=True)
+    application = models.ForeignKey(
+        settings.OAUTH2_PROVIDER_APPLICATION_MODEL, on_delete=models.CASCADE
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"launch of {self.application} for patient {self.patient_id}"
+
+
+class SmartContext(models.Model):
+    """The launch context (patient) of an authorization code, then of the tokens it yields."""
+
+    code = models.CharField(max_length=255, blank=True, db_index=True)
+    access_token = models.OneToOneField(
+        settings.OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="smart_context",
+    )
+    patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"context patient={self.patient_id}"
+
+
+class UsedAssertion(models.Model):
+    """``jti`` of client assertions already used (Backend Services: each is single-use)."""
+
+    client_id = models.CharField(max_length=100)
+    jti = models.CharField(max_length=255)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client_id", "jti"], name="assertion_once")]
+
+    def __str__(self) -> str:
+        return self.jti

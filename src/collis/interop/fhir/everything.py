@@ -212,8 +212,10 @@ def _require_admin(request: HttpRequest) -> FhirClient:
     client = authenticate(request)
     if not (client.user.is_superuser or has_role(client.user, Role.ADMINISTRATOR)):
         raise FhirForbiddenError("Bulk export is for clinic administrators.")
-    if client.token is not None and not client.token.allows("*", "read"):
-        raise FhirForbiddenError("Bulk export needs a token with the *.read scope.")
+    if not client.allows_everything("read"):
+        raise FhirForbiddenError(
+            "Bulk export needs a token for every type (*.read, user/*.rs or system/*.rs)."
+        )
     return client
 
 

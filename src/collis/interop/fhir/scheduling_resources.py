@@ -412,6 +412,8 @@ def book_from_fhir(client: FhirClient, body: dict[str, Any], request: HttpReques
         raise UnprocessableError(f"Patient/{patient_id} is not known.")
     if not is_staff(client) and own_patient_id(client) != int(patient_id):
         raise FhirForbiddenError("A patient may book appointments only for themself.")
+    if client.patient_only and client.grant.patient_id != int(patient_id):
+        raise FhirForbiddenError("patient/ scopes book only for the patient in context.")
     patient = Patient.objects.filter(pk=int(patient_id)).first()
     if patient is None:
         raise UnprocessableError(f"Patient/{patient_id} is not known.")

@@ -1,11 +1,13 @@
 from django.urls import path, re_path
 
 from collis.interop.fhir import everything, views
+from collis.interop.smart.views import smart_configuration
 
 app_name = "fhir"
 
 urlpatterns = [
     path("metadata", views.metadata, name="metadata"),
+    path(".well-known/smart-configuration", smart_configuration, name="smart-configuration"),
     path("$export", everything.bulk_export_kickoff, name="export"),
     path("$export-status/<int:job_id>", everything.bulk_export_status, name="export-status"),
     path(
