@@ -34,6 +34,7 @@ def earlier_session(clinician_user, clinician, patient, xeomin_lot):
         actor=clinician_user,
         patient=patient,
         lot=xeomin_lot,
+        units_product=xeomin_lot.product.code,
         injected_on=FIRST,
         dilution_units_per_ml=50,
         injections=[
@@ -147,7 +148,18 @@ def test_copied_units_are_not_used_for_another_product(
         units_product="incobotulinumtoxinA",
     )
     response = signed_in.post(url, data)
-    assert "units are not interchangeable" in response.content.decode()
+    html = response.content.decode()
+    assert "units are not interchangeable" in html
+    assert InjectionSession.objects.count() == 1
+    # The doses and the dilution are cleared, the old dose is shown as orientation text only.
+    assert 'name="form-0-units" value="60"' not in html
+    assert (
+        "was 60 Xeomin units; ≈ 60 Botox units (approximate equivalent, orientation only)" in html
+    )
+    assert 'name="units_product" value="onabotulinumtoxinA"' in html
+    # Sending the same numbers again (the old "second click") is refused: units must be re-entered.
+    again = signed_in.post(url, {**data, "units_product": "onabotulinumtoxinA", "form-0-units": ""})
+    assert "Enter the units" in again.content.decode()
     assert InjectionSession.objects.count() == 1
 
 

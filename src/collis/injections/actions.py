@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -16,18 +17,25 @@ from django.utils import timezone
 
 from collis.audit.actions import Action, record_access
 from collis.injections import dosing
-from collis.injections.errors import UnacknowledgedWarningsError
+from collis.injections.errors import (
+    InvalidLabelError,
+    UnacknowledgedWarningsError,
+)
 from collis.injections.models import (
     AdverseEvent,
     CycleReport,
     Injection,
     InjectionSession,
     ToxinLot,
+    ToxinProduct,
 )
 from collis.patients.actions import record_visit
 from collis.patients.models import Patient, Visit
 from collis.providers.models import Clinician
 from collis.scheduling.actions import record_injection_cycle
+
+# Adverse events of this many most recent sessions are shown beside a new plan and checked.
+EVENT_LOOKBACK_SESSIONS = 3
 
 
 def history_for(patient: Patient, *, excluding: int | None = None) -> list[dosing.PastSession]:
@@ -37,16 +45,63 @@ def history_for(patient: Patient, *, excluding: int | None = None) -> list[dosin
     return [dosing.PastSession(s.product.code, s.injected_on, s.total_units) for s in sessions]
 
 
+def recent_events(patient: Patient, before: date | None = None) -> list[dosing.PastEvent]:
+    """Return the adverse events of the patient's last sessions (up to ``before``), newest first."""
+    sessions = InjectionSession.objects.filter(patient=patient)
+    if before is not None:
+        sessions = sessions.filter(injected_on__lte=before)
+    session_ids = list(sessions.values_list("pk", flat=True)[:EVENT_LOOKBACK_SESSIONS])
+    events = (
+        AdverseEvent.objects.filter(session_id__in=session_ids)
+        .select_related("session__product")
+        .prefetch_related("session__injections")
+        .order_by("-session__injected_on", "-reported_on", "-pk")
+    )
+    return [
+        dosing.PastEvent(
+            kind=e.kind,
+            kind_label=e.get_kind_display(),
+            severity=e.severity,
+            session_on=e.session.injected_on,
+            product_code=e.session.product.code,
+            doses=tuple(
+                dosing.PastDose(i.muscle, dosing.Side(i.side), i.units)
+                for i in e.session.injections.all()
+            ),
+            muscles=tuple(e.muscles or ()),
+        )
+        for e in events
+    ]
+
+
 def check_plan(
     patient: Patient,
     lot: ToxinLot,
     injected_on: date,
     injections: Sequence[dosing.PlannedInjection],
+    *,
+    units_product: str | None = None,
+    dilution_units_per_ml: Decimal | None = None,
 ) -> tuple[dosing.DoseWarning, ...]:
-    """Validate a plan and return its label warnings (raises ``InvalidPlanError``)."""
-    plan = dosing.SessionPlan(lot.product.label(), injected_on, tuple(injections), lot.expires_on)
+    """Validate a plan and return its warnings (raises ``InvalidPlanError``).
+
+    ``units_product`` is the product the doses were entered for; another product than the
+    lot's raises ``ProductMismatchError``.
+    """
+    plan = dosing.SessionPlan(
+        lot.product.label(),
+        injected_on,
+        tuple(injections),
+        lot.expires_on,
+        units_product=units_product,
+        dilution_units_per_ml=(
+            Decimal(str(dilution_units_per_ml)) if dilution_units_per_ml is not None else None
+        ),
+    )
     dosing.validate_plan(plan)
-    return dosing.check_session(plan, history_for(patient))
+    return dosing.check_session(
+        plan, history_for(patient), recent_events(patient, before=injected_on)
+    )
 
 
 @transaction.atomic
@@ -56,6 +111,7 @@ def record_injection_session(
     actor: Any,
     patient: Patient,
     lot: ToxinLot,
+    units_product: str,
     injected_on: date,
     dilution_units_per_ml,
     injections: Sequence[dosing.PlannedInjection],
@@ -67,14 +123,24 @@ def record_injection_session(
 ) -> InjectionSession:
     """Record a toxin session with its per-muscle injections.
 
-    Label warnings (dosing.check_session) must each be in ``acknowledged`` and come with a
-    reason, else ``UnacknowledgedWarningsError`` is raised and nothing is written. Without a
-    ``visit``, an injection visit with ``clinician`` is created for the day.
+    ``units_product`` is the code of the product the doses were entered for, and must be the
+    lot's product: every caller (form, API, admin, import) states it, so doses planned in one
+    product's units can never be saved under another (``ProductMismatchError``).
+    Warnings (dosing.check_session) must each be in ``acknowledged`` and come with a reason,
+    else ``UnacknowledgedWarningsError`` is raised and nothing is written. Without a ``visit``,
+    an injection visit with ``clinician`` is created for the day.
     Raises ``InvalidPlanError`` for plans that cannot be recorded at all.
     """
     # Lock the patient so two sessions recorded at once each see the other in their checks.
     Patient.objects.select_for_update().get(pk=patient.pk)
-    warnings = check_plan(patient, lot, injected_on, injections)
+    warnings = check_plan(
+        patient,
+        lot,
+        injected_on,
+        injections,
+        units_product=units_product,
+        dilution_units_per_ml=dilution_units_per_ml,
+    )
     reason = acknowledgement_reason.strip()
     unacknowledged = tuple(w for w in warnings if str(w.code) not in set(acknowledged))
     if warnings and (unacknowledged or not reason):
@@ -148,7 +214,17 @@ def record_adverse_event(
     onset_days: int | None = None,
     duration_days: int | None = None,
     note: str = "",
+    muscles: Sequence[str] = (),
 ) -> AdverseEvent:
+    """Record an adverse event after ``session``; ``muscles`` link it to injected muscles.
+
+    Raises ``ValueError`` for a kind or muscle outside the catalogue.
+    """
+    if kind not in set(AdverseEvent.Kind.values):
+        raise ValueError(f"unknown adverse-event kind {kind!r}")
+    unknown = [m for m in muscles if m not in dosing.MUSCLES]
+    if unknown:
+        raise ValueError(f"unknown muscles {unknown!r}")
     event = AdverseEvent.objects.create(
         session=session,
         kind=kind,
@@ -157,6 +233,7 @@ def record_adverse_event(
         onset_days=onset_days,
         duration_days=duration_days,
         note=note,
+        muscles=list(muscles),
         recorded_by=actor,
     )
     record_access(
@@ -198,3 +275,43 @@ def record_cycle_report(
         patient_id=session.patient_id,
     )
     return report
+
+
+LABEL_FIELDS = (
+    "session_limit_units",
+    "limit_window_days",
+    "recommended_max_units",
+    "scm_advisory_units",
+    "min_interval_days",
+    "vial_sizes",
+    "is_active",
+)
+
+
+@transaction.atomic
+def update_product_label(
+    request: HttpRequest | None, *, actor: Any, product: ToxinProduct, **changes: Any
+) -> ToxinProduct:
+    """Change a product's label figures: validated (``dosing.validate_label``) and audited.
+
+    Raises ``InvalidLabelError`` listing every problem; nothing is written then. The audit entry
+    keeps each changed field's old and new value.
+    """
+    unknown = set(changes) - set(LABEL_FIELDS)
+    if unknown:
+        raise ValueError(f"not label figures: {sorted(unknown)}")
+    locked = ToxinProduct.objects.select_for_update().get(pk=product.pk)
+    before = {f: getattr(locked, f) for f in changes}
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    vials = locked.vial_sizes
+    if not isinstance(vials, list):
+        raise InvalidLabelError(("Vial sizes must be a list of whole numbers of units.",))
+    problems = dosing.validate_label(locked.label())
+    if problems:
+        raise InvalidLabelError(problems)
+    changed = {f: [before[f], getattr(locked, f)] for f in changes if before[f] != changes[f]}
+    if changed:
+        locked.save(update_fields=list(changed))
+        record_access(request, Action.UPDATE, locked, user=actor, detail={"changed": changed})
+    return locked

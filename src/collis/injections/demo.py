@@ -96,6 +96,7 @@ def seed(ctx: DemoContext) -> None:
                 actor=clinician.user,
                 patient=patient,
                 lot=lot,
+                units_product=lot.product.code,
                 injected_on=injected_on,
                 dilution_units_per_ml=DILUTION[code],
                 injections=injections,

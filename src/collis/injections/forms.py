@@ -42,10 +42,16 @@ class InjectionRowForm(forms.Form):
         label="Volume (mL)", min_value=0.01, max_digits=5, decimal_places=2, required=False
     )
     sites = forms.IntegerField(min_value=1, max_value=20, initial=1)
-    guidance = forms.ChoiceField(choices=list(dosing.GUIDANCE_LABELS.items()), initial="landmarks")
+    guidance = forms.ChoiceField(
+        choices=[("", "— choose —")] + list(dosing.GUIDANCE_LABELS.items()),
+        initial="landmarks",
+        required=False,
+    )
 
     def clean(self):
         data = super().clean()
+        if data.get("muscle") and not data.get("guidance"):
+            self.add_error("guidance", "Choose the guidance used for this muscle.")
         if data.get("muscle") and not data.get("units"):
             self.add_error("units", "Enter the units for this muscle, or clear the muscle.")
         if data.get("units") and not data.get("muscle"):
@@ -70,6 +76,13 @@ InjectionRowFormSet = forms.formset_factory(InjectionRowForm, extra=0, max_num=3
 
 
 class AdverseEventForm(forms.ModelForm):
+    muscles = forms.MultipleChoiceField(
+        choices=list(dosing.MUSCLES.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Linked to these injected muscles (leave empty to use the usual links for the kind)",
+    )
+
     class Meta:
         model = AdverseEvent
         fields = ["kind", "severity", "reported_on", "onset_days", "duration_days", "note"]

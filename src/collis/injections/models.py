@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from collis.injections import dosing
+from collis.injections import dosing, safety
 
 
 class ToxinProduct(models.Model):
@@ -18,8 +18,14 @@ class ToxinProduct(models.Model):
     generic_name = models.CharField(max_length=60)
     brand = models.CharField(max_length=60)
     session_limit_units = models.PositiveIntegerField(null=True, blank=True)
-    limit_window_months = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Empty: the limit is per session."
+    limit_window_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text=(
+            "Empty: the limit is per session. Otherwise the limit counts every session within "
+            "this many days; it may not be longer than the minimum interval "
+            "(see dosing.BOTOX_WINDOW_DAYS)."
+        ),
     )
     recommended_max_units = models.PositiveIntegerField(null=True, blank=True)
     scm_advisory_units = models.PositiveIntegerField(null=True, blank=True)
@@ -47,13 +53,22 @@ class ToxinProduct(models.Model):
             generic_name=self.generic_name,
             brand=self.brand,
             session_limit_units=self.session_limit_units,
-            limit_window_months=self.limit_window_months,
+            limit_window_days=self.limit_window_days,
             recommended_max_units=self.recommended_max_units,
             scm_advisory_units=self.scm_advisory_units,
             min_interval_days=self.min_interval_days,
             units_per_botox_unit=base.units_per_botox_unit,
             vial_sizes=tuple(self.vial_sizes),
         )
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if not isinstance(self.vial_sizes, list):
+            raise ValidationError({"vial_sizes": "A list of whole numbers of units."})
+        problems = dosing.validate_label(self.label())
+        if problems:
+            raise ValidationError(list(problems))
 
 
 class ToxinLot(models.Model):
@@ -156,15 +171,10 @@ class Injection(models.Model):
 
 
 class AdverseEvent(models.Model):
-    class Kind(models.TextChoices):
-        # clinical.md §3 Safety: the effects the labels and series report.
-        DYSPHAGIA = "dysphagia", "Swallowing difficulty (dysphagia)"
-        NECK_WEAKNESS = "neck_weakness", "Neck weakness"
-        INJECTION_SITE_PAIN = "injection_site_pain", "Injection-site pain"
-        HEADACHE = "headache", "Headache"
-        URTI = "urti", "Upper respiratory infection"
-        DRY_MOUTH = "dry_mouth", "Dry mouth"
-        OTHER = "other", "Other"
+    # clinical.md §3 Safety and the boxed-warning effects: see safety.EventKind for sources.
+    Kind = models.TextChoices(
+        "Kind", [(k.name, (k.value, safety.EVENT_LABELS[k])) for k in safety.EventKind]
+    )
 
     class Severity(models.TextChoices):
         MILD = "mild", "Mild"
@@ -181,6 +191,8 @@ class AdverseEvent(models.Model):
     )
     duration_days = models.PositiveSmallIntegerField(null=True, blank=True)
     note = models.TextField(blank=True)
+    # Muscle codes the clinician links the event to; empty: safety.EVENT_MUSCLES by kind.
+    muscles = models.JSONField(default=list, blank=True)
     reported_on = models.DateField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
