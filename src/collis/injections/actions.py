@@ -16,16 +16,21 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from collis.audit.actions import Action, record_access
-from collis.injections import dosing
+from collis.injections import dosing, safety
 from collis.injections.errors import (
     InvalidLabelError,
     UnacknowledgedWarningsError,
 )
 from collis.injections.models import (
     AdverseEvent,
+    AntibodyTest,
+    CycleOutcome,
     CycleReport,
+    GasGoal,
     Injection,
     InjectionSession,
+    Screening,
+    SideEffectReport,
     ToxinLot,
     ToxinProduct,
 )
@@ -82,6 +87,7 @@ def check_plan(
     *,
     units_product: str | None = None,
     dilution_units_per_ml: Decimal | None = None,
+    screening: safety.ScreeningAnswers | None = None,
 ) -> tuple[dosing.DoseWarning, ...]:
     """Validate a plan and return its warnings (raises ``InvalidPlanError``).
 
@@ -100,7 +106,7 @@ def check_plan(
     )
     dosing.validate_plan(plan)
     return dosing.check_session(
-        plan, history_for(patient), recent_events(patient, before=injected_on)
+        plan, history_for(patient), recent_events(patient, before=injected_on), screening
     )
 
 
@@ -120,6 +126,8 @@ def record_injection_session(
     notes: str = "",
     acknowledged: Collection[str] = (),
     acknowledgement_reason: str = "",
+    screening: safety.ScreeningAnswers | None = None,
+    switch_reason: str = "",
 ) -> InjectionSession:
     """Record a toxin session with its per-muscle injections.
 
@@ -128,7 +136,10 @@ def record_injection_session(
     product's units can never be saved under another (``ProductMismatchError``).
     Warnings (dosing.check_session) must each be in ``acknowledged`` and come with a reason,
     else ``UnacknowledgedWarningsError`` is raised and nothing is written. Without a ``visit``,
-    an injection visit with ``clinician`` is created for the day.
+    an injection visit with ``clinician`` is created for the day. ``screening`` (the
+    pre-injection checklist) is stored with the session and feeds the checks; toxins given
+    elsewhere count toward the window and interval. ``switch_reason`` says why the product
+    differs from the last session's.
     Raises ``InvalidPlanError`` for plans that cannot be recorded at all.
     """
     # Lock the patient so two sessions recorded at once each see the other in their checks.
@@ -140,7 +151,10 @@ def record_injection_session(
         injections,
         units_product=units_product,
         dilution_units_per_ml=dilution_units_per_ml,
+        screening=screening,
     )
+    if switch_reason and switch_reason not in safety.SWITCH_REASONS:
+        raise ValueError(f"unknown switch reason {switch_reason!r}")
     reason = acknowledgement_reason.strip()
     unacknowledged = tuple(w for w in warnings if str(w.code) not in set(acknowledged))
     if warnings and (unacknowledged or not reason):
@@ -167,6 +181,7 @@ def record_injection_session(
         dilution_units_per_ml=dilution_units_per_ml,
         total_units=sum(i.units for i in injections),
         notes=notes,
+        switch_reason=switch_reason,
         warnings=[w.as_dict() for w in warnings],
         acknowledgement_reason=reason if warnings else "",
         acknowledged_by=actor if warnings else None,
@@ -184,6 +199,14 @@ def record_injection_session(
         )
         for i in injections
     )
+    if screening is not None:
+        Screening.objects.create(
+            session=session,
+            toxin_naive=screening.toxin_naive,
+            toxins_elsewhere=[vars(t) for t in screening.toxins_elsewhere],
+            answers=dict(screening.answers),
+            recorded_by=actor,
+        )
     record_access(
         request,
         Action.CREATE,
@@ -315,3 +338,197 @@ def update_product_label(
         locked.save(update_fields=list(changed))
         record_access(request, Action.UPDATE, locked, user=actor, detail={"changed": changed})
     return locked
+
+
+@transaction.atomic
+def report_side_effect(
+    request: HttpRequest | None,
+    *,
+    actor: Any,
+    patient: Patient,
+    symptoms: Sequence[str],
+    severe: bool = False,
+    started_on: date | None = None,
+    note: str = "",
+) -> SideEffectReport:
+    """Store a side effect the patient reports after an injection and flag the clinic.
+
+    Breathing trouble, an allergic reaction or severe swallowing trouble make it an emergency
+    (``safety.triage_urgency``): the portal tells the patient to call emergency services now,
+    and the report tops the clinic's triage list. Raises ``ValueError`` for unknown symptoms or
+    none at all.
+    """
+    if not symptoms:
+        raise ValueError("choose at least one symptom")
+    unknown = [s for s in symptoms if s not in safety.PATIENT_SYMPTOMS]
+    if unknown:
+        raise ValueError(f"unknown symptoms {unknown!r}")
+    session = InjectionSession.objects.filter(patient=patient).first()
+    report = SideEffectReport.objects.create(
+        patient=patient,
+        session=session,
+        symptoms=list(dict.fromkeys(symptoms)),
+        severe=severe,
+        started_on=started_on,
+        note=note,
+        urgency=safety.triage_urgency(list(symptoms), severe),
+    )
+    record_access(
+        request,
+        Action.CREATE,
+        report,
+        user=actor,
+        detail={"urgency": report.urgency, "symptoms": report.symptoms},
+    )
+    return report
+
+
+@transaction.atomic
+def review_side_effect_report(
+    request: HttpRequest | None,
+    *,
+    actor: Any,
+    report: SideEffectReport,
+    review_note: str = "",
+    record_as: str = "",
+    severity: str = AdverseEvent.Severity.MODERATE,
+) -> SideEffectReport:
+    """Close a report from the triage list; ``record_as`` also records an adverse event of that
+    kind against the report's session (so later plans see it)."""
+    locked = SideEffectReport.objects.select_for_update().get(pk=report.pk)
+    if record_as:
+        if locked.session is None:
+            raise ValueError("the report has no injection session to record the event against")
+        onset = (locked.started_on - locked.session.injected_on).days if locked.started_on else None
+        record_adverse_event(
+            request,
+            actor=actor,
+            session=locked.session,
+            kind=record_as,
+            severity=severity,
+            reported_on=timezone.localdate(locked.reported_at),
+            onset_days=onset if onset is not None and onset >= 0 else None,
+            note=f"Reported by the patient in the portal: {locked.note}".strip(),
+        )
+    locked.status = SideEffectReport.Status.REVIEWED
+    locked.reviewed_by = actor
+    locked.reviewed_at = timezone.now()
+    locked.review_note = review_note
+    locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    record_access(request, Action.UPDATE, locked, user=actor, detail={"reviewed": True})
+    return locked
+
+
+@transaction.atomic
+def record_antibody_test(
+    request: HttpRequest | None,
+    *,
+    actor: Any,
+    patient: Patient,
+    tested_on: date,
+    toxin_type: str,
+    method: str,
+    result: str,
+    titre: str = "",
+    note: str = "",
+) -> AntibodyTest:
+    test = AntibodyTest(
+        patient=patient,
+        tested_on=tested_on,
+        toxin_type=toxin_type,
+        method=method,
+        result=result,
+        titre=titre,
+        note=note,
+        recorded_by=actor,
+    )
+    test.full_clean(exclude=["recorded_by"])
+    test.save()
+    record_access(request, Action.CREATE, test, user=actor, detail={"result": result})
+    return test
+
+
+@transaction.atomic
+def record_cycle_outcome(
+    request: HttpRequest | None,
+    *,
+    actor: Any,
+    session: InjectionSession,
+    assessed_on: date,
+    cgi_c: int | None = None,
+    pgi_c: int | None = None,
+    pain_nrs_peak: int | None = None,
+    cdip58_score: Decimal | None = None,
+    note: str = "",
+) -> CycleOutcome:
+    """Store CGI-C, PGI-C (1–7), pain NRS at peak (0–10) and a paper CDIP-58 total (0–100).
+
+    CDIP-58 is entered from the licensed paper form only; Collis does not reproduce its items.
+    Raises ``ValueError`` for values outside those ranges or an assessment before the session.
+    """
+    problems = []
+    for name, value, low, high in (
+        ("CGI-C", cgi_c, 1, 7),
+        ("PGI-C", pgi_c, 1, 7),
+        ("Pain NRS", pain_nrs_peak, 0, 10),
+        ("CDIP-58", cdip58_score, 0, 100),
+    ):
+        if value is not None and not low <= value <= high:
+            problems.append(f"{name} must be {low}–{high}")
+    if assessed_on < session.injected_on:
+        problems.append("the outcome is rated after the injection")
+    if problems:
+        raise ValueError("; ".join(problems))
+    outcome, created = CycleOutcome.objects.select_for_update().get_or_create(
+        session=session, defaults={"assessed_on": assessed_on}
+    )
+    outcome.assessed_on = assessed_on
+    outcome.cgi_c, outcome.pgi_c, outcome.pain_nrs_peak = cgi_c, pgi_c, pain_nrs_peak
+    outcome.cdip58_score, outcome.note, outcome.recorded_by = cdip58_score, note, actor
+    outcome.save()
+    record_access(
+        request,
+        Action.CREATE if created else Action.UPDATE,
+        outcome,
+        user=actor,
+        patient_id=session.patient_id,
+    )
+    return outcome
+
+
+@transaction.atomic
+def set_gas_goal(
+    request: HttpRequest | None,
+    *,
+    actor: Any,
+    session: InjectionSession,
+    description: str,
+    weight: int = 1,
+    baseline_level: int = -1,
+    attained_level: int | None = None,
+    goal: GasGoal | None = None,
+) -> GasGoal:
+    """Add a GAS goal to a cycle, or rate/edit ``goal``. Levels: baseline −2 … 0, attained
+    −2 … +2 (0 = the expected outcome)."""
+    if not description.strip():
+        raise ValueError("describe the goal")
+    if not -2 <= baseline_level <= 0 or weight < 1:
+        raise ValueError("baseline level is −2 … 0 and weight at least 1")
+    if attained_level is not None and not -2 <= attained_level <= 2:
+        raise ValueError("attained level is −2 … +2")
+    if goal is None:
+        goal = GasGoal(session=session)
+    elif goal.session_id != session.pk:
+        raise ValueError("the goal belongs to another session")
+    goal.description, goal.weight = description.strip(), weight
+    goal.baseline_level, goal.attained_level = baseline_level, attained_level
+    created = goal.pk is None
+    goal.save()
+    record_access(
+        request,
+        Action.CREATE if created else Action.UPDATE,
+        goal,
+        user=actor,
+        patient_id=session.patient_id,
+    )
+    return goal

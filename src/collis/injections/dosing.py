@@ -26,7 +26,10 @@ from collis.injections.colcap import (  # noqa: F401  (re-exported: dosing is th
 )
 from collis.injections.errors import InvalidPlanError, ProductMismatchError
 from collis.injections.safety import (
+    NAIVE_START_UNITS,
+    SCREENING_QUESTIONS,
     GuidanceNeed,
+    ScreeningAnswers,
     dose_range,
     guidance_rule,
     linked_muscles,
@@ -324,6 +327,7 @@ def check_session(
     plan: SessionPlan,
     history: Iterable[PastSession],
     events: Iterable[PastEvent] = (),
+    screening: ScreeningAnswers | None = None,
 ) -> tuple[DoseWarning, ...]:
     """Return the warnings for ``plan`` given this patient's other sessions and past events.
 
@@ -334,6 +338,13 @@ def check_session(
     """
     label = plan.product
     history = list(history)
+    screening_found: list[DoseWarning] = []
+    if screening is not None:
+        screening_found = _screening_warnings(plan, screening, history)
+        history += [
+            PastSession(t.product_code, date.fromisoformat(t.given_on), t.units)
+            for t in screening.toxins_elsewhere
+        ]
     warnings: list[DoseWarning] = []
     total = plan.total_units
     per_session = label.session_limit_units is not None and label.limit_window_days is None
@@ -394,7 +405,46 @@ def check_session(
     warnings.extend(_muscle_warnings(plan))
     warnings.extend(_interval_warnings(plan, history))
     warnings.extend(_event_warnings(plan, events))
+    warnings.extend(screening_found)
     return tuple(warnings)
+
+
+def _screening_warnings(
+    plan: SessionPlan, screening: ScreeningAnswers, history: Sequence[PastSession]
+) -> list[DoseWarning]:
+    """Return warnings from the pre-injection screening (toxin-naive start, positive answers)."""
+    label = plan.product
+    warnings = []
+    for key, answer in screening.answers.items():
+        question = SCREENING_QUESTIONS.get(key)
+        if answer and question is not None:
+            warnings.append(
+                DoseWarning(
+                    WarningCode.SCREENING,
+                    f"Screening: {question.label} — {question.why}.",
+                    f"Medication Guide [{question.evidence}]",
+                )
+            )
+    if screening.toxin_naive:
+        if history:
+            warnings.append(
+                DoseWarning(
+                    WarningCode.SCREENING,
+                    "Recorded as toxin-naive, but earlier toxin sessions are on file.",
+                    "screening",
+                )
+            )
+        start = NAIVE_START_UNITS.get(label.code)
+        if start is not None and plan.total_units > start[0]:
+            warnings.append(
+                DoseWarning(
+                    WarningCode.TOXIN_NAIVE_START,
+                    f"{plan.total_units} {label.unit_label} as a first toxin dose: the label's "
+                    f"starting dose is {start[0]} {label.unit_label}.",
+                    start[1],
+                )
+            )
+    return warnings
 
 
 def _muscle_warnings(plan: SessionPlan) -> list[DoseWarning]:

@@ -105,6 +105,10 @@ class InjectionSession(models.Model):
     )
     total_units = models.PositiveIntegerField()
     notes = models.TextField(blank=True)
+    # Why the product differs from the previous session's (empty when it does not).
+    switch_reason = models.CharField(
+        max_length=30, choices=list(safety.SWITCH_REASONS.items()), blank=True
+    )
     # Label warnings shown at recording time and the clinician's reason for going ahead.
     warnings = models.JSONField(default=list, blank=True)
     acknowledgement_reason = models.TextField(blank=True)
@@ -219,3 +223,172 @@ class CycleReport(models.Model):
 
     def __str__(self) -> str:
         return f"Cycle report for session {self.session_id}"
+
+
+class Screening(models.Model):
+    """Pre-injection screening on the injection visit: toxin history and the Medication Guide's
+    questions (see ``safety.SCREENING_QUESTIONS`` for the wording and sources)."""
+
+    session = models.OneToOneField(
+        InjectionSession, on_delete=models.CASCADE, related_name="screening"
+    )
+    toxin_naive = models.BooleanField("never had botulinum toxin before")
+    # Toxins given elsewhere or for other indications (cosmetic included):
+    # [{"product_code", "given_on" (ISO date), "units", "indication"}].
+    toxins_elsewhere = models.JSONField(default=list, blank=True)
+    answers = models.JSONField(default=dict, blank=True)  # question key -> bool
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Screening for session {self.session_id}"
+
+    def positives(self) -> list[str]:
+        return [safety.SCREENING_QUESTIONS[k].label for k, v in self.answers.items() if v]
+
+
+class SideEffectReport(models.Model):
+    """A side effect the patient reports from the portal after an injection."""
+
+    class Urgency(models.TextChoices):
+        EMERGENCY = "emergency", "Emergency: told to call emergency services"
+        TRIAGE = "triage", "For clinician triage"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        REVIEWED = "reviewed", "Reviewed"
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="side_effect_reports"
+    )
+    session = models.ForeignKey(
+        InjectionSession,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="side_effect_reports",
+    )
+    symptoms = models.JSONField(default=list)  # safety.EventKind values
+    severe = models.BooleanField(default=False)
+    started_on = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    urgency = models.CharField(max_length=10, choices=Urgency.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    reported_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-reported_at", "-pk"]
+        indexes = [models.Index(fields=["status", "urgency"])]
+
+    def __str__(self) -> str:
+        return f"Side-effect report {self.pk} ({self.urgency})"
+
+    def symptom_labels(self) -> list[str]:
+        return [safety.EVENT_LABELS.get(s, s) for s in self.symptoms]
+
+
+class AntibodyTest(models.Model):
+    class Result(models.TextChoices):
+        NEGATIVE = "negative", "Negative"
+        POSITIVE = "positive", "Positive (neutralising antibodies)"
+        BORDERLINE = "borderline", "Borderline"
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="antibody_tests"
+    )
+    tested_on = models.DateField()
+    toxin_type = models.CharField(max_length=1, choices=[("A", "Type A"), ("B", "Type B")])
+    method = models.CharField(
+        max_length=20,
+        choices=[
+            ("mpa", "Mouse protection assay"),
+            ("hdA", "Mouse hemidiaphragm assay"),
+            ("elisa", "ELISA"),
+            ("ftat", "Frontalis test (clinical)"),
+            ("edb", "Extensor digitorum brevis test (clinical)"),
+            ("other", "Other"),
+        ],
+    )
+    result = models.CharField(max_length=10, choices=Result.choices)
+    titre = models.CharField(max_length=40, blank=True)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-tested_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Type {self.toxin_type} antibodies {self.result} ({self.tested_on})"
+
+
+class CycleOutcome(models.Model):
+    """Outcome measures of one cycle beyond TWSTRS, rated at the peak visit (4–6 weeks)."""
+
+    session = models.OneToOneField(
+        InjectionSession, on_delete=models.CASCADE, related_name="outcome"
+    )
+    assessed_on = models.DateField()
+    cgi_c = models.PositiveSmallIntegerField(
+        "CGI-C (clinician, 1 very much improved – 7 very much worse)", null=True, blank=True
+    )
+    pgi_c = models.PositiveSmallIntegerField(
+        "PGI-C (patient, 1 very much improved – 7 very much worse)", null=True, blank=True
+    )
+    pain_nrs_peak = models.PositiveSmallIntegerField(
+        "Pain at peak effect (NRS 0–10)", null=True, blank=True
+    )
+    cdip58_score = models.DecimalField(
+        "CDIP-58 total from the paper form (0–100)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Outcome of session {self.session_id}"
+
+
+class GasGoal(models.Model):
+    """A Goal Attainment Scaling goal of one cycle: levels −2 (much less) to +2 (much more)."""
+
+    session = models.ForeignKey(
+        InjectionSession, on_delete=models.CASCADE, related_name="gas_goals"
+    )
+    description = models.CharField(max_length=200)
+    weight = models.PositiveSmallIntegerField(default=1)
+    baseline_level = models.SmallIntegerField(default=-1)
+    attained_level = models.SmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(attained_level__gte=-2, attained_level__lte=2)
+                | models.Q(attained_level__isnull=True),
+                name="gas_attained_level_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(baseline_level__gte=-2, baseline_level__lte=0),
+                name="gas_baseline_level_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description

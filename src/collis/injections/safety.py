@@ -269,3 +269,128 @@ def guidance_rows() -> tuple[GuidanceRow, ...]:
         GuidanceRow(MUSCLES[m], r.need.value, r.reason, r.evidence)
         for m, r in MUSCLE_GUIDANCE.items()
     )
+
+
+# --- Pre-injection screening -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScreeningQuestion:
+    label: str
+    why: str
+    evidence: str
+
+
+# The Medication Guide's "tell your doctor before your injection" items, as the issue #13 review
+# lists them (myasthenia gravis/ALS, anticoagulants, aminoglycosides, pregnancy/breast-feeding,
+# swallowing or breathing problems) [S: the Medication Guide wording, not in clinical.md].
+SCREENING_QUESTIONS: dict[str, ScreeningQuestion] = {
+    "neuromuscular_disease": ScreeningQuestion(
+        "A disease of nerves and muscles (myasthenia gravis, ALS/motor neurone disease, "
+        "Lambert-Eaton syndrome)",
+        "higher risk of serious swallowing and breathing problems",
+        "S",
+    ),
+    "swallowing_problems": ScreeningQuestion(
+        "Swallowing problems now", "toxin can make swallowing worse (boxed warning [V])", "S"
+    ),
+    "breathing_problems": ScreeningQuestion(
+        "Breathing problems (asthma, emphysema/COPD)",
+        "toxin can make breathing worse (boxed warning [V])",
+        "S",
+    ),
+    "anticoagulants": ScreeningQuestion(
+        "Blood thinners (anticoagulants), anti-platelet medicines or a bleeding problem",
+        "bleeding or bruising at deep injection sites",
+        "S",
+    ),
+    "aminoglycosides": ScreeningQuestion(
+        "Recent antibiotic injections (aminoglycosides) or other medicines that affect nerve "
+        "and muscle (muscle relaxants)",
+        "can add to the toxin's effect",
+        "S",
+    ),
+    "pregnant_or_breastfeeding": ScreeningQuestion(
+        "Pregnant, planning pregnancy or breast-feeding", "safety not established", "S"
+    ),
+    "toxin_reaction": ScreeningQuestion(
+        "Allergy or a side effect after any botulinum toxin before",
+        "hypersensitivity or earlier distant spread",
+        "S",
+    ),
+    "injection_site_infection": ScreeningQuestion(
+        "Infection at the planned injection sites", "labels list it as a contraindication", "S"
+    ),
+}
+
+# Label starting doses for toxin-naive patients, in each product's own units.
+NAIVE_START_UNITS: dict[str, tuple[int, str]] = {
+    # clinical.md §3 [V]: Xeomin 120 U initial.
+    "incobotulinumtoxinA": (120, "clinical.md §3 Xeomin 120 U initial [V]"),
+    # clinical.md §3 [V]: Dysport 500 U initial over the 2–3 most active muscles.
+    "abobotulinumtoxinA": (500, "clinical.md §3 Dysport 500 U initial [V]"),
+    # clinical.md §3 [V]: Myobloc 2,500–5,000 U if previously tolerant, lower if toxin-naive.
+    "rimabotulinumtoxinB": (2500, "clinical.md §3 Myobloc lower if toxin-naive [V]"),
+    # clinical.md §3 [V]: Daxxify 125–250 U; the low end as a first dose [U].
+    "daxibotulinumtoxinA": (125, "clinical.md §3 Daxxify 125–250 U [V], low end first [U]"),
+    # Botox: no starting dose on file (clinical.md §3 gives the pivotal median 236 U [V]).
+}
+
+SWITCH_REASONS: dict[str, str] = {
+    "primary_non_response": "No response from the start (primary non-response)",
+    "secondary_non_response": "Response lost (secondary non-response)",
+    "antibodies": "Neutralising antibodies",
+    "adverse_events": "Side effects",
+    "short_duration": "Effect wears off too early",
+    "availability": "Product not available",
+    "cost": "Cost or insurance",
+    "patient_preference": "Patient preference",
+    "other": "Other",
+}
+
+
+@dataclass(frozen=True)
+class ToxinElsewhere:
+    """Toxin given elsewhere or for another indication (cosmetic included)."""
+
+    product_code: str
+    given_on: str  # ISO date
+    units: int
+    indication: str = ""
+
+
+@dataclass(frozen=True)
+class ScreeningAnswers:
+    toxin_naive: bool
+    answers: dict[str, bool]
+    toxins_elsewhere: tuple[ToxinElsewhere, ...] = ()
+
+
+# --- Patient-reported side effects -------------------------------------------------------------
+
+# What a patient can report from the portal, in plain words (grade 6–8).
+PATIENT_SYMPTOMS: dict[str, str] = {
+    EventKind.BREATHING_DIFFICULTY: "Trouble breathing or shortness of breath",
+    EventKind.DYSPHAGIA: "Trouble swallowing, or food or drink going down the wrong way",
+    EventKind.VOICE_CHANGE: "Hoarse voice or a change in my voice",
+    EventKind.PTOSIS: "Drooping eyelid",
+    EventKind.DIPLOPIA: "Double or blurred vision",
+    EventKind.GENERALISED_WEAKNESS: "Weakness in my arms, legs or whole body",
+    EventKind.NECK_WEAKNESS: "My neck feels weak or my head is hard to hold up",
+    EventKind.ANAPHYLAXIS: "Swelling of face, lips or tongue, hives or a rash",
+    EventKind.INJECTION_SITE_PAIN: "Pain where I had the injections",
+    EventKind.OTHER: "Something else",
+}
+
+
+def triage_urgency(symptoms: tuple[str, ...] | list[str], severe: bool) -> str:
+    """Return "emergency" when the patient must call emergency services now, else "triage".
+
+    Breathing trouble and allergic reactions always; swallowing trouble when severe (boxed
+    warning: swallowing and breathing problems can be life threatening [V], clinical.md §3).
+    """
+    if any(s in EMERGENCY_EVENTS for s in symptoms):
+        return "emergency"
+    if severe and EventKind.DYSPHAGIA in symptoms:
+        return "emergency"
+    return "triage"

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from collis.audit.actions import Action, record_access
-from collis.injections import actions, dosing, safety
-from collis.injections.access import access_session
+from collis.injections import actions, dosing, response, safety
+from collis.injections.access import (
+    access_session,
+    access_side_effect_report,
+    access_triage_list,
+)
 from collis.injections.diagram import neck_diagram_svg
 from collis.injections.errors import (
     InvalidPlanError,
@@ -19,11 +23,16 @@ from collis.injections.errors import (
 )
 from collis.injections.forms import (
     AdverseEventForm,
+    CycleOutcomeForm,
     CycleReportForm,
+    GasGoalForm,
     InjectionRowFormSet,
+    ScreeningForm,
     SessionForm,
+    SideEffectReviewForm,
 )
 from collis.injections.models import InjectionSession, ToxinLot, ToxinProduct
+from collis.injections.triage import triage_row
 from collis.patients.access import access_patient_record
 
 MIN_ROWS = 6
@@ -107,9 +116,15 @@ def session_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     formset = InjectionRowFormSet(
         request.POST or None, initial=rows + [{}] * max(MIN_ROWS - len(rows), 3)
     )
+    screening = ScreeningForm(
+        request.POST or None, prefix="screening", initial={"toxin_naive": not last}
+    )
     warnings = ()
     units_product = request.POST.get("units_product", units_product)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    valid = request.method == "POST" and all(
+        [form.is_valid(), formset.is_valid(), screening.is_valid()]
+    )
+    if valid:
         planned = [p for p in (f.planned() for f in formset) if p is not None]
         lot = form.cleaned_data["lot"]
         try:
@@ -127,6 +142,8 @@ def session_create(request: HttpRequest, patient_id: int) -> HttpResponse:
                 notes=form.cleaned_data["notes"],
                 acknowledged=form.cleaned_data["acknowledged"],
                 acknowledgement_reason=form.cleaned_data["acknowledgement_reason"],
+                screening=screening.answers(),
+                switch_reason=form.cleaned_data["switch_reason"],
             )
         except ProductMismatchError as exc:
             # Clear every dose and the dilution; show the old doses as orientation text only.
@@ -159,6 +176,7 @@ def session_create(request: HttpRequest, patient_id: int) -> HttpResponse:
         "patient": patient,
         "form": form,
         "formset": formset,
+        "screening": screening,
         "warnings": warnings,
         "notes": notes,
         "last": last,
@@ -193,6 +211,7 @@ def _default_lot(product: ToxinProduct | None) -> ToxinLot | None:
 def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     session = access_session(request.user, session_id)
     record_access(request, Action.READ, session)
+    goals = list(session.gas_goals.all())
     label = session.product.label()
     planned = session.planned()
     equivalents = [
@@ -209,6 +228,18 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
         "report": getattr(session, "cycle_report", None),
         "adverse_form": AdverseEventForm(initial={"reported_on": timezone.localdate()}),
         "report_form": _report_form(session),
+        "screening": getattr(session, "screening", None),
+        "outcome": getattr(session, "outcome", None),
+        "outcome_form": _outcome_form(session),
+        "gas_goals": goals,
+        "gas_t": response.gas_t_score(
+            [
+                response.Goal(g.weight, g.attained_level)
+                for g in goals
+                if g.attained_level is not None
+            ]
+        ),
+        "gas_form": GasGoalForm(),
     }
     return render(request, "injections/session_detail.html", context)
 
@@ -252,3 +283,91 @@ def cycle_report_edit(request: HttpRequest, session_id: int) -> HttpResponse:
         messages.success(request, "Cycle report saved.")
         return redirect(session)
     return render(request, "injections/cycle_report_form.html", {"session": session, "form": form})
+
+
+def _outcome_form(session, data=None) -> CycleOutcomeForm:
+    outcome = getattr(session, "outcome", None)
+    initial = {"assessed_on": timezone.localdate()}
+    if outcome is not None:
+        initial = {
+            f: getattr(outcome, f)
+            for f in ("assessed_on", "cgi_c", "pgi_c", "pain_nrs_peak", "cdip58_score", "note")
+        }
+    return CycleOutcomeForm(data, initial=initial)
+
+
+@login_required
+def cycle_outcome_edit(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = access_session(request.user, session_id)
+    form = _outcome_form(session, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_cycle_outcome(
+                request, actor=request.user, session=session, **form.cleaned_data
+            )
+        except ValueError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Outcome measures saved.")
+            return redirect(session)
+    return render(request, "injections/simple_form.html", _page(session, form, "Outcome measures"))
+
+
+@login_required
+def gas_goal_edit(
+    request: HttpRequest, session_id: int, goal_id: int | None = None
+) -> HttpResponse:
+    session = access_session(request.user, session_id)
+    goal = session.gas_goals.filter(pk=goal_id).first() if goal_id else None
+    if goal_id and goal is None:
+        raise Http404("No such goal.")
+    initial = (
+        {
+            "description": goal.description,
+            "weight": goal.weight,
+            "baseline_level": goal.baseline_level,
+            "attained_level": goal.attained_level,
+        }
+        if goal
+        else {}
+    )
+    form = GasGoalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.set_gas_goal(
+            request, actor=request.user, session=session, goal=goal, **form.cleaned_data
+        )
+        messages.success(request, "Goal saved.")
+        return redirect(session)
+    return render(request, "injections/simple_form.html", _page(session, form, "GAS goal"))
+
+
+def _page(session, form, title):
+    return {"session": session, "patient": session.patient, "form": form, "title": title}
+
+
+@login_required
+def side_effect_triage(request: HttpRequest) -> HttpResponse:
+    """Open side-effect reports from patients, emergencies first, with time since injection."""
+    rows = access_triage_list(request.user)
+    record_access(
+        request, Action.READ, object_type="injections.SideEffectReport", detail={"view": "triage"}
+    )
+    return render(request, "injections/triage_list.html", {"rows": rows})
+
+
+@login_required
+def side_effect_review(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = access_side_effect_report(request.user, report_id)
+    form = SideEffectReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.review_side_effect_report(
+                request, actor=request.user, report=report, **form.cleaned_data
+            )
+        except ValueError as exc:
+            form.add_error("record_as", str(exc))
+        else:
+            messages.success(request, "Report reviewed.")
+            return redirect("injections:side-effect-triage")
+    row = triage_row(report, timezone.now())
+    return render(request, "injections/side_effect_review.html", {"row": row, "form": form})

@@ -129,3 +129,21 @@ def pdf_response(pdf: bytes, visit) -> HttpResponse:
     response["Content-Disposition"] = f'inline; filename="{name}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+def toxin_response(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Response across cycles: dose per muscle beside TWSTRS and posture; antibody tests."""
+    from collis.injections import actions as injection_actions
+    from collis.injections.forms import AntibodyTestForm
+
+    patient = access_patient_record(request.user, patient_id)
+    form = AntibodyTestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        injection_actions.record_antibody_test(
+            request, actor=request.user, patient=patient, **form.cleaned_data
+        )
+        return redirect("patients:toxin-response", patient_id=patient.pk)
+    record_access(request, Action.READ, patient, detail={"view": "toxin response"})
+    context = {"patient": patient, "antibody_form": form, **record.response_overview(patient)}
+    return render(request, "patients/toxin_response.html", context)
