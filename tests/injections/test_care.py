@@ -253,7 +253,7 @@ def test_switch_reason_is_stored(clinician_user, clinician, patient, session):
 
 
 def test_new_records_appear_in_the_timeline(patient, session, clinician_user):
-    from collis.patients.record import build_timeline
+    from collis.chart.timeline import build_timeline
 
     actions.record_adverse_event(
         None,

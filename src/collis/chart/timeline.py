@@ -13,10 +13,17 @@ from django.utils import timezone
 
 from collis.diary.models import DiaryEntry
 from collis.injections.cycles import CycleSession, CycleSummary, ScorePoint, summarise_cycles
-from collis.injections.models import InjectionSession
+from collis.injections.models import (
+    AdverseEvent,
+    AntibodyTest,
+    CycleOutcome,
+    InjectionSession,
+    SideEffectReport,
+)
+from collis.injections.response import CycleResponse, assess_response
 from collis.lib.charts import Chart, Marker, Series, line_chart
 from collis.patients.models import Patient
-from collis.recordings.record import posture_events
+from collis.recordings.record import posture_events, posture_series
 from collis.scales.models import Assessment
 
 DIARY_CHART_DAYS = 180
@@ -170,8 +177,6 @@ def build_timeline(patient: Patient, *, limit_diary: int = 8) -> list[TimelineEv
 
 def toxin_care_events(patient: Patient) -> list[TimelineEvent]:
     """Adverse events, patient side-effect reports, outcome measures and antibody tests."""
-    from collis.injections.models import AdverseEvent, AntibodyTest, CycleOutcome, SideEffectReport
-
     events = []
     for ae in AdverseEvent.objects.filter(session__patient=patient).select_related("session"):
         events.append(
@@ -241,8 +246,6 @@ class ResponseRow:
 def response_overview(patient: Patient) -> dict:
     """Return the cycle-by-cycle response table (dose per muscle beside TWSTRS and posture),
     the response assessment and the antibody tests."""
-    from collis.injections.response import CycleResponse, assess_response
-
     sessions = list(injection_sessions(patient).select_related("outcome"))
     cycles = build_cycles(patient, sessions)
     by_id = {s.pk: s for s in sessions}
