@@ -278,3 +278,48 @@ def test_new_records_appear_in_the_timeline(patient, session, clinician_user):
     )
     kinds = {e.kind for e in build_timeline(patient)}
     assert {"adverse", "report", "outcome", "antibody"} <= kinds
+
+
+def test_toxin_records_are_in_the_patients_data_export(patient, session, clinician_user):
+    from collis.accounts import privacy
+
+    actions.record_adverse_event(
+        None,
+        actor=clinician_user,
+        session=session,
+        kind="dysphagia",
+        severity="mild",
+        reported_on=FIRST + timedelta(days=9),
+        muscles=["scm"],
+    )
+    actions.report_side_effect(None, actor=patient.user, patient=patient, symptoms=["ptosis"])
+    actions.record_cycle_outcome(
+        None, actor=clinician_user, session=session, assessed_on=FIRST + timedelta(days=35), pgi_c=2
+    )
+    section = privacy.export_patient_data(patient)["sections"]["injections"]
+    exported = section["sessions"][0]
+    assert exported["total_units"] == 100 and exported["injections"][0]["muscle"] == "scm"
+    assert exported["adverse_events"][0] == {
+        "kind": "dysphagia",
+        "severity": "mild",
+        "onset_days": None,
+        "duration_days": None,
+        "reported_on": "2026-01-14",
+        "muscles": ["scm"],
+        "note": "",
+    }
+    assert exported["outcome"]["pgi_c"] == 2
+    assert section["side_effect_reports"][0]["symptoms"] == ["ptosis"]
+
+
+def test_anonymising_erases_toxin_free_text(patient, session, administrator):
+    from collis.accounts.actions import anonymise_patient
+
+    InjectionSession.objects.filter(pk=session.pk).update(notes="Pat's daughter drove her")
+    actions.report_side_effect(
+        None, actor=patient.user, patient=patient, symptoms=["other"], note="call me on 555"
+    )
+    anonymise_patient(patient, administrator, "request")
+    assert InjectionSession.objects.get(pk=session.pk).notes == ""
+    assert SideEffectReport.objects.get().note == ""
+    assert InjectionSession.objects.get(pk=session.pk).total_units == 100
