@@ -323,3 +323,54 @@ def test_anonymising_erases_toxin_free_text(patient, session, administrator):
     assert InjectionSession.objects.get(pk=session.pk).notes == ""
     assert SideEffectReport.objects.get().note == ""
     assert InjectionSession.objects.get(pk=session.pk).total_units == 100
+
+
+def test_visit_summary_and_pdf_show_screening_events_outcome_and_goals(
+    signed_in, clinician_user, clinician, patient, xeomin_lot
+):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    session = actions.record_injection_session(
+        None,
+        actor=clinician_user,
+        patient=patient,
+        lot=xeomin_lot,
+        units_product=xeomin_lot.product.code,
+        injected_on=FIRST,
+        dilution_units_per_ml=50,
+        injections=[PlannedInjection("splenius_capitis", Side.LEFT, 60)],
+        clinician=clinician,
+        screening=safety.ScreeningAnswers(toxin_naive=False, answers={"anticoagulants": True}),
+        acknowledged=["screening"],
+        acknowledgement_reason="On apixaban; pressure after injection",
+    )
+    actions.record_adverse_event(
+        None,
+        actor=clinician_user,
+        session=session,
+        kind="voice_change",
+        severity="mild",
+        reported_on=FIRST + timedelta(days=6),
+    )
+    actions.record_cycle_outcome(
+        None, actor=clinician_user, session=session, assessed_on=FIRST + timedelta(days=35), pgi_c=2
+    )
+    actions.set_gas_goal(
+        None,
+        actor=clinician_user,
+        session=session,
+        description="Drive 20 minutes",
+        attained_level=0,
+    )
+    html = signed_in.get(
+        reverse("patients:visit-summary", args=[session.visit_id])
+    ).content.decode()
+    pdf = signed_in.get(reverse("patients:visit-summary-pdf", args=[session.visit_id])).content
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    for content in (html, text):
+        assert "Blood thinners" in content
+        assert "Voice change" in content
+        assert "PGI-C 2" in content
+        assert "Drive 20 minutes" in content
