@@ -156,9 +156,12 @@ def session_create(request: HttpRequest, patient_id: int) -> HttpResponse:
             formset = InjectionRowFormSet(initial=rows + [{}] * max(MIN_ROWS - len(rows), 3))
             units_product = lot.product.code
         except InvalidPlanError as exc:
+            units_product = units_product or lot.product.code
             for problem in exc.problems:
                 form.add_error(None, problem)
         except UnacknowledgedWarningsError as exc:
+            # From now on the doses on the page were entered for this lot's product.
+            units_product = units_product or lot.product.code
             warnings = exc.warnings
             form.data = form.data.copy()
             form.data.setlist("acknowledged", [str(w.code) for w in warnings])
