@@ -146,7 +146,7 @@ class Clip:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-RENDER_VERSION = "3"
+RENDER_VERSION = "4"
 
 
 # ---------------------------------------------------------------- the textured face model

@@ -16,7 +16,7 @@ from .annotate import IMAGE_SUFFIXES, Annotator, draw_overlay
 from .errors import NoFaceError, UnreadableInputError
 from .landmarks import FaceCounter, LandmarkTracker
 from .measurement import FrameMeasurement, measure_frame
-from .media import Frame, FrameStream, MediaInfo, probe
+from .media import Frame, FrameStream, MediaInfo, prefetched, probe
 from .progress import ProgressCallback, ProgressReporter
 from .quality import CaptureStats, QualityWarning, assess_quality
 from .reference_face import load_reference_face
@@ -38,10 +38,12 @@ FloatArray = NDArray[np.float64]
 # Count faces in a video every 2 s: a second person walking in is rare and the detector costs
 # ~5 ms a frame. Own choice.
 FACE_COUNT_INTERVAL_S = 2.0
-# Run the pose model on every frame while the head is turned this far: 10° short of the 45°
-# beyond which the nose/ear estimate may replace the face-mesh rotation
-# (measurement.MESH_RELIABLE_ROTATION_DEG), so that estimate is never from a held pose. Own choice.
-POSE_EVERY_FRAME_ROTATION_DEG = 35.0
+# Run the pose model at its faster rate (landmarks.POSE_FAST_INTERVAL_S) while the head is turned
+# this far: where the nose/ear estimate starts to blend into the rotation
+# (measurement.BLEND_START_DEG). Own choice.
+TURNED_ROTATION_DEG = 35.0
+# Frames decoded ahead of the analysis by the decoding thread (a 640×480 RGB frame is 0.9 MB).
+PREFETCH_FRAMES = 4
 # Face brightness, blur and the PnP cross-check only feed medians over the video (quality
 # warnings, diagnostics), so a video measures them 5 times a second, not on every frame. Own
 # choice.
@@ -144,8 +146,9 @@ def analyze(
         turned = False
         next_diagnostics_t = 0.0
         trunk_cache: tuple[object, TrunkMeasurement] | None = None
-        for frame in _frames(stream, mirrored):
-            landmarks = tracker.detect(frame.rgb, frame.t, pose_every_frame=turned)
+        frames = stack.enter_context(prefetched(_frames(stream, mirrored), PREFETCH_FRAMES))
+        for frame in frames:
+            landmarks = tracker.detect(frame.rgb, frame.t, turned=turned)
             # A held pose is the same array from frame to frame: measure the trunk once.
             if trunk_cache is None or trunk_cache[0] is not landmarks.pose:
                 trunk_cache = (landmarks.pose, measure_trunk(landmarks.pose))
@@ -163,7 +166,7 @@ def analyze(
             columns.append(measurement)
             turned = (
                 measurement.angles is not None
-                and abs(measurement.angles.rotation_deg) >= POSE_EVERY_FRAME_ROTATION_DEG
+                and abs(measurement.angles.rotation_deg) >= TURNED_ROTATION_DEG
             )
             if frame.t >= next_count_t:
                 max_faces = max(max_faces, counter.count(frame.rgb))
@@ -189,7 +192,7 @@ def _write_still(info: MediaInfo, result: PostureResult, mirrored: bool, out: Pa
         if number < index:
             continue
         with LandmarkTracker(static_image_mode=True) as tracker:
-            landmarks = tracker.detect(frame.rgb, frame.t, pose_every_frame=True)
+            landmarks = tracker.detect(frame.rgb, frame.t)
         measurement, overlay = measure_frame(
             frame.t,
             frame.rgb,
