@@ -450,6 +450,7 @@ def standard_clips() -> dict[str, Clip]:
         "tremor": Clip(
             "tremor",
             rotation=Keyframes(((0.0, 20.0), (4.0, 20.0), (5.5, 35.0), (10.0, 35.0))),
+            tremor_axis="laterocollis",
             tremor=Sine(4.5, 3.0),
             trunk_sway=sway,
             noise_seed=4,

@@ -83,7 +83,12 @@ def test_photo_result_matches_the_json_contract(astronaut_result: PostureResult)
     assert set(data["angles"]) == {"rotation_deg", "laterocollis_deg", "flexion_deg"}
     assert set(data["shifts"]) == {"lateral_shift", "sagittal_shift", "shoulder_elevation_deg"}
     assert data["shifts"]["sagittal_shift"] is None
-    assert data["tremor"] == {"frequency_hz": None, "amplitude_deg": None, "axis": None}
+    assert data["tremor"] == {
+        "frequency_hz": None,
+        "amplitude_deg": None,
+        "axis": None,
+        "detected": None,
+    }
     assert all(isinstance(v, int) for v in data["twstrs_severity"].values())
     assert data["twstrs_severity"]["laterocollis"] == 1  # ≈3.5° tilt
     assert set(data["series"]) == {"t", "rotation_deg", "laterocollis_deg", "flexion_deg"}

@@ -262,7 +262,7 @@ def _summarise(
         )
     )
     tremor = estimate_tremor(cleaned)
-    if info.kind == "video" and tremor.note:
+    if info.kind == "video" and tremor.note and tremor.detected is not False:
         warnings.append(QualityWarning("tremor", tremor.note))
     severity = suggest_severity(
         rotation_deg=rotation,

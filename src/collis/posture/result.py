@@ -101,6 +101,7 @@ class PostureResult:
                 "frequency_hz": _number(self.tremor.frequency_hz, 3),
                 "amplitude_deg": _number(self.tremor.amplitude_deg, _ANGLE_DECIMALS),
                 "axis": self.tremor.axis,
+                "detected": self.tremor.detected,
             },
             "twstrs_severity": {item.item: item.grade for item in self.severity},
             "quality": {"warnings": [w.message for w in self.warnings]},

@@ -1,0 +1,59 @@
+"""End-to-end on rendered 3-D heads with known angles: ±70° turns, ±30° tilts and nods, a small
+face, a 4.5-Hz tremor, trunk sway (tests/posture/head_render.py; issue #14)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from collis.posture import PostureResult
+
+
+def test_mediapipe_sees_the_rendered_face_through_the_movements(
+    moving_clips: dict[str, object], moving_results: dict[str, PostureResult]
+) -> None:
+    import head_render
+
+    for name, result in moving_results.items():
+        truth = head_render.truth(moving_clips[name])  # type: ignore[arg-type]
+        assert result.frames == len(truth["t"])
+        valid = result.series.valid
+        # Faces are lost only where the head is turned beyond ~60° (the mesh's own limit).
+        lost_upright = ~valid & (np.abs(truth["rotation_deg"]) < 55)
+        assert lost_upright.sum() <= 3, (name, np.flatnonzero(lost_upright))
+        assert valid.mean() > 0.8, name
+
+
+def test_roll_and_pitch_follow_the_truth(
+    moving_clips: dict[str, object], moving_results: dict[str, PostureResult]
+) -> None:
+    import head_render
+
+    truth = head_render.truth(moving_clips["tilts"])  # type: ignore[arg-type]
+    series = moving_results["tilts"].series
+    for key in ("laterocollis_deg", "flexion_deg"):
+        error = series.axis(key) - truth[key]
+        assert np.nanmedian(np.abs(error)) < 2.5, key
+        assert np.nanpercentile(np.abs(error), 95) < 6.0, key
+
+
+def test_no_tremor_is_reported_on_voluntary_movement(
+    moving_results: dict[str, PostureResult],
+) -> None:
+    """Issue #14: turns and tilts without oscillation gave a "tremor" at 1.0–1.28 Hz."""
+    for name in ("turns", "tilts", "small"):
+        tremor = moving_results[name].tremor
+        assert tremor.detected is False, (name, tremor)
+        assert tremor.frequency_hz is None
+        data = moving_results[name].to_dict()["tremor"]
+        assert data["detected"] is False and data["frequency_hz"] is None
+
+
+def test_tremor_is_found_at_4_5_hz_with_its_amplitude(
+    moving_results: dict[str, PostureResult],
+) -> None:
+    tremor = moving_results["tremor"].tremor
+    assert tremor.detected is True
+    assert tremor.frequency_hz == pytest.approx(4.5, abs=0.25)
+    assert tremor.amplitude_deg == pytest.approx(3.0, rel=0.2)
+    assert tremor.axis == "roll"
