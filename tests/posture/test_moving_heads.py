@@ -18,10 +18,11 @@ def test_mediapipe_sees_the_rendered_face_through_the_movements(
         truth = head_render.truth(moving_clips[name])  # type: ignore[arg-type]
         assert result.frames == len(truth["t"])
         valid = result.series.valid
-        # Faces are lost only where the head is turned beyond ~60° (the mesh's own limit).
+        # Faces are lost only where the head is turned beyond ~60° (the mesh's own limit), plus
+        # the 0.3 s (9 frames) dropped after the face re-enters.
         lost_upright = ~valid & (np.abs(truth["rotation_deg"]) < 55)
-        assert lost_upright.sum() <= 3, (name, np.flatnonzero(lost_upright))
-        assert valid.mean() > 0.8, name
+        assert lost_upright.sum() <= 10, (name, np.flatnonzero(lost_upright))
+        assert result.frames_with_face / result.frames > 0.8, name
 
 
 def test_roll_and_pitch_follow_the_truth(
@@ -57,3 +58,18 @@ def test_tremor_is_found_at_4_5_hz_with_its_amplitude(
     assert tremor.frequency_hz == pytest.approx(4.5, abs=0.25)
     assert tremor.amplitude_deg == pytest.approx(3.0, rel=0.2)
     assert tremor.axis == "roll"
+
+
+def test_rotation_series_has_no_jumps_on_turns(
+    moving_clips: dict[str, object], moving_results: dict[str, PostureResult]
+) -> None:
+    """Frame-to-frame steps stay near the head's own speed (±70° min-jerk turns)."""
+    import head_render
+
+    truth = head_render.truth(moving_clips["turns"])  # type: ignore[arg-type]
+    series = moving_results["turns"].series
+    valid = series.valid
+    consecutive = valid[1:] & valid[:-1]
+    steps = np.abs(np.diff(series.rotation_deg))[consecutive]
+    true_steps = np.abs(np.diff(truth["rotation_deg"]))
+    assert np.nanmax(steps) <= true_steps.max() + 3.0

@@ -90,3 +90,15 @@ def test_representative_frame_never_picks_a_frame_without_face() -> None:
     empty = AngleSeries(t, np.full(2, np.nan), np.full(2, np.nan), np.full(2, np.nan))
     with pytest.raises(ValueError):
         representative_frame(empty, (0.0, 0.0, 0.0))
+
+
+def test_frames_right_after_the_face_reenters_are_dropped() -> None:
+    from collis.posture.series import reentry_mask
+
+    t = np.arange(0, 3, 1 / 30)
+    valid = np.ones(len(t), dtype=bool)
+    valid[30:45] = False  # 0.5 s without a face
+    valid[70:71] = False  # one missed frame: not a re-entry
+    drop = reentry_mask(t, valid)
+    assert drop[45:54].all() and not drop[54]  # 0.3 s after re-entry at 1.5 s
+    assert not drop[:30].any() and not drop[71:].any()  # the start of the video is no re-entry

@@ -15,17 +15,19 @@ from PIL import Image
 from .annotate import IMAGE_SUFFIXES, Annotator, draw_overlay
 from .errors import NoFaceError, UnreadableInputError
 from .landmarks import FaceCounter, LandmarkTracker
-from .measurement import FrameMeasurement, measure_frame
+from .measurement import BLEND_START_DEG, FrameMeasurement, RotationBlender, measure_frame
 from .media import Frame, FrameStream, MediaInfo, prefetched, probe
 from .progress import ProgressCallback, ProgressReporter
 from .quality import CaptureStats, QualityWarning, assess_quality
 from .reference_face import load_reference_face
 from .result import HeadAngles, PostureResult, Shifts
 from .series import (
+    AXES,
     AngleSeries,
     clean_series,
     dropped_frame_count,
     fraction_near_neutral,
+    reentry_mask,
     representative_frame,
     robust_centre,
 )
@@ -41,7 +43,7 @@ FACE_COUNT_INTERVAL_S = 2.0
 # Run the pose model at its faster rate (landmarks.POSE_FAST_INTERVAL_S) while the head is turned
 # this far: where the nose/ear estimate starts to blend into the rotation
 # (measurement.BLEND_START_DEG). Own choice.
-TURNED_ROTATION_DEG = 35.0
+TURNED_ROTATION_DEG = BLEND_START_DEG
 # Frames decoded ahead of the analysis by the decoding thread (a 640×480 RGB frame is 0.9 MB).
 PREFETCH_FRAMES = 4
 # Face brightness, blur and the PnP cross-check only feed medians over the video (quality
@@ -146,11 +148,13 @@ def analyze(
         turned = False
         next_diagnostics_t = 0.0
         trunk_cache: tuple[object, TrunkMeasurement] | None = None
+        blender = RotationBlender()
         frames = stack.enter_context(prefetched(_frames(stream, mirrored), PREFETCH_FRAMES))
         for frame in frames:
             landmarks = tracker.detect(frame.rgb, frame.t, turned=turned)
             # A held pose is the same array from frame to frame: measure the trunk once.
-            if trunk_cache is None or trunk_cache[0] is not landmarks.pose:
+            pose_new = trunk_cache is None or trunk_cache[0] is not landmarks.pose
+            if pose_new:
                 trunk_cache = (landmarks.pose, measure_trunk(landmarks.pose))
             diagnostics = frame.t >= next_diagnostics_t
             measurement, overlay = measure_frame(
@@ -160,6 +164,8 @@ def analyze(
                 reference,
                 trunk=trunk_cache[1],
                 diagnostics=diagnostics,
+                blender=blender,
+                pose_new=pose_new,
             )
             if diagnostics and measurement.has_face:
                 next_diagnostics_t = frame.t + DIAGNOSTICS_INTERVAL_S
@@ -221,6 +227,12 @@ def _summarise(
         columns["t"], columns["rotation_deg"], columns["laterocollis_deg"], columns["flexion_deg"]
     )
     with_face = series.valid
+    reentry = reentry_mask(series.t, with_face) if info.kind == "video" else None
+    if reentry is not None and reentry.any():
+        series = AngleSeries(
+            series.t,
+            *(np.where(reentry, np.nan, series.axis(name)) for name in AXES),
+        )
     frames_with_face = int(with_face.sum())
     if frames_with_face == 0:
         count = len(columns)

@@ -21,6 +21,10 @@ MAD_TO_SIGMA = 1.4826
 MIN_OUTLIER_JUMP_DEG = 5.0
 # A pts step above 1.5× the median step means frames were dropped (posture-research.md §4.1).
 DROPPED_FRAME_STEP_RATIO = 1.5
+# Landmarks are off for a moment after the face re-enters (issue #14: up to 29°): frames within
+# 0.3 s after a gap of ≥ 0.1 s without a face are dropped. Own choice.
+REENTRY_GAP_S = 0.1
+REENTRY_DROP_S = 0.3
 # TWSTRS item F: time the head is held within 10° of neutral (clinical.md §1.1 F).
 NEUTRAL_LIMIT_DEG = 10.0
 
@@ -134,3 +138,23 @@ def representative_frame(series: AngleSeries, centre: tuple[float, float, float]
     if not np.isfinite(distance).any():
         raise ValueError("the series has no frame with a face")
     return int(np.argmin(distance))
+
+
+def reentry_mask(t: FloatArray, valid: BoolArray) -> BoolArray:
+    """Return the frames to drop: within ``REENTRY_DROP_S`` after the face re-entered.
+
+    A re-entry follows a gap of at least ``REENTRY_GAP_S`` without a face; the start of the
+    video is not one.
+    """
+    drop = np.zeros(len(t), dtype=bool)
+    last_seen: float | None = None
+    reentered_at: float | None = None
+    for i in range(len(t)):
+        if not valid[i]:
+            continue
+        if last_seen is not None and t[i] - last_seen > REENTRY_GAP_S + 1e-6:
+            reentered_at = float(t[i])
+        if reentered_at is not None and t[i] - reentered_at < REENTRY_DROP_S - 1e-6:
+            drop[i] = True
+        last_seen = float(t[i])
+    return drop
