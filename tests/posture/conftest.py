@@ -104,3 +104,12 @@ def moving_results(moving_clips: dict[str, object]) -> dict[str, PostureResult]:
         name: analyze(head_render.render_clip(clip))  # type: ignore[arg-type]
         for name, clip in moving_clips.items()
     }
+
+
+@pytest.fixture(scope="session")
+def lean_results() -> dict[str, PostureResult]:
+    import head_render
+
+    return {
+        name: analyze(head_render.render_clip(c)) for name, c in head_render.lean_clips().items()
+    }

@@ -456,3 +456,16 @@ def standard_clips() -> dict[str, Clip]:
             noise_seed=4,
         ),
     }
+
+
+def lean_clips() -> dict[str, Clip]:
+    """The same 12° head tilt to the camera: from a leaning trunk, or from the neck.
+
+    "lean": the trunk leans 12° toward the patient's left, the head sits straight on it.
+    "upright": the trunk is upright, the head tilts 12° (laterocollis) on it.
+    """
+    common = {"seconds": 6.0, "rotation": Keyframes(((0.0, 5.0),)), "noise_seed": 11}
+    return {
+        "lean": Clip("lean", trunk_lean=Keyframes(((0.0, 12.0),)), **common),  # type: ignore[arg-type]
+        "upright": Clip("upright", laterocollis=Keyframes(((0.0, 12.0),)), **common),  # type: ignore[arg-type]
+    }

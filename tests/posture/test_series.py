@@ -102,3 +102,20 @@ def test_frames_right_after_the_face_reenters_are_dropped() -> None:
     drop = reentry_mask(t, valid)
     assert drop[45:54].all() and not drop[54]  # 0.3 s after re-entry at 1.5 s
     assert not drop[:30].any() and not drop[71:].any()  # the start of the video is no re-entry
+
+
+def test_sustained_excursion_is_the_maximum_held_for_a_second() -> None:
+    from collis.posture.series import sustained_excursion
+
+    t = np.arange(0, 10, 1 / 30)
+    angle = np.full(len(t), 5.0)
+    angle[(t > 3) & (t < 5)] = 40.0  # held 2 s
+    angle[(t > 7) & (t < 7.5)] = 70.0  # a 0.5-s swing further: not sustained
+    angle[150] = 90.0  # a one-frame glitch
+    assert sustained_excursion(t, angle) == pytest.approx(40.0, abs=2.5)
+    # Sign: the larger side wins.
+    assert sustained_excursion(t, -angle) == pytest.approx(-40.0, abs=2.5)
+    # A 3-Hz ±4° tremor around 20° does not inflate it.
+    shaky = 20.0 + 4.0 * np.sin(2 * np.pi * 3.0 * t)
+    assert sustained_excursion(t, shaky) == pytest.approx(20.0, abs=2.0)
+    assert sustained_excursion(np.array([0.0]), np.array([12.0])) == 12.0

@@ -20,7 +20,7 @@ from .media import Frame, FrameStream, MediaInfo, prefetched, probe
 from .progress import ProgressCallback, ProgressReporter
 from .quality import CaptureStats, QualityWarning, assess_quality
 from .reference_face import load_reference_face
-from .result import HeadAngles, PostureResult, Shifts
+from .result import Excursion, HeadAngles, NeutralReference, PostureResult, Shifts
 from .series import (
     AXES,
     AngleSeries,
@@ -30,6 +30,7 @@ from .series import (
     reentry_mask,
     representative_frame,
     robust_centre,
+    sustained_excursion,
 )
 from .suggestions import suggest_severity
 from .tremor import estimate_tremor
@@ -44,6 +45,12 @@ FACE_COUNT_INTERVAL_S = 2.0
 # this far: where the nose/ear estimate starts to blend into the rotation
 # (measurement.BLEND_START_DEG). Own choice.
 TURNED_ROTATION_DEG = BLEND_START_DEG
+# Head-on-trunk angles are reported when the shoulders were seen in at least half the frames
+# with a face. Own choice.
+MIN_TRUNK_SHARE = 0.5
+# The trunk's lean is the median of the pose samples within this window centred on each frame
+# (see _head_on_trunk_series). Own choice: about five 2-s pose samples.
+TRUNK_SMOOTHING_S = 10.0
 # Frames decoded ahead of the analysis by the decoding thread (a 640×480 RGB frame is 0.9 MB).
 PREFETCH_FRAMES = 4
 # Face brightness, blur and the PnP cross-check only feed medians over the video (quality
@@ -117,6 +124,7 @@ def analyze(
     mirrored: bool = False,
     progress: ProgressCallback | None = None,
     annotate_to: str | PathLike[str] | None = None,
+    neutral: NeutralReference | None = None,
 ) -> PostureResult:
     """Measure head posture, shifts and tremor in a photo or video.
 
@@ -124,6 +132,8 @@ def analyze(
     flipped back before analysis. ``progress`` receives throttled ``Progress`` reports; raise
     from it to cancel. ``annotate_to``: also write an annotated copy (image or .mp4); for a
     video, an image path gets one annotated still of the frame closest to the central angles.
+    ``neutral``: the patient's own neutral posture (a clinician-marked recording); flexion is
+    then reported against it instead of against the packaged reference face.
 
     Raises UnreadableInputError (not a readable or safe image/video) and NoFaceError.
     """
@@ -182,7 +192,7 @@ def analyze(
             reporter.frame_done(frame.t)
     if len(columns) == 0:
         raise UnreadableInputError(f"{source} contains no frames")
-    result = _summarise(info, columns, max_faces, stream.stopped_early, mirrored)
+    result = _summarise(info, columns, max_faces, stream.stopped_early, mirrored, neutral)
     if still_to is not None:
         _write_still(info, result, mirrored, still_to)
     reporter.finish()
@@ -221,10 +231,18 @@ def _frames(stream: FrameStream, mirrored: bool) -> Iterator[Frame]:
 
 
 def _summarise(
-    info: MediaInfo, columns: _Columns, max_faces: int, stopped_early: bool, mirrored: bool
+    info: MediaInfo,
+    columns: _Columns,
+    max_faces: int,
+    stopped_early: bool,
+    mirrored: bool,
+    neutral: NeutralReference | None = None,
 ) -> PostureResult:
+    flexion = columns["flexion_deg"]
+    if neutral is not None:
+        flexion = flexion - neutral.flexion_deg
     series = AngleSeries(
-        columns["t"], columns["rotation_deg"], columns["laterocollis_deg"], columns["flexion_deg"]
+        columns["t"], columns["rotation_deg"], columns["laterocollis_deg"], flexion
     )
     with_face = series.valid
     reentry = reentry_mask(series.t, with_face) if info.kind == "video" else None
@@ -276,13 +294,45 @@ def _summarise(
     tremor = estimate_tremor(cleaned)
     if info.kind == "video" and tremor.note and tremor.detected is not False:
         warnings.append(QualityWarning("tremor", tremor.note))
+    on_trunk_series = _head_on_trunk_series(cleaned, columns)
+    on_trunk = None
+    if on_trunk_series is not None:
+        on_trunk = HeadAngles(
+            _centre(on_trunk_series.rotation_deg, on_trunk_series.rotation_deg),
+            _centre(on_trunk_series.laterocollis_deg, on_trunk_series.laterocollis_deg),
+            _centre(on_trunk_series.flexion_deg, on_trunk_series.flexion_deg),
+            rotation_method=method,
+        )
+    graded = on_trunk_series if on_trunk_series is not None else cleaned
+    reference = "head on trunk" if on_trunk_series is not None else "camera"
+    excursion = Excursion(
+        *(
+            sustained_excursion(graded.t, graded.axis(name))
+            if info.kind == "video"
+            else graded.axis(name)[0]
+            for name in AXES
+        ),
+        reference=reference,
+    )
+    flexion_reference = (
+        f"flexion against the patient's neutral ({neutral.label})"
+        if neutral is not None
+        else "pitch zero uncalibrated (packaged reference face, no neutral recording)"
+    )
+    statistic = (
+        "sustained maximal excursion (95th percentile held ≥ 1 s)"
+        if info.kind == "video"
+        else "photo"
+    )
     severity = suggest_severity(
-        rotation_deg=rotation,
-        laterocollis_deg=laterocollis,
-        flexion_deg=flexion,
+        rotation_deg=_or(excursion.rotation_deg, rotation),
+        laterocollis_deg=_or(excursion.laterocollis_deg, laterocollis),
+        flexion_deg=_or(excursion.flexion_deg, flexion),
         lateral_shift=shifts.lateral_shift,
         sagittal_shift=shifts.sagittal_shift,
         shoulder_elevation_deg=shifts.shoulder_elevation_deg,
+        measured_as=f"{statistic}, {reference}",
+        flexion_reference=flexion_reference,
     )
     t = series.t
     fps = (len(t) - 1) / float(t[-1] - t[0]) if len(t) > 1 and t[-1] > t[0] else info.nominal_fps
@@ -303,6 +353,51 @@ def _summarise(
         mirrored=mirrored,
         fit_residual=robust_centre(columns["fit_residual"]),
         pnp_disagreement_deg=robust_centre(columns["pnp_disagreement_deg"]),
+        head_on_trunk=on_trunk,
+        head_on_trunk_series=on_trunk_series,
+        excursion=excursion,
+        flexion_reference="neutral_recording" if neutral is not None else "reference_face",
+        neutral_label=neutral.label if neutral is not None else None,
+    )
+
+
+def _or(value: float | None, fallback: float) -> float:
+    return fallback if value is None else value
+
+
+def _head_on_trunk_series(cleaned: AngleSeries, columns: _Columns) -> AngleSeries | None:
+    """Head angles relative to the trunk: laterocollis − the trunk's lean.
+
+    The lean (hips → shoulders, or the shoulder line without hips) is smoothed by a rolling
+    median over ``TRUNK_SMOOTHING_S``: a pose sample is held up to 2 s and carries ±3–4° of
+    noise, which would otherwise show as a sustained head tilt. Rotation and flexion pass
+    through: BlazePose's shoulder depth read 28–41° of trunk yaw on an unrotated synthetic
+    trunk (bench/RESULTS.md, 2026-11-30), too unreliable to subtract, and a frontal view does
+    not show the trunk's pitch. None when the trunk was seen in under half the frames with a
+    face.
+    """
+    tilt = columns["trunk_tilt_deg"]
+    face = cleaned.valid
+    seen = ~np.isnan(tilt)
+    if face.sum() == 0 or np.mean(seen[face]) < MIN_TRUNK_SHARE:
+        return None
+    t = cleaned.t
+    # One value per pose run (a held pose repeats the same float from frame to frame).
+    starts = seen & np.concatenate(([True], tilt[1:] != tilt[:-1]))
+    sample_t, sample_v = t[starts], tilt[starts]
+    lean = np.array(
+        [
+            float(np.median(sample_v[np.abs(sample_t - time) <= TRUNK_SMOOTHING_S / 2]))
+            if np.any(np.abs(sample_t - time) <= TRUNK_SMOOTHING_S / 2)
+            else float(sample_v[np.argmin(np.abs(sample_t - time))])
+            for time in t
+        ]
+    )
+    return AngleSeries(
+        t,
+        cleaned.rotation_deg.copy(),
+        cleaned.laterocollis_deg - lean,
+        cleaned.flexion_deg.copy(),
     )
 
 
