@@ -107,3 +107,41 @@ def test_twstrs_is_graded_on_the_sustained_maximal_excursion(
     grades = {s.item: s for s in tilts.severity}
     assert grades["laterocollis"].grade == 2
     assert "sustained maximal excursion" in grades["laterocollis"].basis
+
+
+@pytest.mark.parametrize("quarter_turns", [1, 2, 3])
+def test_sideways_or_upside_down_video_is_refused(quarter_turns: int) -> None:
+    """Issue #14: a portrait clip without rotation metadata reported laterocollis −89°."""
+    import head_render
+
+    from collis.posture import OrientationError, analyze
+
+    clip = head_render.Clip(
+        f"turned{quarter_turns}",
+        seconds=2.0,
+        turned_quarter=quarter_turns,
+        rotation=head_render.Keyframes(((0.0, 10.0),)),
+        noise_seed=12,
+    )
+    with pytest.raises(OrientationError, match="on its side or upside down") as raised:
+        analyze(head_render.render_clip(clip))
+    assert raised.value.exit_status == 2 and raised.value.code == "orientation"
+
+
+def test_very_dark_video_flags_the_angles_and_suggests_no_grade() -> None:
+    """Issue #14: at 6 % brightness rotation erred by up to 44° yet was reported plainly."""
+    import head_render
+
+    from collis.posture import analyze
+
+    clip = head_render.Clip(
+        "dark",
+        seconds=2.0,
+        luma=0.12,
+        rotation=head_render.Keyframes(((0.0, 20.0),)),
+        noise_seed=13,
+    )
+    result = analyze(head_render.render_clip(clip))
+    codes = [w.code for w in result.warnings]
+    assert "angles_unreliable" in codes and "too_dark" in codes
+    assert result.severity == () and result.to_dict()["twstrs_severity"] == {}

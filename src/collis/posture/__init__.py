@@ -14,7 +14,7 @@ MediaPipe.
 """
 
 from .analysis import analyze
-from .errors import NoFaceError, PostureError, UnreadableInputError
+from .errors import NoFaceError, OrientationError, PostureError, UnreadableInputError
 from .progress import Progress
 from .result import Excursion, HeadAngles, NeutralReference, PostureResult, Shifts
 from .series import AngleSeries, clean_series
@@ -28,6 +28,7 @@ __all__ = [
     "HeadAngles",
     "NeutralReference",
     "NoFaceError",
+    "OrientationError",
     "PostureError",
     "PostureResult",
     "Progress",

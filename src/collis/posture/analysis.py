@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from .annotate import IMAGE_SUFFIXES, Annotator, draw_overlay
-from .errors import NoFaceError, UnreadableInputError
+from .errors import NoFaceError, OrientationError, UnreadableInputError
 from .landmarks import FaceCounter, LandmarkTracker
 from .measurement import BLEND_START_DEG, FrameMeasurement, RotationBlender, measure_frame
 from .media import Frame, FrameStream, MediaInfo, prefetched, probe
@@ -48,6 +48,12 @@ TURNED_ROTATION_DEG = BLEND_START_DEG
 # Head-on-trunk angles are reported when the shoulders were seen in at least half the frames
 # with a face. Own choice.
 MIN_TRUNK_SHARE = 0.5
+# A picture counts as on its side or upside down when the median face roll exceeds 60° or the
+# median body axis (shoulders → nose) is over 50° from image-up: no posture of the head on an
+# upright patient reaches either (TWSTRS laterocollis tops out at ">35°", clinical.md §1.1 A).
+# Own choice.
+MAX_UPRIGHT_ROLL_DEG = 60.0
+MAX_BODY_UP_DEG = 50.0
 # The trunk's lean is the median of the pose samples within this window centred on each frame
 # (see _head_on_trunk_series). Own choice: about five 2-s pose samples.
 TRUNK_SMOOTHING_S = 10.0
@@ -73,6 +79,7 @@ _COLUMNS = (
     "trunk_from_hips",
     "lateral_offset",
     "trunk_turn_deg",
+    "body_up_deg",
     "fit_residual",
     "pnp_disagreement_deg",
 )
@@ -105,6 +112,7 @@ class _Columns:
             ),
             "lateral_offset": tr.lateral_offset,
             "trunk_turn_deg": tr.trunk_turn_deg,
+            "body_up_deg": tr.body_up_deg,
             "fit_residual": m.fit_residual,
             "pnp_disagreement_deg": m.pnp_disagreement_deg,
         }
@@ -255,6 +263,7 @@ def _summarise(
     if frames_with_face == 0:
         count = len(columns)
         raise NoFaceError(f"no face found in {info.path.name} ({count} frame{'s' * (count != 1)})")
+    _check_orientation(info, columns, series)
     cleaned = clean_series(series)
     rotation = _centre(cleaned.rotation_deg, series.rotation_deg)
     laterocollis = _centre(cleaned.laterocollis_deg, series.laterocollis_deg)
@@ -324,15 +333,20 @@ def _summarise(
         if info.kind == "video"
         else "photo"
     )
-    severity = suggest_severity(
-        rotation_deg=_or(excursion.rotation_deg, rotation),
-        laterocollis_deg=_or(excursion.laterocollis_deg, laterocollis),
-        flexion_deg=_or(excursion.flexion_deg, flexion),
-        lateral_shift=shifts.lateral_shift,
-        sagittal_shift=shifts.sagittal_shift,
-        shoulder_elevation_deg=shifts.shoulder_elevation_deg,
-        measured_as=f"{statistic}, {reference}",
-        flexion_reference=flexion_reference,
+    unreliable = any(w.code == "angles_unreliable" for w in warnings)
+    severity = (
+        ()
+        if unreliable
+        else suggest_severity(
+            rotation_deg=_or(excursion.rotation_deg, rotation),
+            laterocollis_deg=_or(excursion.laterocollis_deg, laterocollis),
+            flexion_deg=_or(excursion.flexion_deg, flexion),
+            lateral_shift=shifts.lateral_shift,
+            sagittal_shift=shifts.sagittal_shift,
+            shoulder_elevation_deg=shifts.shoulder_elevation_deg,
+            measured_as=f"{statistic}, {reference}",
+            flexion_reference=flexion_reference,
+        )
     )
     t = series.t
     fps = (len(t) - 1) / float(t[-1] - t[0]) if len(t) > 1 and t[-1] > t[0] else info.nominal_fps
@@ -358,6 +372,29 @@ def _summarise(
         excursion=excursion,
         flexion_reference="neutral_recording" if neutral is not None else "reference_face",
         neutral_label=neutral.label if neutral is not None else None,
+    )
+
+
+def _check_orientation(info: MediaInfo, columns: _Columns, series: AngleSeries) -> None:
+    """Refuse a picture on its side or upside down (issue #14: −89° laterocollis reported).
+
+    Two independent cues: the face mesh's roll (a quarter turn reads as ±90°) and the body's
+    up direction from the pose (shoulders above the nose when upside down, where the face mesh
+    is fitted upright to an inverted face and its angles mean nothing).
+    """
+    roll = robust_centre(series.laterocollis_deg)
+    body_up = robust_centre(np.abs(columns["body_up_deg"]))
+    turned = (roll is not None and abs(roll) > MAX_UPRIGHT_ROLL_DEG) or (
+        body_up is not None and body_up > MAX_BODY_UP_DEG
+    )
+    if not turned:
+        return
+    seen = f"face rolled {roll:+.0f}°" if roll is not None else "face not measured"
+    if body_up is not None:
+        seen += f", body {body_up:.0f}° from upright"
+    raise OrientationError(
+        f"{info.path.name} looks turned on its side or upside down ({seen}); rotate the "
+        "picture upright (or check the phone's rotation setting) and analyse it again"
     )
 
 
