@@ -14,7 +14,7 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.db.models import Q
 from django.utils import timezone
 
@@ -143,6 +143,13 @@ class InProcessWorker:
                 enqueue(spec.job_name, start=False)
 
     def _loop(self) -> None:
+        try:
+            self._iterate_until_stopped()
+        finally:
+            # Persistent connections (CONN_MAX_AGE) outlive close_old_connections: close ours.
+            connections.close_all()
+
+    def _iterate_until_stopped(self) -> None:
         while not self._stopping.is_set():
             self._wake.wait(self.POLL_SECONDS)
             self._wake.clear()

@@ -27,6 +27,9 @@ class Job(models.Model):
     heartbeat_at = models.DateTimeField(
         null=True, blank=True, help_text="Last sign of life of the worker running it."
     )
+    request_id = models.CharField(
+        max_length=64, blank=True, help_text="The request that enqueued it (log correlation)."
+    )
 
     class Meta:
         ordering = ["-created_at"]

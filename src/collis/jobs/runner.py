@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from collis.jobs.models import Job
 from collis.jobs.registry import get_job
+from collis.lib.logs import log_context
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +62,11 @@ def run_job(job_id: int) -> Job | None:
     job = claim(job_id)
     if job is None:
         return None
+    with log_context(request_id=job.request_id, job_id=str(job.pk)):
+        return _run_claimed(job)
+
+
+def _run_claimed(job: Job) -> Job:
     spec = get_job(job.name)
     job.attempts += 1
     Job.objects.filter(pk=job.pk).update(attempts=job.attempts)
