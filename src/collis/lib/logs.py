@@ -46,8 +46,10 @@ def log_context(*, request_id: str = "", job_id: str = "") -> Iterator[None]:
 
 def utc_iso(created: float) -> str:
     """``2026-11-30T06:01:02.345Z``: ISO 8601, UTC, millisecond precision."""
-    return datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds").replace(
-        "+00:00", "Z"
+    return (
+        datetime.fromtimestamp(created, UTC)
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z")
     )
 
 
