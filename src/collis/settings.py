@@ -253,8 +253,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 # A task whose worker died unacknowledged is redelivered after this many seconds (Redis).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600)}
-# A running job whose worker gave no sign of life for this long may be claimed again.
-JOBS_LEASE_SECONDS = env_int("JOBS_LEASE_SECONDS", 300)
+# A running job's worker renews its heartbeat every quarter of this; a job without a heartbeat
+# for this long may be claimed again (on PostgreSQL an advisory lock says "dead" at once).
+JOBS_LEASE_SECONDS = env_int("JOBS_LEASE_SECONDS", 60)
 # Rate limits count requests in the cache; give all workers one Redis in production.
 CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHES = {

@@ -35,3 +35,25 @@ def test_committed_booking_answers_201_when_its_email_job_fails(client, settings
     job = Job.objects.get(name="scheduling.send_appointment_email")
     assert job.kwargs["appointment_id"] == appointment.pk
     assert job.state == Job.State.QUEUED  # left for a worker / the re-dispatch pass
+
+
+@pytest.mark.django_db
+def test_confirmation_job_run_again_after_its_worker_died_sends_one_email(client, settings):
+    """SMTP accepted the email, then the worker died before the job was marked done."""
+    from django.core import mail
+
+    from collis.jobs.runner import run_job
+
+    settings.JOBS_BACKEND = "sync"
+    clinic = make_clinic()
+    response = post(client, "/appointments", booking(clinic, clinic.at(clinic.monday, 10)))
+    assert response.status_code == 201
+    job = Job.objects.get(name="scheduling.send_appointment_email")
+    run_job(job.pk)
+    assert len(mail.outbox) == 1
+    # The worker "died": the job is back to running with a stale heartbeat, and runs again.
+    Job.objects.filter(pk=job.pk).update(state=Job.State.QUEUED)
+    again = run_job(job.pk)
+    assert again.state == Job.State.DONE
+    assert again.result["sent"] is False
+    assert len(mail.outbox) == 1
