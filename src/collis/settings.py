@@ -256,6 +256,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 # A running job's worker renews its heartbeat every quarter of this; a job without a heartbeat
 # for this long may be claimed again (on PostgreSQL an advisory lock says "dead" at once).
 JOBS_LEASE_SECONDS = env_int("JOBS_LEASE_SECONDS", 60)
+# Backups of health data are encrypted at rest with this key (URL-safe base64 of 32 bytes;
+# `manage.py backup_key` makes one). The clinic keeps a copy away from the server: without it
+# no backup can be restored. Required for backups when DEBUG is false.
+BACKUP_ENCRYPTION_KEY = os.environ.get("BACKUP_ENCRYPTION_KEY", "")
 # Rate limits count requests in the cache; give all workers one Redis in production.
 CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHES = {
