@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from collis.injections.dosing import GUIDANCE_LABELS, MUSCLES
-from collis.injections.models import Injection, InjectionSession
+from collis.injections.models import AdverseEvent, Injection, InjectionSession
 from collis.interop.fhir import clinical_mappers, codes
 from collis.interop.fhir.resources import ResourceType, SearchParam, date_param, register, token
 from collis.interop.fhir.search import NoMatch, numeric_reference, token_code
@@ -148,5 +148,26 @@ register(
         clinical=True,
         patient_field="session__patient",
         sort={"effective-time": "session__injected_on"},
+    )
+)
+
+
+def _adverse_event(event: AdverseEvent) -> dict[str, Any]:
+    return clinical_mappers.adverse_event(event, event.session, event.get_kind_display())
+
+
+register(
+    ResourceType(
+        name="AdverseEvent",
+        queryset=lambda: AdverseEvent.objects.select_related("session"),
+        to_fhir=_adverse_event,
+        search={
+            "patient": _patient("session__patient"),
+            "subject": _patient("session__patient"),
+            "date": date_param("session__injected_on"),
+        },
+        clinical=True,
+        patient_field="session__patient",
+        sort={"date": "session__injected_on"},
     )
 )
