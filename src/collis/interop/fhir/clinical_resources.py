@@ -51,7 +51,17 @@ def _observation(assessment: Assessment) -> dict[str, Any]:
 
 
 def _procedure(session: InjectionSession) -> dict[str, Any]:
-    return clinical_mappers.toxin_procedure(session, session.visit.clinician)
+    from collis.interop.fhir.chart_resources import condition_ids
+
+    condition_id = condition_ids([session.patient_id]).get(session.patient_id)
+    return clinical_mappers.toxin_procedure(session, session.visit.clinician, condition_id)
+
+
+def _encounter_param(field_name: str = "visit_id") -> SearchParam:
+    def apply(qs: QuerySet, value: str) -> QuerySet:
+        return qs.filter(**{field_name: numeric_reference(value, "Encounter")})
+
+    return SearchParam("reference", apply)
 
 
 def _administration(injection: Injection) -> dict[str, Any]:
@@ -87,6 +97,7 @@ POSTURE_OBSERVATIONS = ResourceType(
         "code": _fixed_token(codes.LOCAL_OBSERVATION_SYSTEM, "head-posture"),
         "category": _fixed_token(codes.OBSERVATION_CATEGORY, "exam"),
         "date": date_param("visit__occurred_at", "instant"),
+        "encounter": _encounter_param(),
     },
     sort={"date": "visit__occurred_at"},
     clinical=True,
@@ -106,6 +117,7 @@ register(
             "code": token("scale", codes.LOCAL_OBSERVATION_SYSTEM, SCALE_BY_CODE.get),
             "category": _fixed_token(codes.OBSERVATION_CATEGORY, "survey"),
             "date": date_param("assessed_on"),
+            "encounter": _encounter_param(),
         },
         sort={"date": "assessed_on"},
         clinical=True,
@@ -123,6 +135,7 @@ register(
             "patient": _patient("patient"),
             "subject": _patient("patient"),
             "date": date_param("injected_on"),
+            "encounter": _encounter_param(),
         },
         sort={"date": "injected_on"},
         clinical=True,

@@ -51,6 +51,8 @@ def patient(p: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "resourceType": "Patient",
         "id": str(p.pk),
+        # US Core 3.1.1 Patient: identifier (system + value), name, gender are always sent.
+        "meta": {"profile": ["http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient"]},
         "identifier": [{"system": codes.MRN_SYSTEM, "value": p.mrn}],
         "active": True,
         "name": [{"use": "official", "family": p.family_name, "given": [p.given_name]}],
@@ -69,6 +71,10 @@ def practitioner(c: Any, specialties: Iterable[str], languages: Iterable[str]) -
     data = {
         "resourceType": "Practitioner",
         "id": str(c.pk),
+        # US Core 3.1.1 Practitioner: identifier and a name with a family name are always sent.
+        "meta": {
+            "profile": ["http://hl7.org/fhir/us/core/StructureDefinition/us-core-practitioner"]
+        },
         "identifier": [{"system": codes.CLINICIAN_SYSTEM, "value": c.slug}],
         "active": c.is_active,
         "name": [

@@ -241,6 +241,7 @@ register(
 
 # The scheduling and clinical types live in their own modules; importing them registers them.
 from collis.interop.fhir import (  # noqa: E402, F401
+    chart_resources,
     clinical_resources,
     group_resources,
     scheduling_resources,
