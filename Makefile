@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= auto
 PYTEST_XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
 
 .PHONY: install run serve-prod test test-fast lint format check bench migrate seed clean system-deps \
-	backup restore load-test fault-test
+	backup restore load-test fault-test deploy-schema
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ test: install system-deps
 
 test-fast: install
 	$(BIN)/python -m pytest $(PYTEST_XDIST) -m "not browser and not slow" $(PYTEST_ARGS)
+
+# The Compose Specification JSON schema (npm), for the compose.yaml check in tests/ops.
+deploy-schema:
+	cd deploy/schema && npm ci --no-audit --no-fund --silent
 
 lint: install
 	$(BIN)/ruff check src tests bench
