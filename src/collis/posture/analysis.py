@@ -372,6 +372,7 @@ def _summarise(
         excursion=excursion,
         flexion_reference="neutral_recording" if neutral is not None else "reference_face",
         neutral_label=neutral.label if neutral is not None else None,
+        neutral_offset_deg=neutral.flexion_deg if neutral is not None else 0.0,
     )
 
 
