@@ -294,6 +294,14 @@ def _summarise(
             )
         )
     )
+    if info.front_camera_hint and not mirrored:
+        warnings.append(
+            QualityWarning(
+                "maybe_mirrored",
+                "the file says it comes from a front (selfie) camera, whose pictures are often "
+                "mirrored: if left and right are swapped, analyse it again as mirrored",
+            )
+        )
     warnings.append(
         QualityWarning(
             "sagittal_not_assessable",
