@@ -22,6 +22,7 @@ SEEDERS = [
     "collis.scales.demo",
     "collis.diary.demo",
     "collis.recordings.demo",
+    "collis.supply.demo",
     "collis.accounts.demo_two_factor",  # last: gives every demo staff login its authenticator
 ]
 
