@@ -9,6 +9,7 @@ from ninja.errors import ValidationError
 
 from collis.providers.api import router as providers_router
 from collis.scheduling.api import router as scheduling_router
+from collis.supply.api import router as supply_router
 
 api = NinjaAPI(
     title="Collis API",
@@ -47,3 +48,4 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 api.add_router("/providers", providers_router)
 api.add_router("/scheduling", scheduling_router)
+api.add_router("/supply", supply_router)

@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from collis.audit.actions import Action, record_access
+from collis.lib.booking_checks import booking_warnings
 from collis.providers.models import Clinician
 from collis.scheduling import actions, availability
 from collis.scheduling import slots as core
@@ -142,6 +143,8 @@ def desk_book(request: HttpRequest) -> HttpResponse:
             problem = exc
         else:
             messages.success(request, f"Booked: {appointment}.")
+            for warning in _booking_warnings(appointment):
+                messages.warning(request, warning)
             return redirect("scheduling:desk-appointment", pk=appointment.pk)
     alternatives = (
         slot_rows(problem.alternatives, _desk_link) if isinstance(problem, SlotTakenError) else []
@@ -150,6 +153,18 @@ def desk_book(request: HttpRequest) -> HttpResponse:
         request,
         "scheduling/desk_book.html",
         {"form": form, "problem": problem, "alternatives": alternatives},
+    )
+
+
+def _booking_warnings(appointment: Appointment) -> list[str]:
+    """Advice from other apps (e.g. prior authorisation) for an active injection booking."""
+    if not appointment.is_active:
+        return []
+    zone = availability.clinic_zone()
+    return booking_warnings(
+        appointment.patient_id,
+        appointment.start.astimezone(zone).date(),
+        is_injection=appointment.appointment_type.is_reinjection,
     )
 
 
@@ -173,6 +188,7 @@ def desk_appointment(request: HttpRequest, pk: int) -> HttpResponse:
             "next_statuses": sorted(actions.TRANSITIONS.get(appointment.status, set())),
             "status_labels": dict(Appointment.Status.choices),
             "manage_token": manage_token(appointment),
+            "booking_warnings": _booking_warnings(appointment),
         },
     )
 
