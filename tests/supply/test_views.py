@@ -213,3 +213,25 @@ def test_receive_form_adds_stock(client, login_staff, administrator, botox, loca
     assert response.status_code == 302
     dashboard = client.get(reverse("supply:dashboard")).content.decode()
     assert "NEW-1" in dashboard
+
+
+def test_visit_summary_shows_claim_lines_to_staff_only(
+    client, login_staff, clinician_user, patient_user, patient, botox_lot, location,
+    record_session,
+):  # fmt: skip
+    vial = actions.open_vial(
+        None, actor=clinician_user, lot=botox_lot, location=location, diluent_ml=2,
+        opened_at=at(DAY, 8),
+    )  # fmt: skip
+    session = record_session(patient, botox_lot, units=(25, 25))
+    actions.record_draws(
+        None, actor=clinician_user, session=session, draws=[(vial, 50)], now=at(DAY, 9)
+    )
+    actions.close_vial(None, actor=clinician_user, vial=vial, closed_at=at(DAY, 12))
+    login_staff(clinician_user)
+    page = client.get(reverse("patients:visit-summary", args=[session.visit_id])).content
+    assert b"Claim lines" in page and b"JW" in page and b"J0585" in page
+    client.logout()
+    client.force_login(patient_user)
+    portal = client.get(reverse("portal:visit-summary", args=[session.visit_id]))
+    assert portal.status_code == 200 and b"J0585" not in portal.content
