@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "collis.scheduling",
     "collis.recordings",
     "collis.supply",
+    "collis.chart",
     "collis.demo",
 ]
 

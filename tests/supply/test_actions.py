@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 
 from collis.audit.models import AuditEvent
+from collis.demo.supply import draw_for_sessions
 from collis.injections.models import ToxinLot
 from collis.patients.models import Patient
 from collis.supply import actions
-from collis.supply.demo import draw_for_sessions
 from collis.supply.errors import (
     DrawMismatchError,
     InvalidStockChangeError,

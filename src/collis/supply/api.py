@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
 from collis.accounts.guards import StaffAuth
-from collis.api.schemas import Problem
 from collis.audit.actions import Action, record_access
+from collis.lib.problems import Problem
 from collis.patients.models import Patient
 from collis.supply.access import STATUS_READERS
 from collis.supply.inventory import authorisation_status

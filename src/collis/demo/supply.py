@@ -16,8 +16,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from collis.demo.context import DemoContext
+from collis.demo.patients import clinical_demo_patients
 from collis.injections.models import InjectionSession, ToxinLot, ToxinProduct
-from collis.patients.demo import clinical_demo_patients
 from collis.providers.models import Location
 from collis.supply import actions
 from collis.supply.inventory import unopened_vials
