@@ -288,3 +288,17 @@ def test_a_seeded_month_balances_per_lot_to_the_unit(
         if "JW" in line.modifiers
     )
     assert jw_units == sum(lot_balance(lot).discarded_units for lot in (botox_lot, xeomin_lot))
+
+
+def test_expiring_soon_and_below_reorder_lists(botox, botox_lot, location, administrator):
+    from collis.supply.inventory import below_reorder_rows, stock_rows
+    from collis.supply.models import ReorderLevel
+
+    ReorderLevel.objects.create(product=botox, vial_size_units=100, location=location, min_vials=12)
+    [row] = stock_rows(today=date(2027, 5, 15))  # lot expires 2027-06-30: within 60 days
+    assert row.unopened == 10 and row.expiring_soon and not row.expired
+    [short] = below_reorder_rows(today=date(2026, 11, 1))
+    assert (short.unopened, short.level.min_vials) == (10, 12)
+    # Expired vials do not count towards the reorder level.
+    [expired] = below_reorder_rows(today=date(2027, 7, 1))
+    assert expired.unopened == 0
