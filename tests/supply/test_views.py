@@ -235,3 +235,26 @@ def test_visit_summary_shows_claim_lines_to_staff_only(
     client.force_login(patient_user)
     portal = client.get(reverse("portal:visit-summary", args=[session.visit_id]))
     assert portal.status_code == 200 and b"J0585" not in portal.content
+
+
+def test_desk_can_check_authorisation_before_booking(
+    client, login_staff, front_desk, patient, clinician, location, injection_type
+):
+    from collis.scheduling.models import Appointment
+
+    day = timezone.localdate() + timedelta(days=10)
+    login_staff(front_desk)
+    response = client.post(
+        reverse("scheduling:desk-book"),
+        {
+            "patient": patient.pk,
+            "appointment_type": injection_type.pk,
+            "clinician": clinician.pk,
+            "location": location.pk,
+            "date": day,
+            "time": "10:00",
+            "check": "1",
+        },
+    )
+    assert b"No prior authorisation is valid on" in response.content
+    assert not Appointment.objects.exists()

@@ -120,7 +120,16 @@ def desk_book(request: HttpRequest) -> HttpResponse:
     require_schedule_staff(request.user)
     form = DeskBookingForm(request.POST or None, initial=request.GET.dict())
     problem: SchedulingError | None = None
-    if request.method == "POST" and form.is_valid():
+    advice: list[str] | None = None
+    if request.method == "POST" and "check" in request.POST and form.is_valid():
+        # "Check first": show other apps' advice (prior authorisation) without booking.
+        data = form.cleaned_data
+        advice = booking_warnings(
+            data["patient"].pk,
+            data["date"],
+            is_injection=data["appointment_type"].is_reinjection,
+        )
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         patient = data["patient"]
         try:
@@ -152,7 +161,7 @@ def desk_book(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scheduling/desk_book.html",
-        {"form": form, "problem": problem, "alternatives": alternatives},
+        {"form": form, "problem": problem, "alternatives": alternatives, "advice": advice},
     )
 
 
