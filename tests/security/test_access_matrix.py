@@ -146,6 +146,7 @@ MATRIX: list[Row] = [
     Row("/supply/lots/{lot}/", ADMIN_ONLY),
     Row("/supply/lots/{lot}/adjust/", ADMIN_ONLY, method="POST"),
     Row("/supply/lots/{lot}/count/", ADMIN_ONLY, method="POST"),
+    Row("/supply/lots/{lot}/transfer/", ADMIN_ONLY, method="POST"),
     Row("/supply/lots/{lot}/recall/", ADMIN_ONLY),
     Row("/supply/lots/{lot}/recall/", ADMIN_ONLY, method="POST", data={"note": "matrix"}),
     Row("/supply/vials/open/", CLINICAL),

@@ -302,3 +302,43 @@ def test_expiring_soon_and_below_reorder_lists(botox, botox_lot, location, admin
     # Expired vials do not count towards the reorder level.
     [expired] = below_reorder_rows(today=date(2027, 7, 1))
     assert expired.unopened == 0
+
+
+def test_transfer_moves_vials_between_locations_and_keeps_the_balance(
+    botox_lot, location, administrator
+):
+    from collis.providers.models import Location
+
+    north = Location.objects.create(
+        clinic=location.clinic, name="North", slug="north", street="9 Oak St", city="Evanston"
+    )
+    actions.transfer_stock(
+        None, actor=administrator, lot=botox_lot, from_location=location, to_location=north,
+        vials=3,
+    )  # fmt: skip
+    assert (unopened_vials(botox_lot, location), unopened_vials(botox_lot, north)) == (7, 3)
+    balance = lot_balance(botox_lot)
+    assert balance.balances and balance.adjusted_units == 0
+    with pytest.raises(InvalidStockChangeError):
+        actions.transfer_stock(
+            None, actor=administrator, lot=botox_lot, from_location=north, to_location=location,
+            vials=4,
+        )  # fmt: skip
+
+
+def test_recall_and_stock_list_include_vials_moved_to_another_location(
+    botox_lot, location, administrator
+):
+    from collis.providers.models import Location
+    from collis.supply.inventory import stock_rows
+
+    north = Location.objects.create(
+        clinic=location.clinic, name="North", slug="north", street="9 Oak St", city="Evanston"
+    )
+    actions.transfer_stock(
+        None, actor=administrator, lot=botox_lot, from_location=location, to_location=north,
+        vials=2,
+    )  # fmt: skip
+    assert {(r.location.slug, r.unopened) for r in stock_rows()} == {("downtown", 8), ("north", 2)}
+    actions.recall_lot(None, actor=administrator, lot=botox_lot, note="recall")
+    assert unopened_vials(botox_lot) == 0

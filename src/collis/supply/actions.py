@@ -27,7 +27,7 @@ from collis.supply.errors import (
     OutOfStockError,
     VialNotUsableError,
 )
-from collis.supply.inventory import unopened_vials, vial_state
+from collis.supply.inventory import lot_location_ids, unopened_vials, vial_state
 from collis.supply.models import (
     BillingCode,
     PriorAuthorization,
@@ -193,14 +193,49 @@ def count_stock(
 
 
 @transaction.atomic
+def transfer_stock(
+    request: HttpRequest | None,
+    *,
+    actor: Any,
+    lot: ToxinLot,
+    from_location: Location,
+    to_location: Location,
+    vials: int,
+    note: str = "",
+) -> tuple[StockAdjustment, StockAdjustment]:
+    """Move unopened vials between locations: two 'transfer' adjustments that sum to zero."""
+    if from_location == to_location or vials <= 0:
+        raise InvalidStockChangeError("Move at least one vial to another location.")
+    note = note.strip() or f"{from_location} → {to_location}"
+    out = adjust_stock(
+        request,
+        actor=actor,
+        lot=lot,
+        location=from_location,
+        vials=-vials,
+        reason=StockAdjustment.Reason.TRANSFER,
+        note=note,
+    )
+    into = adjust_stock(
+        request,
+        actor=actor,
+        lot=lot,
+        location=to_location,
+        vials=vials,
+        reason=StockAdjustment.Reason.TRANSFER,
+        note=note,
+    )
+    return out, into
+
+
+@transaction.atomic
 def recall_lot(
     request: HttpRequest | None, *, actor: Any, lot: ToxinLot, note: str = ""
 ) -> list[StockAdjustment]:
     """Take every unopened vial of ``lot`` out of stock (reason recall) at every location."""
     lot = _lock_lot(lot)
     removed = []
-    location_ids = set(StockReceipt.objects.filter(lot=lot).values_list("location_id", flat=True))
-    for location in Location.objects.filter(pk__in=location_ids):
+    for location in Location.objects.filter(pk__in=lot_location_ids(lot)):
         have = unopened_vials(lot, location)
         if have > 0:
             removed.append(

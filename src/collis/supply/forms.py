@@ -28,7 +28,7 @@ class AdjustForm(forms.Form):
     location = forms.ModelChoiceField(Location.objects.filter(is_active=True))
     vials = forms.IntegerField(help_text="Negative removes vials from stock.")
     reason = forms.ChoiceField(
-        choices=[c for c in StockAdjustment.Reason.choices if c[0] != "count"]
+        choices=[c for c in StockAdjustment.Reason.choices if c[0] not in {"count", "transfer"}]
     )
     note = forms.CharField(max_length=300, required=False)
 
@@ -36,6 +36,13 @@ class AdjustForm(forms.Form):
 class CountForm(forms.Form):
     location = forms.ModelChoiceField(Location.objects.filter(is_active=True))
     counted_vials = forms.IntegerField(min_value=0, label="Unopened vials counted")
+    note = forms.CharField(max_length=300, required=False)
+
+
+class TransferForm(forms.Form):
+    from_location = forms.ModelChoiceField(Location.objects.filter(is_active=True), label="From")
+    to_location = forms.ModelChoiceField(Location.objects.filter(is_active=True), label="To")
+    vials = forms.IntegerField(min_value=1)
     note = forms.CharField(max_length=300, required=False)
 
 

@@ -47,6 +47,13 @@ def unopened_vials(lot: ToxinLot, location: Location | None = None) -> int:
     return received + adjusted - opened
 
 
+def lot_location_ids(lot: ToxinLot) -> set[int]:
+    """Every location that ever held this lot: received there, or moved there."""
+    return set(StockReceipt.objects.filter(lot=lot).values_list("location_id", flat=True)) | set(
+        StockAdjustment.objects.filter(lot=lot).values_list("location_id", flat=True)
+    )
+
+
 def lot_balance(lot: ToxinLot) -> stock.LotBalance:
     """Count each term of the lot's balance from its own records."""
     vials = Vial.objects.filter(lot=lot).annotate(drawn=Sum("draws__units"))
@@ -71,10 +78,9 @@ def stock_rows(today: date | None = None) -> list[StockRow]:
     """Unopened vials per lot and location, with expiry flags (lots ever received)."""
     today = today or timezone.localdate()
     horizon = SupplyPolicy.current().expiring_soon_days
-    pairs = (
-        StockReceipt.objects.values_list("lot_id", "location_id")
-        .distinct()
-        .order_by("lot_id", "location_id")
+    pairs = sorted(
+        set(StockReceipt.objects.values_list("lot_id", "location_id"))
+        | set(StockAdjustment.objects.values_list("lot_id", "location_id"))
     )
     lots = ToxinLot.objects.select_related("product").in_bulk({lot for lot, _ in pairs})
     locations = Location.objects.in_bulk({loc for _, loc in pairs})

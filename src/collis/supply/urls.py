@@ -10,6 +10,7 @@ urlpatterns = [
     path("lots/<int:lot_id>/", views.lot_detail, name="lot-detail"),
     path("lots/<int:lot_id>/adjust/", views.lot_adjust, name="lot-adjust"),
     path("lots/<int:lot_id>/count/", views.lot_count, name="lot-count"),
+    path("lots/<int:lot_id>/transfer/", views.lot_transfer, name="lot-transfer"),
     path("lots/<int:lot_id>/recall/", views.lot_recall, name="lot-recall"),
     path("vials/open/", views.vial_open, name="vial-open"),
     path("vials/<int:vial_id>/close/", views.vial_close, name="vial-close"),

@@ -34,6 +34,7 @@ from collis.supply.forms import (
     PolicyForm,
     RecallForm,
     ReceiveForm,
+    TransferForm,
 )
 from collis.supply.models import StockReceipt, SupplyPolicy, Vial
 
@@ -54,6 +55,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "is_manager": request.user.is_superuser
         or request.user.groups.filter(name="clinic_admin").exists(),
     }
+    # The page names patients whose authorisations end soon: an audited read.
+    record_access(
+        request,
+        Action.READ,
+        object_type="supply.PriorAuthorization",
+        detail={"view": "stock", "expiring": [a.pk for a in context["authorisations"]]},
+    )
     return render(request, "supply/dashboard.html", context)
 
 
@@ -88,6 +96,7 @@ def lot_detail(request: HttpRequest, lot_id: int) -> HttpResponse:
         "adjust_form": AdjustForm(),
         "count_form": CountForm(),
         "recall_form": RecallForm(),
+        "transfer_form": TransferForm(),
     }
     return render(request, "supply/lot_detail.html", context)
 
@@ -125,6 +134,16 @@ def lot_count(request: HttpRequest, lot_id: int) -> HttpResponse:
         return "Count matches the records." if found is None else f"Count recorded: {found}."
 
     return _lot_change(request, lot_id, CountForm, change)
+
+
+@staff_member_required(role=MANAGERS)
+@require_POST
+def lot_transfer(request: HttpRequest, lot_id: int) -> HttpResponse:
+    def change(lot, data):
+        actions.transfer_stock(request, actor=request.user, lot=lot, **data)
+        return f"{data['vials']} vial(s) moved to {data['to_location']}."
+
+    return _lot_change(request, lot_id, TransferForm, change)
 
 
 @staff_member_required(role=MANAGERS)
@@ -279,6 +298,9 @@ def claims_csv(request: HttpRequest) -> HttpResponse:
 @staff_member_required(role=MANAGERS)
 def authorisation_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    record_access(
+        request, Action.READ, object_type="supply.PriorAuthorization", detail={"view": "list"}
+    )
     return render(
         request,
         "supply/authorisation_list.html",
