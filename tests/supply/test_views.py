@@ -9,6 +9,7 @@ from datetime import date, time, timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from collis.audit.models import AuditEvent
 from collis.scheduling.models import AppointmentType, BookingPolicy, WeeklyHours
@@ -231,10 +232,15 @@ def test_visit_summary_shows_claim_lines_to_staff_only(
     login_staff(clinician_user)
     page = client.get(reverse("patients:visit-summary", args=[session.visit_id])).content
     assert b"Claim lines" in page and b"JW" in page and b"J0585" in page
+    pdf = client.get(reverse("patients:visit-summary-pdf", args=[session.visit_id])).content
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "J0585" in text and "JW" in text and "64616" in text
     client.logout()
     client.force_login(patient_user)
     portal = client.get(reverse("portal:visit-summary", args=[session.visit_id]))
     assert portal.status_code == 200 and b"J0585" not in portal.content
+    portal_pdf = client.get(reverse("portal:visit-summary-pdf", args=[session.visit_id])).content
+    assert "J0585" not in "".join(p.extract_text() for p in PdfReader(io.BytesIO(portal_pdf)).pages)
 
 
 def test_desk_can_check_authorisation_before_booking(
