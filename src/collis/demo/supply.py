@@ -18,6 +18,7 @@ from django.utils import timezone
 from collis.demo.context import DemoContext
 from collis.demo.patients import clinical_demo_patients
 from collis.injections.models import InjectionSession, ToxinLot, ToxinProduct
+from collis.patients.models import Patient
 from collis.providers.models import Location
 from collis.supply import actions
 from collis.supply.inventory import unopened_vials
@@ -191,4 +192,32 @@ def _seed_authorisations(ctx: DemoContext, admin, today) -> None:
             sessions_approved=6,
             valid_from=valid_from,
             valid_to=valid_to,
+        )
+    # Patients booked for an injection with no toxin history yet: most hold a new Botox
+    # authorisation; about one in five has none, so the desk sees the warning.
+    from collis.scheduling.models import Appointment
+
+    booked = (
+        Appointment.objects.active()
+        .filter(start__gte=ctx.now, appointment_type__is_reinjection=True)
+        .exclude(patient__prior_authorizations__isnull=False)
+        .values_list("patient_id", flat=True)
+        .distinct()
+        .order_by("patient_id")
+    )
+    botox = ToxinProduct.objects.get(code="onabotulinumtoxinA")
+    for n, patient_id in enumerate(booked):
+        if patient_id % 5 == 4:
+            continue
+        actions.record_authorisation(
+            None,
+            actor=admin,
+            patient=Patient.objects.get(pk=patient_id),
+            payer=PAYERS[n % len(PAYERS)],
+            number=f"PA-DEMO-N{patient_id:04d}",
+            product=botox,
+            units_per_session=300,
+            sessions_approved=4,
+            valid_from=today - timedelta(days=10),
+            valid_to=today + timedelta(days=355),
         )
