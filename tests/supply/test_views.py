@@ -127,7 +127,8 @@ def test_clinician_records_draws_and_sees_claim_lines(
     response = client.post(url, {f"vial_{vial.pk}": 60})
     assert response.status_code == 302
     assert VialDraw.objects.get().units == 60
-    client.post(reverse("supply:vial-close", args=[vial.pk]))
+    closed = client.post(reverse("supply:vial-close", args=[vial.pk]), {"next": url})
+    assert closed["Location"] == url
     page = client.get(url).content.decode()
     assert "J0585" in page and "JW" in page and "64616" in page and "G24.3" in page
     assert Vial.objects.get().discarded_units == 40
@@ -264,3 +265,16 @@ def test_desk_can_check_authorisation_before_booking(
     )
     assert b"No prior authorisation is valid on" in response.content
     assert not Appointment.objects.exists()
+
+
+def test_closing_a_vial_never_redirects_off_site(
+    client, login_staff, clinician_user, botox_lot, location
+):
+    vial = actions.open_vial(
+        None, actor=clinician_user, lot=botox_lot, location=location, diluent_ml=2
+    )
+    login_staff(clinician_user)
+    response = client.post(
+        reverse("supply:vial-close", args=[vial.pk]), {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("supply:dashboard")

@@ -9,9 +9,10 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from collis.accounts.guards import staff_member_required
+from collis.accounts.guards import holds_any_role, staff_member_required
 from collis.audit.actions import Action, record_access
 from collis.supply import actions, inventory, reports
 from collis.supply.access import (
@@ -52,8 +53,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         "now": timezone.now(),
         "authorisations": inventory.expiring_authorisations(today),
-        "is_manager": request.user.is_superuser
-        or request.user.groups.filter(name="clinic_admin").exists(),
+        "is_manager": holds_any_role(request.user, MANAGERS),
     }
     # The page names patients whose authorisations end soon: an audited read.
     record_access(
@@ -182,7 +182,7 @@ def vial_open(request: HttpRequest) -> HttpResponse:
         else:
             local = timezone.localtime(vial.beyond_use_at)
             messages.success(request, f"{vial} opened; use before {local:%Y-%m-%d %H:%M}.")
-            return redirect(request.POST.get("next") or "supply:dashboard")
+            return redirect(_safe_next(request) or "supply:dashboard")
     intro = (
         "Record the reconstitution: the beyond-use time comes from the product's label "
         "(Botox, Dysport, Xeomin 24 h; Daxxify 72 h [S]; Myobloc 4 h [U])."
@@ -204,7 +204,16 @@ def vial_close(request: HttpRequest, vial_id: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"{vial} closed; {vial.discarded_units} U discarded.")
-    return redirect("supply:dashboard")
+    return redirect(_safe_next(request) or "supply:dashboard")
+
+
+def _safe_next(request: HttpRequest) -> str | None:
+    """A same-site path to go back to after a form, or None."""
+    target = request.POST.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and allowed else None
 
 
 @staff_member_required(role=CLINICIANS)
