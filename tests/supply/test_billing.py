@@ -150,3 +150,32 @@ def test_ndc_is_written_as_eleven_digits(raw, eleven):
 
 def test_every_default_code_says_how_it_was_verified():
     assert all(e.evidence in {"[V]", "[S]", "[U]"} and e.source for e in billing.DEFAULT_CODES)
+
+
+def test_unknown_product_and_multi_dose_vials():
+    claim = billing.claim_lines(facts("unknownA", 10, [billing.VialUse("1", 10, 0)]), TABLE)
+    assert "No drug code" in claim.problems[0]
+    multi = billing.SessionFacts(
+        product_code="onabotulinumtoxinA",
+        administered_units=50,
+        vials=(billing.VialUse("1", 50, 50, single_dose=False),),
+        sides=frozenset({"left"}),
+        guidance=frozenset(),
+        single_dose=False,
+    )
+    lines = billing.claim_lines(multi, TABLE).lines
+    # Multi-dose containers take neither JW nor JZ (clinical.md §7 [S]).
+    assert lines[0].modifiers == () and all("JW" not in line.modifiers for line in lines)
+
+
+def test_ndc_without_hyphens_keeps_its_digits_and_rows_are_flat():
+    assert billing.ndc_11("00023114501") == "00023114501"
+    row = billing.ClaimLine("64616", "x", 1, ("50",)).as_row()
+    assert row["modifiers"] == "50" and row["product_units"] == ""
+
+
+def test_no_sides_recorded_gives_no_laterality_modifier():
+    claim = billing.claim_lines(
+        facts("onabotulinumtoxinA", 100, [billing.VialUse("1", 100, 0)], sides=()), TABLE
+    )
+    assert [line.modifiers for line in claim.lines if line.code == "64616"] == [()]
