@@ -278,3 +278,41 @@ def test_closing_a_vial_never_redirects_off_site(
         reverse("supply:vial-close", args=[vial.pk]), {"next": "https://evil.example/"}
     )
     assert response["Location"] == reverse("supply:dashboard")
+
+
+def test_api_booking_by_staff_carries_the_authorisation_warning_anonymous_none(
+    client, login_staff, front_desk, patient, clinician, location, injection_type
+):
+    from datetime import datetime
+
+    injection_type.bookable_online = True
+    injection_type.save()
+    patient.email, patient.birth_date = "pat@example.com", date(1970, 1, 2)
+    patient.save()
+    zone = timezone.get_current_timezone()
+    day = timezone.localdate() + timedelta(days=10)
+
+    def book(hour):
+        return client.post(
+            "/api/scheduling/appointments",
+            {
+                "appointment_type": "toxin-injection",
+                "start": datetime.combine(day, time(hour)).replace(tzinfo=zone).isoformat(),
+                "clinician": clinician.slug,
+                "contact": {
+                    "given_name": "Pat",
+                    "family_name": "Tester",
+                    "email": "pat@example.com",
+                    "birth_date": "1970-01-02",
+                },
+            },
+            content_type="application/json",
+        )
+
+    anonymous = book(9)
+    assert anonymous.status_code == 201, anonymous.content
+    assert anonymous.json()["warnings"] == []
+    login_staff(front_desk)
+    staff = book(11)
+    assert staff.status_code == 201, staff.content
+    assert staff.json()["warnings"] == [f"No prior authorisation is valid on {day:%Y-%m-%d}."]

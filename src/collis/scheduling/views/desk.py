@@ -22,6 +22,7 @@ from collis.scheduling.access import (
     access_appointment,
     require_schedule_staff,
 )
+from collis.scheduling.advice import booking_advice
 from collis.scheduling.calendar_grid import build_grid
 from collis.scheduling.errors import SchedulingError, SlotTakenError
 from collis.scheduling.forms import (
@@ -152,7 +153,7 @@ def desk_book(request: HttpRequest) -> HttpResponse:
             problem = exc
         else:
             messages.success(request, f"Booked: {appointment}.")
-            for warning in _booking_warnings(appointment):
+            for warning in booking_advice(appointment):
                 messages.warning(request, warning)
             return redirect("scheduling:desk-appointment", pk=appointment.pk)
     alternatives = (
@@ -162,18 +163,6 @@ def desk_book(request: HttpRequest) -> HttpResponse:
         request,
         "scheduling/desk_book.html",
         {"form": form, "problem": problem, "alternatives": alternatives, "advice": advice},
-    )
-
-
-def _booking_warnings(appointment: Appointment) -> list[str]:
-    """Advice from other apps (e.g. prior authorisation) for an active injection booking."""
-    if not appointment.is_active:
-        return []
-    zone = availability.clinic_zone()
-    return booking_warnings(
-        appointment.patient_id,
-        appointment.start.astimezone(zone).date(),
-        is_injection=appointment.appointment_type.is_reinjection,
     )
 
 
@@ -197,7 +186,7 @@ def desk_appointment(request: HttpRequest, pk: int) -> HttpResponse:
             "next_statuses": sorted(actions.TRANSITIONS.get(appointment.status, set())),
             "status_labels": dict(Appointment.Status.choices),
             "manage_token": manage_token(appointment),
-            "booking_warnings": _booking_warnings(appointment),
+            "booking_warnings": booking_advice(appointment),
         },
     )
 
