@@ -42,6 +42,7 @@ def test_medication_administration_references_the_lot_as_medication(
         actor=clinician_user,
         patient=patient,
         lot=xeomin_lot,
+        units_product=xeomin_lot.product.code,
         injected_on=date(2026, 1, 5),
         dilution_units_per_ml=50,
         clinician=clinician,

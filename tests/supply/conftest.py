@@ -65,6 +65,7 @@ def record_session(clinician_user, clinician):
             actor=clinician_user,
             patient=patient,
             lot=lot,
+            units_product=lot.product.code,
             injected_on=day,
             dilution_units_per_ml=50,
             injections=[i for i in injections if i.units],

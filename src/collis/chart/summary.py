@@ -39,6 +39,11 @@ class SummarySession:
     # Claim lines for the billing system (staff summaries only; none in the portal).
     claim_lines: tuple[ClaimLine, ...] = ()
     claim_problems: tuple[str, ...] = ()
+    # Pre-injection screening, adverse events after the session, outcome measures and goals.
+    screening: tuple[str, ...] = ()
+    adverse_events: tuple[str, ...] = ()
+    outcome: str = ""
+    goals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,9 +79,9 @@ def build_visit_summary(
     diagnosis = getattr(patient, "diagnosis", None)
     sessions = []
     table = code_table() if include_claims else None
-    for s in visit.injection_sessions.select_related("product", "lot").prefetch_related(
-        "injections"
-    ):
+    for s in visit.injection_sessions.select_related(
+        "product", "lot", "screening", "outcome"
+    ).prefetch_related("injections", "adverse_events", "gas_goals"):
         claim = session_claim(s, table) if table is not None else None
         sessions.append(
             SummarySession(
@@ -100,6 +105,18 @@ def build_visit_summary(
                 acknowledgement=s.acknowledgement_reason,
                 claim_lines=claim.lines if claim else (),
                 claim_problems=claim.problems if claim else (),
+                screening=_screening_lines(getattr(s, "screening", None)),
+                adverse_events=tuple(
+                    f"{e.get_kind_display()} ({e.get_severity_display().lower()}), reported "
+                    f"{e.reported_on:%Y-%m-%d}" + (f": {e.note}" if e.note else "")
+                    for e in s.adverse_events.all()
+                ),
+                outcome=_outcome_line(getattr(s, "outcome", None)),
+                goals=tuple(
+                    f"{g.description} (expected 0; attained "
+                    + (f"{g.attained_level:+d})" if g.attained_level is not None else "not yet)")
+                    for g in s.gas_goals.all()
+                ),
             )
         )
     scores = tuple(
@@ -131,3 +148,32 @@ def build_visit_summary(
         angles=visit_angles(visit),
         notes=visit.notes if include_notes else "",
     )
+
+
+def _screening_lines(screening) -> tuple[str, ...]:  # noqa: ANN001 (injections.Screening)
+    if screening is None:
+        return ()
+    lines = ["First botulinum toxin (toxin-naive)." if screening.toxin_naive else ""]
+    lines += [f"Screening: {label}." for label in screening.positives()]
+    lines += [
+        f"Toxin elsewhere: {t['product_code']} {t['units']} U on {t['given_on']}"
+        + (f" ({t['indication']})" if t.get("indication") else "")
+        for t in screening.toxins_elsewhere
+    ]
+    return tuple(line for line in lines if line) or ("Screening: nothing to report.",)
+
+
+def _outcome_line(outcome) -> str:  # noqa: ANN001 (injections.CycleOutcome)
+    if outcome is None:
+        return ""
+    parts = [
+        f"{name} {value}"
+        for name, value in (
+            ("CGI-C", outcome.cgi_c),
+            ("PGI-C", outcome.pgi_c),
+            ("pain at peak (NRS)", outcome.pain_nrs_peak),
+            ("CDIP-58 (paper form)", outcome.cdip58_score),
+        )
+        if value is not None
+    ]
+    return f"Outcome on {outcome.assessed_on:%Y-%m-%d}: " + ", ".join(parts) if parts else ""

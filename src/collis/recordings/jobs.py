@@ -13,7 +13,7 @@ from django.core.files.storage import default_storage
 from collis.jobs import register
 from collis.jobs.models import Job
 from collis.jobs.runner import PermanentJobError
-from collis.posture import NoFaceError, Progress, UnreadableInputError, analyze
+from collis.posture import NoFaceError, OrientationError, Progress, UnreadableInputError, analyze
 from collis.recordings import actions
 from collis.recordings.models import ANNOTATED_DIR, PostureRecording
 
@@ -23,6 +23,10 @@ NO_FACE_MESSAGE = (
 )
 UNREADABLE_MESSAGE = (
     "The file could not be read as a photo or video. Upload it again, or use another file."
+)
+ORIENTATION_MESSAGE = (
+    "The picture is on its side or upside down (often a phone video without its rotation "
+    "setting). Angles were not measured: turn the video upright and upload it again."
 )
 DELETED_MESSAGE = "The photo or video was deleted before it could be analysed."
 
@@ -55,7 +59,13 @@ def analyze_recording(job: Job, recording_id: int) -> dict[str, Any]:
         )
     except (NoFaceError, UnreadableInputError) as exc:
         _remove(annotated_path)
-        message = NO_FACE_MESSAGE if isinstance(exc, NoFaceError) else UNREADABLE_MESSAGE
+        message = (
+            NO_FACE_MESSAGE
+            if isinstance(exc, NoFaceError)
+            else ORIENTATION_MESSAGE
+            if isinstance(exc, OrientationError)
+            else UNREADABLE_MESSAGE
+        )
         actions.record_analysis_failure(recording_id, message=message)
         raise PermanentJobError(message) from exc
     except BaseException:
