@@ -13,6 +13,7 @@ from ninja.errors import HttpError, ValidationError
 from collis.lib.problems import PROBLEM_CONTENT_TYPE, problem_response
 from collis.providers.api import router as providers_router
 from collis.scheduling.api import router as scheduling_router
+from collis.supply.api import router as supply_router
 
 
 class ProblemAPI(NinjaAPI):
@@ -79,3 +80,4 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 api.add_router("/providers", providers_router)
 api.add_router("/scheduling", scheduling_router)
+api.add_router("/supply", supply_router)

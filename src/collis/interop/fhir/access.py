@@ -11,7 +11,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from collis.accounts.roles import Role, has_role
+from collis.accounts.roles import (
+    holds_staff_role,
+    is_clinical_staff,
+    is_front_desk,
+    is_patient,
+)
 from collis.interop.models import ApiToken
 from collis.interop.smart.scopes import Grant
 
@@ -98,12 +103,8 @@ def authenticate(request: HttpRequest) -> FhirClient:
     raise FhirAuthError("Authenticate with a bearer token or a signed-in session.")
 
 
-def is_clinical_staff(user: AbstractBaseUser) -> bool:
-    return user.is_superuser or has_role(user, Role.CLINICIAN) or has_role(user, Role.ADMINISTRATOR)
-
-
 def is_staff_user(user: AbstractBaseUser) -> bool:
-    return is_clinical_staff(user) or has_role(user, Role.FRONT_DESK)
+    return holds_staff_role(user)
 
 
 def require_reader(client: FhirClient, resource: ResourceType) -> None:
@@ -115,9 +116,9 @@ def require_reader(client: FhirClient, resource: ResourceType) -> None:
         return
     if resource.staff_only:
         raise FhirForbiddenError(f"{resource.name} resources are for clinical staff.")
-    if has_role(user, Role.PATIENT):
+    if is_patient(user):
         return
-    if has_role(user, Role.FRONT_DESK):
+    if is_front_desk(user):
         if resource.clinical:
             raise FhirForbiddenError(f"The front desk does not read {resource.name} resources.")
         return
@@ -125,7 +126,7 @@ def require_reader(client: FhirClient, resource: ResourceType) -> None:
 
 
 def is_staff(client: FhirClient) -> bool:
-    return is_clinical_staff(client.user) or has_role(client.user, Role.FRONT_DESK)
+    return holds_staff_role(client.user)
 
 
 def own_patient_id(client: FhirClient) -> int | None:
@@ -150,7 +151,7 @@ def visible(client: FhirClient, resource: ResourceType) -> QuerySet:
 def _by_role(client: FhirClient, resource: ResourceType) -> QuerySet:
     user = client.user
     qs = resource.queryset()
-    if is_clinical_staff(user) or has_role(user, Role.FRONT_DESK):
+    if is_clinical_staff(user) or is_front_desk(user):
         return qs
     if resource.patient_field is None:
         return qs  # directory data: practitioners, locations, the organisation

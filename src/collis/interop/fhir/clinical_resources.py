@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from collis.injections.dosing import GUIDANCE_LABELS, MUSCLES
-from collis.injections.models import AdverseEvent, Injection, InjectionSession
+from collis.injections.models import AdverseEvent, CycleOutcome, Injection, InjectionSession
 from collis.interop.fhir import clinical_mappers, codes
 from collis.interop.fhir.resources import ResourceType, SearchParam, date_param, register, token
 from collis.interop.fhir.search import NoMatch, numeric_reference, token_code
@@ -105,6 +105,33 @@ POSTURE_OBSERVATIONS = ResourceType(
     id_prefix=POSTURE_PREFIX,
 )
 
+OUTCOME_PREFIX = "outcome-"
+
+
+def _outcome_observation(outcome: CycleOutcome) -> dict[str, Any]:
+    return clinical_mappers.outcome_observation(
+        f"{OUTCOME_PREFIX}{outcome.pk}", outcome, outcome.session.patient_id
+    )
+
+
+# CGI-C, PGI-C, pain NRS at peak and CDIP-58 (paper) of a toxin cycle.
+OUTCOME_OBSERVATIONS = ResourceType(
+    name="Observation",
+    queryset=lambda: CycleOutcome.objects.select_related("session"),
+    to_fhir=_outcome_observation,
+    search={
+        "patient": _patient("session__patient"),
+        "subject": _patient("session__patient"),
+        "code": _fixed_token(codes.LOCAL_OBSERVATION_SYSTEM, "toxin-cycle-outcome"),
+        "category": _fixed_token(codes.OBSERVATION_CATEGORY, "survey"),
+        "date": date_param("assessed_on"),
+    },
+    sort={"date": "assessed_on"},
+    clinical=True,
+    patient_field="session__patient",
+    id_prefix=OUTCOME_PREFIX,
+)
+
 register(
     ResourceType(
         name="Observation",
@@ -123,7 +150,7 @@ register(
         clinical=True,
         patient_field="patient",
         id_prefix=OBSERVATION_PREFIX,
-        also=(POSTURE_OBSERVATIONS,),
+        also=(POSTURE_OBSERVATIONS, OUTCOME_OBSERVATIONS),
     )
 )
 register(

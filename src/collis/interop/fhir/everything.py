@@ -22,7 +22,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from collis.accounts.roles import Role, has_role
+from collis.accounts.roles import is_administrator
 from collis.audit.actions import Action, record_access
 from collis.interop.fhir import mappers, versions
 from collis.interop.fhir.access import FhirClient, FhirForbiddenError, authenticate, visible
@@ -210,7 +210,7 @@ def patient_everything(request: HttpRequest, resource_id: str) -> HttpResponse:
 
 def _require_admin(request: HttpRequest) -> FhirClient:
     client = authenticate(request)
-    if not (client.user.is_superuser or has_role(client.user, Role.ADMINISTRATOR)):
+    if not is_administrator(client.user):
         raise FhirForbiddenError("Bulk export is for clinic administrators.")
     if not client.allows_everything("read"):
         raise FhirForbiddenError(

@@ -245,4 +245,5 @@ from collis.interop.fhir import (  # noqa: E402, F401
     clinical_resources,
     group_resources,
     scheduling_resources,
+    supply_resources,
 )
