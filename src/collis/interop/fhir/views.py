@@ -362,7 +362,7 @@ def parse_query(resource: ResourceType, params: dict[str, list[str]], strict: bo
                 refuse(f"{name}={value} is not supported for {resource.name}.")
             (query.include if name == "_include" else query.revinclude).extend(kept)
             values, used = kept, bool(kept)
-        elif name in resource.search:
+        elif any(name in source.search for source in resource.sources()):
             query.filters[name] = values
         else:
             base, _, modifier = name.partition(":")
@@ -411,6 +411,8 @@ def matching(client: FhirClient, resource: ResourceType, query: Query):
         return rows
     qs = visible(client, resource)
     for name, values in query.filters.items():
+        if name not in resource.search:
+            return qs.none()  # a table of a multi-table type that cannot carry this element
         for value in values:
             qs = _apply(resource.search[name], qs, value)
     for ids in query.ids:
