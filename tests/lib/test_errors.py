@@ -8,7 +8,16 @@ import pytest
 
 from collis.lib.errors import DomainError
 
-APPS = ["accounts", "diary", "injections", "patients", "recordings", "scales", "scheduling"]
+APPS = [
+    "accounts",
+    "diary",
+    "injections",
+    "patients",
+    "recordings",
+    "scales",
+    "scheduling",
+    "supply",
+]
 
 
 def _all_subclasses(cls: type) -> set[type]:
@@ -21,9 +30,7 @@ def _all_subclasses(cls: type) -> set[type]:
 @pytest.mark.parametrize("app", APPS)
 def test_app_errors_are_domain_errors_with_a_code_and_a_status(app):
     module = importlib.import_module(f"collis.{app}.errors")
-    errors = [
-        v for v in vars(module).values() if isinstance(v, type) and issubclass(v, Exception)
-    ]
+    errors = [v for v in vars(module).values() if isinstance(v, type) and issubclass(v, Exception)]
     assert errors
     for error in errors:
         if error is DomainError:

@@ -52,6 +52,8 @@ APP_ROLES: dict[str, frozenset[Role]] = {
     "diary": frozenset({Role.CLINICIAN}),
     "audit": frozenset(),  # read in its own admin view by administrators only
     "interop": frozenset({Role.ADMINISTRATOR}),
+    # Stock, authorisations and the billing table: the clinic manager is the administrator.
+    "supply": frozenset({Role.ADMINISTRATOR}),
     # Administrators unlock locked-out sign-ins and remove a lost phone's authenticator.
     "axes": frozenset({Role.ADMINISTRATOR}),
     "otp_totp": frozenset({Role.ADMINISTRATOR}),

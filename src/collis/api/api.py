@@ -13,6 +13,7 @@ from collis.providers.api import router as providers_router
 from collis.scheduling.api import router as scheduling_router
 from collis.scheduling.api import slot_taken_members
 from collis.scheduling.errors import SlotTakenError
+from collis.supply.api import router as supply_router
 
 api = NinjaAPI(
     title="Collis API",
@@ -59,3 +60,4 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 api.add_router("/providers", providers_router)
 api.add_router("/scheduling", scheduling_router)
+api.add_router("/supply", supply_router)
