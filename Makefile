@@ -65,6 +65,7 @@ lint: install
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/python manage.py makemigrations --check --dry-run --noinput
 	PYTHONPATH=src $(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix src tests bench
@@ -83,4 +84,4 @@ fault-test: install
 	$(BIN)/python bench/fault_test.py
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache .mypy_cache

@@ -18,6 +18,18 @@ from typing import Any
 
 from collis.lib.errors import DomainError
 
+__all__ = [
+    "CancellationWindowClosedError",
+    "InvalidLinkError",
+    "InvalidTransitionError",
+    "OverrideReasonRequiredError",
+    "PatientBusyError",
+    "ReinjectionTooEarlyError",
+    "SchedulingError",
+    "SlotTakenError",
+    "SlotUnavailableError",
+]
+
 
 class SchedulingError(DomainError):
     code = "scheduling_error"
@@ -39,7 +51,9 @@ class SlotTakenError(SlotUnavailableError):
     http_status = 409
     message = "Sorry, that time was just taken."
 
-    def __init__(self, message: str | None = None, *, alternatives: list | None = None) -> None:
+    def __init__(
+        self, message: str | None = None, *, alternatives: list[Any] | None = None
+    ) -> None:
         super().__init__(message)
         self.alternatives = alternatives or []
 
