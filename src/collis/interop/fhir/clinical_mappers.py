@@ -136,7 +136,10 @@ def muscle_administration(
         "resourceType": "MedicationAdministration",
         "id": str(injection.pk),
         "status": "completed",
-        "medicationCodeableConcept": {"text": f"{product.brand} ({product.generic_name})"},
+        # The session's lot as a Medication (lot number and expiry live there).
+        "medicationReference": reference(
+            "Medication", session.lot_id, f"{product.brand} ({product.generic_name})"
+        ),
         "subject": reference("Patient", session.patient_id),
         "effectiveDateTime": iso(session.injected_on),
         "performer": [{"actor": reference("Practitioner", performer.pk, performer.display_name)}],
