@@ -4,34 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.security import SessionAuth
 
-from collis.accounts.roles import is_staff_member
-from collis.accounts.two_factor import is_verified
+from collis.accounts.guards import StaffAuth
 from collis.audit.actions import Action, record_access
 from collis.lib.problems import Problem
 from collis.patients.models import Patient
 from collis.supply.inventory import authorisation_status
 
 router = Router(tags=["supply"])
-
-
-class StaffAuth(SessionAuth):
-    """A signed-in staff member (front desk, clinician, administrator) with a verified 2FA."""
-
-    def authenticate(self, request: HttpRequest, key: str | None):
-        user = request.user
-        if not user.is_authenticated:
-            return None
-        if not is_staff_member(user):
-            raise PermissionDenied("Your role does not allow this.")
-        if not is_verified(user):
-            raise PermissionDenied("Sign in with your second factor first.")
-        return user
 
 
 class AuthorisationStatusOut(Schema):
@@ -51,7 +34,7 @@ class AuthorisationStatusOut(Schema):
 @router.get(
     "/authorisation-status",
     response={200: AuthorisationStatusOut, 403: Problem, 404: Problem, 422: Problem},
-    auth=StaffAuth(),
+    auth=StaffAuth(),  # any staff role: the desk sees authorisation status
     summary="Is a toxin injection on this date covered by a prior authorisation?",
 )
 def authorisation_status_view(
