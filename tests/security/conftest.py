@@ -105,6 +105,7 @@ def clinical_objects(
             actor=clinician_user,
             patient=patient,
             lot=lot,
+            units_product=lot.product.code,
             injected_on=date(2026, 1, 5),
             dilution_units_per_ml=50,
             clinician=clinician,

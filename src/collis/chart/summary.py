@@ -34,6 +34,11 @@ class SummarySession:
     next_due: date
     warnings: tuple[str, ...]
     acknowledgement: str
+    # Pre-injection screening, adverse events after the session, outcome measures and goals.
+    screening: tuple[str, ...] = ()
+    adverse_events: tuple[str, ...] = ()
+    outcome: str = ""
+    goals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,9 +71,9 @@ def build_visit_summary(visit: Visit, *, include_notes: bool) -> VisitSummary:
     patient = visit.patient
     diagnosis = getattr(patient, "diagnosis", None)
     sessions = []
-    for s in visit.injection_sessions.select_related("product", "lot").prefetch_related(
-        "injections"
-    ):
+    for s in visit.injection_sessions.select_related(
+        "product", "lot", "screening", "outcome"
+    ).prefetch_related("injections", "adverse_events", "gas_goals"):
         sessions.append(
             SummarySession(
                 product=str(s.product),
@@ -89,6 +94,18 @@ def build_visit_summary(visit: Visit, *, include_notes: bool) -> VisitSummary:
                 next_due=dosing.next_due_date(s.injected_on, s.product.label()),
                 warnings=tuple(w["message"] for w in s.warnings),
                 acknowledgement=s.acknowledgement_reason,
+                screening=_screening_lines(getattr(s, "screening", None)),
+                adverse_events=tuple(
+                    f"{e.get_kind_display()} ({e.get_severity_display().lower()}), reported "
+                    f"{e.reported_on:%Y-%m-%d}" + (f": {e.note}" if e.note else "")
+                    for e in s.adverse_events.all()
+                ),
+                outcome=_outcome_line(getattr(s, "outcome", None)),
+                goals=tuple(
+                    f"{g.description} (expected 0; attained "
+                    + (f"{g.attained_level:+d})" if g.attained_level is not None else "not yet)")
+                    for g in s.gas_goals.all()
+                ),
             )
         )
     scores = tuple(
@@ -120,3 +137,32 @@ def build_visit_summary(visit: Visit, *, include_notes: bool) -> VisitSummary:
         angles=visit_angles(visit),
         notes=visit.notes if include_notes else "",
     )
+
+
+def _screening_lines(screening) -> tuple[str, ...]:  # noqa: ANN001 (injections.Screening)
+    if screening is None:
+        return ()
+    lines = ["First botulinum toxin (toxin-naive)." if screening.toxin_naive else ""]
+    lines += [f"Screening: {label}." for label in screening.positives()]
+    lines += [
+        f"Toxin elsewhere: {t['product_code']} {t['units']} U on {t['given_on']}"
+        + (f" ({t['indication']})" if t.get("indication") else "")
+        for t in screening.toxins_elsewhere
+    ]
+    return tuple(line for line in lines if line) or ("Screening: nothing to report.",)
+
+
+def _outcome_line(outcome) -> str:  # noqa: ANN001 (injections.CycleOutcome)
+    if outcome is None:
+        return ""
+    parts = [
+        f"{name} {value}"
+        for name, value in (
+            ("CGI-C", outcome.cgi_c),
+            ("PGI-C", outcome.pgi_c),
+            ("pain at peak (NRS)", outcome.pain_nrs_peak),
+            ("CDIP-58 (paper form)", outcome.cdip58_score),
+        )
+        if value is not None
+    ]
+    return f"Outcome on {outcome.assessed_on:%Y-%m-%d}: " + ", ".join(parts) if parts else ""

@@ -64,6 +64,14 @@ def render_visit_summary_pdf(summary: VisitSummary) -> bytes:
             story.append(p(f"Label warning acknowledged: {warning}"))
         if session.acknowledgement:
             story.append(p(f"Clinician's reason: {session.acknowledgement}"))
+        for line in session.screening:
+            story.append(p(line))
+        for event in session.adverse_events:
+            story.append(p(f"Adverse event: {event}"))
+        if session.outcome:
+            story.append(p(session.outcome))
+        for goal in session.goals:
+            story.append(p(f"Goal: {goal}"))
     if summary.scores:
         story.append(p("Rating scales", h2))
         rows = [["Scale", "Timepoint", "Subscores", "Total"]]

@@ -145,6 +145,8 @@ def format_summary(result: PostureResult) -> str:
     t = result.tremor
     if t.frequency_hz is not None and t.amplitude_deg is not None:
         lines.append(f"  tremor: {t.frequency_hz:.2f} Hz, ±{t.amplitude_deg:.1f}° ({t.axis})")
+    elif result.kind == "video" and t.detected is False:
+        lines.append("  tremor: none found (no spectral peak above the background)")
     elif result.kind == "video":
         lines.append(f"  tremor: not measured ({t.note})")
     if result.fraction_near_neutral is not None and result.kind == "video":

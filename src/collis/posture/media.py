@@ -8,9 +8,12 @@ presentation timestamps (phones record variable frame rate) and the display-matr
 
 from __future__ import annotations
 
+import contextlib
 import math
+import queue
+import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -247,3 +250,57 @@ def _display_rgb(frame: av.VideoFrame) -> RgbImage:
     if quarter_turns:
         rgb = np.ascontiguousarray(np.rot90(rgb, quarter_turns))
     return rgb
+
+
+_END = object()
+
+
+@contextlib.contextmanager
+def prefetched(frames: Iterable[Frame], size: int) -> Iterator[Iterator[Frame]]:
+    """Decode ``frames`` in a background thread, ``size`` frames ahead of the consumer.
+
+    PyAV and MediaPipe both release the GIL in their native code, so on 2 cores decoding runs
+    beside inference (issue #14). An exception in the decoder is raised in the consumer;
+    leaving the block early stops the thread.
+    """
+    buffer: queue.Queue[object] = queue.Queue(maxsize=size)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for frame in frames:
+                while not stop.is_set():
+                    try:
+                        buffer.put(frame, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            item: object = _END
+        except BaseException as exc:  # handed to the consumer, re-raised there
+            item = exc
+        while not stop.is_set():
+            try:
+                buffer.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    thread = threading.Thread(target=produce, name="collis-posture-decode", daemon=True)
+    thread.start()
+
+    def consume() -> Iterator[Frame]:
+        while True:
+            item = buffer.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+
+    try:
+        yield consume()
+    finally:
+        stop.set()
+        thread.join()

@@ -12,7 +12,7 @@ from collis.jobs import register
 from collis.jobs.models import Job
 from collis.jobs.runner import PermanentJobError
 from collis.lib.storage import local_copy, save_path
-from collis.posture import NoFaceError, Progress, UnreadableInputError, analyze
+from collis.posture import NoFaceError, OrientationError, Progress, UnreadableInputError, analyze
 from collis.recordings import actions
 from collis.recordings.models import ANNOTATED_DIR, PostureRecording
 
@@ -22,6 +22,10 @@ NO_FACE_MESSAGE = (
 )
 UNREADABLE_MESSAGE = (
     "The file could not be read as a photo or video. Upload it again, or use another file."
+)
+ORIENTATION_MESSAGE = (
+    "The picture is on its side or upside down (often a phone video without its rotation "
+    "setting). Angles were not measured: turn the video upright and upload it again."
 )
 DELETED_MESSAGE = "The photo or video was deleted before it could be analysed."
 
@@ -52,7 +56,13 @@ def analyze_recording(job: Job, recording_id: int) -> dict[str, Any]:
                 source, mirrored=recording.mirrored, progress=progress, annotate_to=annotated_path
             )
         except (NoFaceError, UnreadableInputError) as exc:
-            message = NO_FACE_MESSAGE if isinstance(exc, NoFaceError) else UNREADABLE_MESSAGE
+            message = (
+                NO_FACE_MESSAGE
+                if isinstance(exc, NoFaceError)
+                else ORIENTATION_MESSAGE
+                if isinstance(exc, OrientationError)
+                else UNREADABLE_MESSAGE
+            )
             actions.record_analysis_failure(recording_id, message=message)
             raise PermanentJobError(message) from exc
         stored_annotated = save_path(annotated, annotated_path) if annotated_path.exists() else ""

@@ -68,6 +68,16 @@ class ScaleForm(forms.Form):
                 help_text="Fills the time item when it is left empty.",
             )
 
+    def clean(self):
+        data = super().clean()
+        best, worst, usual = (data.get(f"pain_{k}") for k in ("best", "worst", "usual"))
+        if None not in (best, worst, usual) and not best <= usual <= worst:
+            self.add_error(
+                "pain_usual",
+                "Usual pain must lie between the best and the worst pain of the week.",
+            )
+        return data
+
     def item_groups(self):
         groups: dict[str, list] = {}
         for item in self.items:

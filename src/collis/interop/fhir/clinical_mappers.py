@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fhir.resources.R4B.adverseevent import AdverseEvent
 from fhir.resources.R4B.medicationadministration import MedicationAdministration
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.procedure import Procedure
@@ -170,3 +171,34 @@ def muscle_administration(
         },
     }
     return validated(MedicationAdministration, data)
+
+
+def adverse_event(event: Any, session: Any, kind_label: str) -> dict[str, Any]:
+    """An adverse event after a toxin session; the session's Procedure is the suspect entity.
+
+    Severe events are sent as "serious" (FHIR R4 seriousness); Collis records no other
+    seriousness criterion.
+    """
+    coded = codes.ADVERSE_EVENT_SNOMED.get(event.kind)
+    coding = [{"system": codes.SNOMED, "code": coded[0], "display": coded[1]}] if coded else None
+    serious = event.severity == "severe"
+    data = {
+        "resourceType": "AdverseEvent",
+        "id": str(event.pk),
+        "actuality": "actual",
+        "event": {"coding": coding, "text": kind_label},
+        "subject": reference("Patient", session.patient_id),
+        "date": iso(session.injected_on),
+        "recordedDate": iso(event.reported_on),
+        "severity": {"coding": [{"system": codes.ADVERSE_EVENT_SEVERITY, "code": event.severity}]},
+        "seriousness": {
+            "coding": [
+                {
+                    "system": codes.ADVERSE_EVENT_SERIOUSNESS,
+                    "code": "serious" if serious else "non-serious",
+                }
+            ]
+        },
+        "suspectEntity": [{"instance": reference("Procedure", session.pk)}],
+    }
+    return validated(AdverseEvent, data)

@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from collis.injections.dosing import GUIDANCE_LABELS, MUSCLES
-from collis.injections.models import Injection, InjectionSession
+from collis.injections.models import AdverseEvent, Injection, InjectionSession
 from collis.interop.fhir import clinical_mappers
 from collis.interop.fhir.resources import ResourceType, SearchParam, register
 from collis.interop.fhir.search import date_bounds, numeric_reference, token_code
@@ -167,6 +167,26 @@ register(
                 "reference",
                 lambda qs, v: qs.filter(session_id=numeric_reference(v, "Procedure")),
             ),
+        },
+        clinical=True,
+        patient_field="session__patient",
+    )
+)
+
+
+def _adverse_event(event: AdverseEvent) -> dict[str, Any]:
+    return clinical_mappers.adverse_event(event, event.session, event.get_kind_display())
+
+
+register(
+    ResourceType(
+        name="AdverseEvent",
+        queryset=lambda: AdverseEvent.objects.select_related("session"),
+        to_fhir=_adverse_event,
+        search={
+            "patient": _patient("session__patient"),
+            "subject": _patient("session__patient"),
+            "date": _day("session__injected_on"),
         },
         clinical=True,
         patient_field="session__patient",

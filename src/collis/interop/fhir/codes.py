@@ -72,3 +72,18 @@ LATERALITY = {
 # international standard) would both invite conversion, so the dose carries UCUM's arbitrary unit
 # "[arb'U]" with the product's own unit name as the human-readable unit, e.g. "Botox units".
 TOXIN_DOSE_UCUM = "[arb'U]"
+
+# Adverse events after a toxin session (injections.safety.EventKind). SNOMED CT codes only where
+# two or more third-party value sets agreed on the concept (cross-checked 2026-11, not against a
+# SNOMED browser) [S]; the others (voice change, ptosis, neck weakness, injection-site pain, dry
+# mouth, URTI) are sent as text only rather than with a possibly wrong code.
+ADVERSE_EVENT_SNOMED = {
+    "dysphagia": ("40739000", "Dysphagia"),
+    "breathing_difficulty": ("267036007", "Dyspnea"),
+    "diplopia": ("24982008", "Diplopia"),
+    "generalised_weakness": ("26544005", "Muscle weakness"),
+    "anaphylaxis": ("39579001", "Anaphylaxis"),
+    "headache": ("25064002", "Headache"),
+}
+ADVERSE_EVENT_SEVERITY = "http://terminology.hl7.org/CodeSystem/adverse-event-severity"
+ADVERSE_EVENT_SERIOUSNESS = "http://terminology.hl7.org/CodeSystem/adverse-event-seriousness"
