@@ -71,3 +71,33 @@ def test_adverse_events_are_clinical(client, bearer, front_desk, other_patient, 
 def test_capability_statement_lists_adverse_event(client):
     types = {r["type"] for r in client.get("/fhir/metadata").json()["rest"][0]["resource"]}
     assert "AdverseEvent" in types
+
+
+def test_cycle_outcome_is_an_observation_beside_scale_scores(client, bearer, clinician_user, event):
+    from decimal import Decimal
+
+    from collis.injections.actions import record_cycle_outcome
+
+    outcome = record_cycle_outcome(
+        None,
+        actor=clinician_user,
+        session=event.session,
+        assessed_on=date(2026, 2, 9),
+        cgi_c=2,
+        pgi_c=3,
+        cdip58_score=Decimal("41.5"),
+    )
+    auth = bearer(clinician_user)
+    body = client.get(f"/fhir/Observation/outcome-{outcome.pk}", **auth).json()
+    assert body["code"]["coding"][0]["code"] == "toxin-cycle-outcome"
+    values = {
+        c["code"]["coding"][0]["code"]: c["valueQuantity"]["value"] for c in body["component"]
+    }
+    assert values == {"cgi-c": 2, "pgi-c": 3, "cdip58-total": 41.5}
+    assert body["partOf"][0]["reference"] == f"Procedure/{event.session_id}"
+    found = client.get(
+        "/fhir/Observation",
+        {"code": "toxin-cycle-outcome", "patient": body["subject"]["reference"]},
+        **auth,
+    ).json()
+    assert [e["resource"]["id"] for e in found["entry"]] == [f"outcome-{outcome.pk}"]

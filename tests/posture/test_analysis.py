@@ -95,7 +95,9 @@ def test_photo_result_matches_the_json_contract(astronaut_result: PostureResult)
     # A photo's excursion is its (head-on-trunk, the shoulders are seen) angle.
     assert data["excursion"]["reference"] == "head on trunk"
     assert data["excursion"]["laterocollis_deg"] == data["head_on_trunk"]["laterocollis_deg"]
-    assert data["flexion_reference"] == {"kind": "reference_face", "neutral": None}
+    assert data["flexion_reference"] == {
+        "kind": "reference_face", "neutral": None, "offset_deg": 0.0
+    }  # fmt: skip
     assert set(data["series"]) == {"t", "rotation_deg", "laterocollis_deg", "flexion_deg"}
     assert all(isinstance(w, str) for w in data["quality"]["warnings"])
     assert any("sagittal" in w for w in data["quality"]["warnings"])

@@ -122,3 +122,24 @@ def test_a_steady_head_at_the_edge_does_not_flip_estimators() -> None:
     switches = sum(a != b for a, b in zip(methods, methods[1:], strict=False))
     assert switches <= 1
     assert np.abs(np.diff(rotation)).max() < 3.0
+
+
+def test_annotation_draws_each_label_line_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue #14: the overlay text was drawn twice, offset; now one boxed label."""
+    import cv2
+
+    from collis.posture.annotate import draw_overlay
+
+    face = _face(CameraAngles(yaw_deg=-20.0, pitch_deg=8.0, roll_deg=5.0))
+    m, overlay = measure_frame(0.5, FRAME, Landmarks(face, None), load_reference_face())
+    drawn: list[str] = []
+    real = cv2.putText
+
+    def counting(img, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+        drawn.append(text)
+        return real(img, text, *args, **kwargs)
+
+    monkeypatch.setattr(cv2, "putText", counting)
+    canvas = draw_overlay(FRAME, overlay, m)
+    assert drawn == ["rotation +20.0", "laterocollis +5.0", "flexion +8.0"]
+    assert canvas.shape == FRAME.shape and canvas[12, 12].sum() < FRAME[12, 12].sum()

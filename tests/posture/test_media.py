@@ -183,3 +183,21 @@ def test_prefetched_frames_arrive_in_order_and_errors_reach_the_consumer() -> No
     with prefetched(iter(frames * 50), 2) as stream:
         next(stream)
     assert not any(t.name == "collis-posture-decode" for t in threading.enumerate())
+
+
+def test_a_front_camera_photo_is_flagged_as_possibly_mirrored(tmp_path: Path) -> None:
+    from synthetic_media import astronaut
+
+    from collis.posture import analyze
+
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0xA434] = "iPhone 12 front camera 2.71mm f/2.2"
+    path = tmp_path / "selfie.jpg"
+    Image.fromarray(astronaut()).save(path, exif=exif)
+    assert probe(path).front_camera_hint
+    codes = [w.code for w in analyze(path).warnings]
+    assert "maybe_mirrored" in codes
+    assert "maybe_mirrored" not in [w.code for w in analyze(path, mirrored=True).warnings]
+    plain = tmp_path / "plain.jpg"
+    Image.fromarray(astronaut()).save(plain)
+    assert not probe(plain).front_camera_hint

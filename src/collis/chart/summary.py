@@ -12,6 +12,8 @@ from collis.injections import dosing
 from collis.patients.models import Visit
 from collis.providers.models import Clinic
 from collis.recordings.record import visit_angles
+from collis.supply.billing import ClaimLine
+from collis.supply.inventory import code_table, session_claim
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,9 @@ class SummarySession:
     next_due: date
     warnings: tuple[str, ...]
     acknowledgement: str
+    # Claim lines for the billing system (staff summaries only; none in the portal).
+    claim_lines: tuple[ClaimLine, ...] = ()
+    claim_problems: tuple[str, ...] = ()
     # Pre-injection screening, adverse events after the session, outcome measures and goals.
     screening: tuple[str, ...] = ()
     adverse_events: tuple[str, ...] = ()
@@ -66,14 +71,18 @@ class VisitSummary:
     notes: str = ""
 
 
-def build_visit_summary(visit: Visit, *, include_notes: bool) -> VisitSummary:
+def build_visit_summary(
+    visit: Visit, *, include_notes: bool, include_claims: bool = False
+) -> VisitSummary:
     """Gather what was injected, scored and measured at ``visit``; access is checked by callers."""
     patient = visit.patient
     diagnosis = getattr(patient, "diagnosis", None)
     sessions = []
+    table = code_table() if include_claims else None
     for s in visit.injection_sessions.select_related(
         "product", "lot", "screening", "outcome"
     ).prefetch_related("injections", "adverse_events", "gas_goals"):
+        claim = session_claim(s, table) if table is not None else None
         sessions.append(
             SummarySession(
                 product=str(s.product),
@@ -94,6 +103,8 @@ def build_visit_summary(visit: Visit, *, include_notes: bool) -> VisitSummary:
                 next_due=dosing.next_due_date(s.injected_on, s.product.label()),
                 warnings=tuple(w["message"] for w in s.warnings),
                 acknowledgement=s.acknowledgement_reason,
+                claim_lines=claim.lines if claim else (),
+                claim_problems=claim.problems if claim else (),
                 screening=_screening_lines(getattr(s, "screening", None)),
                 adverse_events=tuple(
                     f"{e.get_kind_display()} ({e.get_severity_display().lower()}), reported "

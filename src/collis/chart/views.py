@@ -48,7 +48,7 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
 def visit_summary(request: HttpRequest, visit_id: int) -> HttpResponse:
     visit = access_visit(request.user, visit_id)
     record_access(request, Action.READ, visit, detail={"view": "summary"})
-    summary = build_visit_summary(visit, include_notes=True)
+    summary = build_visit_summary(visit, include_notes=True, include_claims=True)
     context = {"summary": summary, "visit": visit, "pdf_url": "patients:visit-summary-pdf"}
     return render(request, "chart/visit_summary.html", context)
 
@@ -57,7 +57,9 @@ def visit_summary(request: HttpRequest, visit_id: int) -> HttpResponse:
 def visit_summary_pdf(request: HttpRequest, visit_id: int) -> HttpResponse:
     visit = access_visit(request.user, visit_id)
     record_access(request, Action.EXPORT, visit, detail={"format": "pdf"})
-    pdf = render_visit_summary_pdf(build_visit_summary(visit, include_notes=True))
+    pdf = render_visit_summary_pdf(
+        build_visit_summary(visit, include_notes=True, include_claims=True)
+    )
     return pdf_response(pdf, visit)
 
 

@@ -294,6 +294,14 @@ def _summarise(
             )
         )
     )
+    if info.front_camera_hint and not mirrored:
+        warnings.append(
+            QualityWarning(
+                "maybe_mirrored",
+                "the file says it comes from a front (selfie) camera, whose pictures are often "
+                "mirrored: if left and right are swapped, analyse it again as mirrored",
+            )
+        )
     warnings.append(
         QualityWarning(
             "sagittal_not_assessable",
@@ -372,6 +380,7 @@ def _summarise(
         excursion=excursion,
         flexion_reference="neutral_recording" if neutral is not None else "reference_face",
         neutral_label=neutral.label if neutral is not None else None,
+        neutral_offset_deg=neutral.flexion_deg if neutral is not None else 0.0,
     )
 
 

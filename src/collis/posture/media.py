@@ -60,6 +60,9 @@ class MediaInfo:
     nominal_fps: float | None
     duration_s: float | None
     frame_count_estimate: int | None
+    # The file says it came from a front (selfie) camera, whose pictures are often mirrored
+    # (EXIF LensModel "… front camera …", QuickTime camera metadata "Front").
+    front_camera_hint: bool = False
 
 
 def sniff_kind(head: bytes) -> MediaKind | None:
@@ -177,7 +180,10 @@ def _open_image(path: Path) -> Image.Image:
 def _probe_image(path: Path) -> MediaInfo:
     with _open_image(path) as image:
         width, height = _oriented_size(image)
-    return MediaInfo(path, "image", width, height, None, None, 1)
+        exif = image.getexif()
+        lens = str(exif.get_ifd(0x8769).get(0xA434, "") or exif.get(0xA434, ""))
+    front = "front" in lens.lower()
+    return MediaInfo(path, "image", width, height, None, None, 1, front_camera_hint=front)
 
 
 def _oriented_size(image: Image.Image) -> tuple[int, int]:
@@ -225,13 +231,18 @@ def _probe_video(path: Path) -> MediaInfo:
             count = stream.frames or None
             if count is None and duration and fps:
                 count = round(duration * fps)
+            tags = {**dict(container.metadata), **dict(stream.metadata)}
+            front = any(
+                "camera" in str(key).lower() and "front" in str(value).lower()
+                for key, value in tags.items()
+            )
     except UnreadableInputError:
         raise
     except (av.FFmpegError, OSError, ValueError) as exc:
         raise UnreadableInputError(f"{path} is not a readable video") from exc
     if not width or not height or min(width, height) < MIN_SIDE_PX:
         raise UnreadableInputError(f"{path} has an unusable video size {width}×{height}")
-    return MediaInfo(path, "video", width, height, fps, duration, count)
+    return MediaInfo(path, "video", width, height, fps, duration, count, front_camera_hint=front)
 
 
 def _display_rgb(frame: av.VideoFrame) -> RgbImage:

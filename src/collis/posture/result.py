@@ -104,6 +104,8 @@ class PostureResult:
     # "neutral_recording" (the patient's own clinician-marked neutral, ``neutral_label``).
     flexion_reference: str = "reference_face"
     neutral_label: str | None = None
+    # The neutral's flexion subtracted from every flexion value (0 against the reference face).
+    neutral_offset_deg: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """Return the DESIGN.md JSON object (plain Python values, no NaN)."""
@@ -158,6 +160,7 @@ class PostureResult:
             "flexion_reference": {
                 "kind": self.flexion_reference,
                 "neutral": self.neutral_label,
+                "offset_deg": _number(self.neutral_offset_deg, _ANGLE_DECIMALS),
             },
         }
 

@@ -8,11 +8,20 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
+
 from collis.jobs import register
 from collis.jobs.models import Job
 from collis.jobs.runner import PermanentJobError
 from collis.lib.storage import local_copy, save_path
-from collis.posture import NoFaceError, OrientationError, Progress, UnreadableInputError, analyze
+from collis.posture import (
+    NeutralReference,
+    NoFaceError,
+    OrientationError,
+    Progress,
+    UnreadableInputError,
+    analyze,
+)
 from collis.recordings import actions
 from collis.recordings.models import ANNOTATED_DIR, PostureRecording
 
@@ -47,13 +56,25 @@ def analyze_recording(job: Job, recording_id: int) -> dict[str, Any]:
         note = "Done" if report.finished else f"{report.frames_done} frames analysed"
         job.report_progress(report.fraction or 0.0, note)
 
+    neutral = None
+    neutral_recording = actions.neutral_for(recording)
+    if neutral_recording is not None and neutral_recording.camera_flexion_deg is not None:
+        on = timezone.localtime(neutral_recording.visit.occurred_at).date()
+        neutral = NeutralReference(
+            neutral_recording.camera_flexion_deg,
+            f"neutral recording #{neutral_recording.pk} of {on:%Y-%m-%d}",
+        )
     # The original is read from storage (local disk or S3) into a temporary file on this worker,
     # whatever host it runs on; the annotated still goes back through storage.
     with local_copy(recording.original.name) as source, tempfile.TemporaryDirectory() as tmp:
         annotated_path = Path(tmp) / "annotated.png"
         try:
             result = analyze(
-                source, mirrored=recording.mirrored, progress=progress, annotate_to=annotated_path
+                source,
+                mirrored=recording.mirrored,
+                progress=progress,
+                annotate_to=annotated_path,
+                neutral=neutral,
             )
         except (NoFaceError, UnreadableInputError) as exc:
             message = (

@@ -136,7 +136,10 @@ def muscle_administration(
         "resourceType": "MedicationAdministration",
         "id": str(injection.pk),
         "status": "completed",
-        "medicationCodeableConcept": {"text": f"{product.brand} ({product.generic_name})"},
+        # The session's lot as a Medication (lot number and expiry live there).
+        "medicationReference": reference(
+            "Medication", session.lot_id, f"{product.brand} ({product.generic_name})"
+        ),
         "subject": reference("Patient", session.patient_id),
         "effectiveDateTime": iso(session.injected_on),
         "performer": [{"actor": reference("Practitioner", performer.pk, performer.display_name)}],
@@ -202,3 +205,45 @@ def adverse_event(event: Any, session: Any, kind_label: str) -> dict[str, Any]:
         "suspectEntity": [{"instance": reference("Procedure", session.pk)}],
     }
     return validated(AdverseEvent, data)
+
+
+# Outcome measures of a toxin cycle: (attribute, local code). No LOINC code for CGI-C/PGI-C in
+# this use or for CDIP-58 was verified, so local codes are used (codes.LOCAL_CODES).
+OUTCOME_COMPONENTS = (
+    ("cgi_c", "cgi-c"),
+    ("pgi_c", "pgi-c"),
+    ("pain_nrs_peak", "pain-nrs-peak"),
+    ("cdip58_score", "cdip58-total"),
+)
+
+
+def _number(value: Any) -> int | float:
+    return value if isinstance(value, int) else float(value)
+
+
+def outcome_observation(fhir_id: str, outcome: Any, patient_id: int) -> dict[str, Any]:
+    """CGI-C, PGI-C, pain NRS at peak and a paper CDIP-58 total of one cycle, as components;
+    ``derivedFrom`` names the session's Procedure. Unrated measures are left out."""
+    components = [
+        {
+            "code": {"coding": [codes.local_code(code)], "text": codes.LOCAL_CODES[code]},
+            "valueQuantity": _score(_number(getattr(outcome, attribute))),
+        }
+        for attribute, code in OUTCOME_COMPONENTS
+        if getattr(outcome, attribute) is not None
+    ]
+    data = {
+        "resourceType": "Observation",
+        "id": fhir_id,
+        "status": "final",
+        "category": [{"coding": [codes.SURVEY_CATEGORY]}],
+        "code": {
+            "coding": [codes.local_code("toxin-cycle-outcome")],
+            "text": codes.LOCAL_CODES["toxin-cycle-outcome"],
+        },
+        "subject": reference("Patient", patient_id),
+        "effectiveDateTime": iso(outcome.assessed_on),
+        "partOf": [reference("Procedure", outcome.session_id)],
+        "component": components or None,
+    }
+    return validated(Observation, data)

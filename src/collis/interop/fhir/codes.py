@@ -37,6 +37,11 @@ LOCAL_CODES = {
     "head-tremor-frequency": "Dominant head tremor frequency, Hz",
     "head-tremor-amplitude": "Head tremor amplitude, degrees",
     "shoulder-elevation": "Shoulder line elevation, degrees",
+    "toxin-cycle-outcome": "Outcome of a botulinum toxin cycle, rated at the peak visit",
+    "cgi-c": "Clinical Global Impression of Change (1 very much improved - 7 very much worse)",
+    "pgi-c": "Patient Global Impression of Change (1 very much improved - 7 very much worse)",
+    "pain-nrs-peak": "Pain at the peak effect, numeric rating scale (0-10)",
+    "cdip58-total": "CDIP-58 total from the licensed paper form (0-100)",
 }
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-from collis.accounts.roles import Role, has_role
+from collis.accounts.roles import is_clinical_staff
 from collis.patients.models import Patient
 from collis.providers.models import Clinician, Location
 from collis.scheduling import availability
@@ -132,12 +132,6 @@ def place(
     return Placement(chosen, location, start, start + rules.duration, blocked)
 
 
-def _is_clinician(user: User) -> bool:
-    return user is not None and (
-        has_role(user, Role.CLINICIAN) or has_role(user, Role.ADMINISTRATOR)
-    )
-
-
 def check_reinjection_interval(
     patient: Patient, appointment_type: AppointmentType, start: datetime
 ) -> None:
@@ -167,7 +161,7 @@ def admit_patient(
     try:
         check_reinjection_interval(patient, appointment_type, placement.start)
     except ReinjectionTooEarlyError:
-        if not (_is_clinician(actor) and override_reason.strip()):
+        if not (actor is not None and is_clinical_staff(actor) and override_reason.strip()):
             raise
     clash = availability.patient_clash(patient.pk, placement.start, placement.end, exclude=exclude)
     if clash is not None:
