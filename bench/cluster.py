@@ -226,6 +226,14 @@ class Cluster:
 
     # -- whole cluster ---------------------------------------------------------------------------
     def start(self, *, seed: bool = True) -> None:
+        """Start everything; on any failure stop what was started, then re-raise."""
+        try:
+            self._start(seed=seed)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, *, seed: bool) -> None:
         self.database_url = fresh_database(self.database)
         for proc in (self._redis(), self._s3()):
             self.procs[proc.name] = proc
@@ -245,7 +253,7 @@ class Cluster:
             self.procs[proc.name] = proc
             proc.start()
         for index in range(self.webs):
-            wait_http(f"{self.web_url(index)}/readyz")
+            wait_http(f"{self.web_url(index)}/readyz", 240)
         wait_http(f"{self.url}/healthz")
 
     def restart(self, name: str) -> None:
