@@ -44,4 +44,15 @@ def test_patient_reports_breathing_trouble_and_clinician_sees_it_first(page: Pag
     expect(page.get_by_role("heading", level=1)).to_have_text("Response to toxin, cycle by cycle")
     expect(page.get_by_role("img", name=re.compile("Dose per muscle"))).to_be_visible()
     assert _fits(page)
+    page.go_back()
+    page.get_by_role("link", name="Record injection session").click()
+    page.get_by_role("link", name=re.compile("Copy last session")).click()
+    expect(page.get_by_role("group", name="Before the injection: screening")).to_be_visible()
+    wide = page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > "
+        "window.innerWidth + 1).slice(0, 8).map(e => e.tagName + '.' + e.className + '#' + "
+        "(e.id || e.getAttribute('name') || '') + ' ' + "
+        "Math.round(e.getBoundingClientRect().right))"
+    )
+    assert _fits(page), wide
     assert not violations, violations
