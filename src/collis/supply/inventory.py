@@ -20,6 +20,7 @@ from collis.supply.models import (
     StockReceipt,
     SupplyPolicy,
     Vial,
+    VialDraw,
 )
 
 
@@ -157,9 +158,11 @@ def selectable_vials(
 
 def recall_patients(lot: ToxinLot) -> list[tuple[Patient, list[InjectionSession]]]:
     """Every patient injected from ``lot``: by vial draws and by the session's recorded lot."""
+    ids = set(InjectionSession.objects.filter(lot=lot).values_list("pk", flat=True)) | set(
+        VialDraw.objects.filter(vial__lot=lot).values_list("session_id", flat=True)
+    )
     sessions = (
-        InjectionSession.objects.filter(Q(lot=lot) | Q(vial_draws__vial__lot=lot))
-        .distinct()
+        InjectionSession.objects.filter(pk__in=ids)
         .select_related("patient")
         .order_by("patient__family_name", "patient__given_name", "injected_on")
     )
