@@ -121,6 +121,7 @@ MATRIX: list[Row] = [
     Row("/clinic/recordings/{own_recording}/delete-original/", CLINICIAN_ONLY),
     Row("/clinic/recordings/{own_recording}/delete-original/", CLINICIAN_ONLY, method="POST"),
     Row("/clinic/recordings/{own_recording}/retry/", CLINICIAN_ONLY, method="POST"),
+    Row("/clinic/recordings/{own_recording}/neutral/", CLINICIAN_ONLY, method="POST"),
     # Front desk: the schedule, for every staff role; a clinician's own calendar feed.
     Row("/admin/scheduling/appointment/", STAFF),
     Row("/admin/scheduling/appointmenttype/", STAFF),

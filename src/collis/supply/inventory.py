@@ -124,7 +124,7 @@ def below_reorder_rows(today: date | None = None) -> list[ReorderRow]:
 
 def vial_state(vial: Vial) -> stock.VialState:
     drawn = vial.draws.aggregate(n=Sum("units"))["n"] or 0
-    patients = frozenset(vial.draws.values_list("session__patient_id", flat=True))
+    pairs = list(vial.draws.values_list("session_id", "session__patient_id"))
     return stock.VialState(
         product_code=vial.lot.product.code,
         size_units=vial.size_units,
@@ -132,7 +132,8 @@ def vial_state(vial: Vial) -> stock.VialState:
         beyond_use_at=vial.beyond_use_at,
         lot_expires_on=vial.lot.expires_on,
         closed=vial.closed_at is not None,
-        patient_ids=patients,
+        patient_ids=frozenset(patient for _, patient in pairs),
+        session_ids=frozenset(session for session, _ in pairs),
     )
 
 
@@ -150,8 +151,8 @@ def selectable_vials(
         state = vial_state(vial)
         if not stock.usable(state, now=now, today=today):
             continue
-        if not multi and state.patient_ids - {patient.pk}:
-            continue
+        if not multi and (state.patient_ids - {patient.pk} or state.session_ids):
+            continue  # one patient and one session per single-dose vial
         found.append((vial, state))
     return found
 
