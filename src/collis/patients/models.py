@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from collis.lib.clinic_time import to_clinic
+
 
 class Patient(models.Model):
     """A person treated at the clinic. A portal account (``user``) is optional."""
@@ -139,7 +141,7 @@ class Visit(models.Model):
         indexes = [models.Index(fields=["patient", "occurred_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d} – {self.patient}"
+        return f"{self.get_kind_display()} {to_clinic(self.occurred_at):%Y-%m-%d} – {self.patient}"
 
     def get_absolute_url(self) -> str:
         return reverse("patients:visit-detail", args=[self.pk])

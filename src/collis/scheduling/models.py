@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from collis.lib.clinic_time import friendly
 from collis.patients.models import Patient
 from collis.providers.models import Clinician, Location
 
@@ -171,7 +172,7 @@ class TimeOff(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.clinician} off {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%Y-%m-%d %H:%M}"
+        return f"{self.clinician} off {friendly(self.starts_at)} – {friendly(self.ends_at)}"
 
 
 class ClinicClosure(models.Model):
@@ -259,7 +260,7 @@ class Appointment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.appointment_type} with {self.clinician} at {self.start:%Y-%m-%d %H:%M}"
+        return f"{self.appointment_type} with {self.clinician} on {friendly(self.start)}"
 
     @property
     def is_active(self) -> bool:
