@@ -271,11 +271,16 @@ def test_reschedule_onto_a_taken_time_is_refused(clinic):
 
 def test_status_follows_the_visit(clinic, front_desk):
     appointment = book(clinic, clinic.at(clinic.monday, 9))
+    on_the_day = appointment.start
     for status in (Status.ARRIVED, Status.COMPLETED):
-        appointment = actions.set_appointment_status(appointment, status, actor=front_desk)
+        appointment = actions.set_appointment_status(
+            appointment, status, actor=front_desk, now=on_the_day
+        )
         assert appointment.status == status
     with pytest.raises(InvalidTransitionError):
-        actions.set_appointment_status(appointment, Status.NO_SHOW, actor=front_desk)
+        actions.set_appointment_status(
+            appointment, Status.NO_SHOW, actor=front_desk, now=on_the_day
+        )
 
 
 @EMAILS

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC
 
+import pytest
 from django.urls import reverse
 
 from collis.accounts.testing import sign_in_with_second_factor
 from collis.scheduling import actions
+from collis.scheduling.errors import InvalidTransitionError
 from collis.scheduling.links import manage_token
 from collis.scheduling.models import Appointment
 
@@ -70,3 +72,59 @@ def test_desk_confirmation_shows_the_clinic_time(client, clinic, front_desk, pat
     assert f"{day:%A}, {day:%B} {day.day}, {day.year}, 9:45 AM" in page
     assert "15:45" not in page and "14:45" not in page
     assert str(Appointment.objects.get()).endswith("9:45 AM")
+
+
+def _move_to_today(appointment):
+    """Test setup: put a booked appointment at this moment (the rules allow no such booking)."""
+    from django.utils import timezone
+
+    start = timezone.now()
+    shift = start - appointment.start
+    Appointment.objects.filter(pk=appointment.pk).update(
+        start=start,
+        end=appointment.end + shift,
+        blocked_start=appointment.blocked_start + shift,
+        blocked_end=appointment.blocked_end + shift,
+    )
+    appointment.refresh_from_db()
+    return appointment
+
+
+def test_arrived_is_refused_before_the_appointments_day(client, clinic, front_desk):
+    """Defect 3: no arrived/completed/no-show for a future day; no button offered for it."""
+    appointment = _book(clinic)
+    sign_in_with_second_factor(client, front_desk)
+    page = client.get(reverse("scheduling:desk-appointment", args=[appointment.pk]))
+    assert "Mark arrived" not in page.content.decode()
+    assert "Mark no show" not in page.content.decode()
+    response = client.post(
+        reverse("scheduling:desk-status", args=[appointment.pk]), {"status": "arrived"}, follow=True
+    )
+    assert "only on or after its day" in response.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.status == "confirmed"
+    with pytest.raises(InvalidTransitionError):
+        actions.set_appointment_status(appointment, "no_show", actor=front_desk)
+
+
+def test_a_mistaken_arrival_is_undone_with_a_reason_and_audited(client, clinic, front_desk):
+    """Defect 3: staff undo a status with a reason; the audit keeps from, to and why."""
+    from collis.audit.models import AuditEvent
+
+    appointment = _move_to_today(_book(clinic))
+    sign_in_with_second_factor(client, front_desk)
+    url = reverse("scheduling:desk-appointment", args=[appointment.pk])
+    assert "Mark arrived" in client.get(url).content.decode()
+    client.post(reverse("scheduling:desk-status", args=[appointment.pk]), {"status": "arrived"})
+    appointment.refresh_from_db()
+    assert appointment.status == "arrived"
+    assert "Undo: back to confirmed" in client.get(url).content.decode()
+    undo = reverse("scheduling:desk-status-undo", args=[appointment.pk])
+    page = client.post(undo, {"reason": ""}, follow=True).content.decode()
+    assert "Say why" in page
+    page = client.post(undo, {"reason": "wrong patient"}, follow=True).content.decode()
+    assert "back to confirmed" in page
+    appointment.refresh_from_db()
+    assert appointment.status == "confirmed"
+    event = AuditEvent.objects.filter(detail__change="status undone").get()
+    assert event.detail["reason"] == "wrong patient" and event.detail["from"] == "arrived"

@@ -136,6 +136,12 @@ MATRIX: list[Row] = [
     Row(
         "/desk/appointments/{appointment}/status/", STAFF, method="POST", data={"status": "arrived"}
     ),
+    Row(
+        "/desk/appointments/{appointment}/status/undo/",
+        STAFF,
+        method="POST",
+        data={"reason": "mistake"},
+    ),
     Row("/desk/appointments/{appointment}/move/", STAFF, method="POST"),
     Row("/desk/appointments/{appointment}/cancel/", STAFF, method="POST"),
     # Patient portal: the signed-in patient's own record only.

@@ -21,6 +21,7 @@ from django.utils import timezone
 from collis.accounts.roles import Role, has_role
 from collis.audit.actions import Action, record_access
 from collis.jobs.actions import enqueue
+from collis.lib.clinic_time import friendly
 from collis.patients.models import Patient
 from collis.providers.models import Clinician, Location
 from collis.scheduling import availability
@@ -506,20 +507,51 @@ def reschedule_appointment(
     return appointment
 
 
+# Statuses that say the visit day has come; they cannot be set before it.
+ON_THE_DAY = {Status.ARRIVED, Status.COMPLETED, Status.NO_SHOW}
+
+# A mistaken status change, undone by staff with a reason: the status it goes back to.
+UNDO: dict[str, str] = {
+    Status.ARRIVED: Status.CONFIRMED,
+    Status.NO_SHOW: Status.CONFIRMED,
+    Status.COMPLETED: Status.ARRIVED,
+}
+
+
+def allowed_statuses(appointment: Appointment, now: datetime | None = None) -> list[str]:
+    """The statuses staff may set now: arrived/completed/no-show only from the visit's day."""
+    now = now or timezone.now()
+    zone = availability.clinic_zone()
+    started = core.local_day(now, zone) >= core.local_day(appointment.start, zone)
+    return sorted(
+        s for s in TRANSITIONS.get(appointment.status, set()) if started or s not in ON_THE_DAY
+    )
+
+
 def set_appointment_status(
     appointment: Appointment,
     status: str,
     *,
     actor: User = None,
     request: HttpRequest | None = None,
+    now: datetime | None = None,
 ) -> Appointment:
-    """Confirm a request, or mark arrived, completed or no-show (front desk)."""
+    """Confirm a request, or mark arrived, completed or no-show (front desk).
+
+    Arrived, completed and no-show are refused before the appointment's day (clinic time).
+    """
+    now = now or timezone.now()
     with transaction.atomic():
         appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
         if status not in TRANSITIONS.get(appointment.status, set()):
             raise InvalidTransitionError(
                 f"A {appointment.get_status_display().lower()} appointment cannot become "
                 f"{Status(status).label.lower()}."
+            )
+        if status not in allowed_statuses(appointment, now):
+            raise InvalidTransitionError(
+                f"An appointment can be marked {Status(status).label.lower()} only on or after "
+                f"its day ({friendly(appointment.start)})."
             )
         previous = appointment.status
         appointment.status = status
@@ -535,6 +567,44 @@ def set_appointment_status(
             _email_after_commit(appointment, "confirmed")
         if status == Status.ARRIVED:
             _open_visit(appointment, actor=actor, request=request)
+    return appointment
+
+
+def undo_appointment_status(
+    appointment: Appointment,
+    *,
+    reason: str,
+    actor: User = None,
+    request: HttpRequest | None = None,
+) -> Appointment:
+    """Undo a mistaken arrived, completed or no-show: back one step, with a recorded reason.
+
+    The audit entry keeps the old and new status and the reason.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise OverrideReasonRequiredError("Say why the status is being undone.")
+    with transaction.atomic():
+        appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        previous = appointment.status
+        if previous not in UNDO:
+            raise InvalidTransitionError(
+                f"A {appointment.get_status_display().lower()} appointment has no status to undo."
+            )
+        appointment.status = UNDO[previous]
+        appointment.save(update_fields=["status", "updated_at"])
+        record_access(
+            request,
+            Action.UPDATE,
+            appointment,
+            user=actor,
+            detail={
+                "change": "status undone",
+                "from": previous,
+                "to": appointment.status,
+                "reason": reason[:500],
+            },
+        )
     return appointment
 
 

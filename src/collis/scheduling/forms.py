@@ -120,6 +120,12 @@ class CancelForm(forms.Form):
     reason = forms.CharField(max_length=500, required=False, label="Reason (optional)")
 
 
+class UndoStatusForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500, label="Why undo it?", help_text="For example “marked the wrong patient”."
+    )
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Appointment.Status.choices)
 

@@ -29,6 +29,7 @@ from collis.scheduling.forms import (
     DeskBookingForm,
     MoveForm,
     StatusForm,
+    UndoStatusForm,
 )
 from collis.scheduling.links import manage_token
 from collis.scheduling.models import Appointment, BookingPolicy
@@ -170,7 +171,12 @@ def desk_appointment(request: HttpRequest, pk: int) -> HttpResponse:
             "local_end": appointment.end.astimezone(zone),
             "move_form": move_form,
             "cancel_form": CancelForm(),
-            "next_statuses": sorted(actions.TRANSITIONS.get(appointment.status, set())),
+            "undo_form": UndoStatusForm(),
+            "next_statuses": actions.allowed_statuses(appointment),
+            "can_undo": appointment.status in actions.UNDO,
+            "undo_to": Appointment.Status(actions.UNDO[appointment.status]).label.lower()
+            if appointment.status in actions.UNDO
+            else "",
             "status_labels": dict(Appointment.Status.choices),
             "manage_token": manage_token(appointment),
         },
@@ -201,6 +207,22 @@ def desk_status(request: HttpRequest, pk: int) -> HttpResponse:
     def change(appointment: Appointment) -> str:
         actions.set_appointment_status(appointment, status, actor=request.user, request=request)
         return f"Marked {Appointment.Status(status).label.lower()}."
+
+    return _desk_change(request, pk, change)
+
+
+@login_required
+@require_POST
+def desk_status_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    require_schedule_staff(request.user)  # before reading input: outsiders learn nothing
+    form = UndoStatusForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+
+    def change(appointment: Appointment) -> str:
+        undone = actions.undo_appointment_status(
+            appointment, reason=reason, actor=request.user, request=request
+        )
+        return f"Status set back to {undone.get_status_display().lower()}. The reason is recorded."
 
     return _desk_change(request, pk, change)
 
