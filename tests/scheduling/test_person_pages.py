@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, timedelta
 
 import pytest
 from django.urls import reverse
@@ -128,3 +128,121 @@ def test_a_mistaken_arrival_is_undone_with_a_reason_and_audited(client, clinic, 
     assert appointment.status == "confirmed"
     event = AuditEvent.objects.filter(detail__change="status undone").get()
     assert event.detail["reason"] == "wrong patient" and event.detail["from"] == "arrived"
+
+
+def test_desk_cannot_book_the_past_even_with_an_override(client, clinic, front_desk, patient):
+    """Defect 4: a past time has its own rule and message; nothing is booked or emailed."""
+    from django.core import mail
+    from django.utils import timezone
+
+    sign_in_with_second_factor(client, front_desk)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    for override in ("", "patient insisted"):
+        page = _desk_post(
+            client, clinic, patient, 10, day=yesterday, override_reason=override
+        ).content.decode()
+        assert "already passed" in page and "bookable hours" not in page
+    assert Appointment.objects.count() == 0 and not mail.outbox
+
+
+def test_booking_a_past_slot_says_it_has_passed(client, clinic):
+    """Defect 5: a stale slot page, submitted after the time, says the time has passed."""
+    from .test_views import FORM, details_url
+
+    past = clinic.at(clinic.monday, 10) - timedelta(days=14)
+    response = client.post(details_url(clinic, past), {**FORM, "idempotency_key": "p1"})
+    page = response.content.decode()
+    assert "already passed" in page and "just taken" not in page
+
+
+def test_a_clinician_at_a_location_she_does_not_work_at_is_named(client, clinic):
+    """Defect 5: not "just taken" but where she works."""
+    from collis.providers.models import Location
+
+    from .test_views import FORM, details_url
+
+    elsewhere = Location.objects.create(
+        clinic=clinic.location.clinic, name="Evanston", slug="evanston", street="2 Elm St"
+    )
+    url = details_url(clinic, clinic.at(clinic.monday, 10)).replace(
+        "location=downtown", "location=evanston"
+    )
+    assert elsewhere.slug in url
+    page = client.post(url, {**FORM, "idempotency_key": "l1"}).content.decode()
+    assert "does not see patients at Evanston" in page and "just taken" not in page
+
+
+def test_an_old_booking_is_already_booked_not_just_taken(client, clinic, front_desk, patient):
+    """Defect 5: a time booked long ago reads "already booked"; nearby times show the date."""
+    from django.utils import timezone
+
+    other = _book(clinic, 10)
+    Appointment.objects.filter(pk=other.pk).update(created_at=timezone.now() - timedelta(days=3))
+    sign_in_with_second_factor(client, front_desk)
+    page = _desk_post(client, clinic, patient, 10).content.decode()
+    assert "already booked" in page and "just taken" not in page
+    day = clinic.monday
+    assert f"{day:%a}, {day:%b} {day.day}" in page  # nearby times carry their day
+
+
+def test_desk_nearby_times_keep_the_patient_and_visit_type(client, clinic, front_desk, patient):
+    """Defect 5: a nearby-time button opens the form with patient and type still chosen."""
+    import re
+    from html import unescape
+
+    _book(clinic, 10)
+    sign_in_with_second_factor(client, front_desk)
+    page = _desk_post(client, clinic, patient, 10).content.decode()
+    link = unescape(re.search(r'href="(/desk/book/\?[^"]+)"', page).group(1))
+    assert f"patient={patient.pk}" in link and f"appointment_type={clinic.follow_up.pk}" in link
+    form_page = client.get(link).content.decode()
+    assert f'<option value="{patient.pk}" selected>' in form_page
+
+
+def test_back_and_resubmit_shows_the_patients_own_booking(client, clinic):
+    """Defect 5: the same browser booking the same time again is shown its booking."""
+    from .test_views import FORM, details_url
+
+    url = details_url(clinic, clinic.at(clinic.monday, 10))
+    first = client.post(url, {**FORM, "idempotency_key": "b1"})
+    assert first.status_code == 302
+    # Back, reload (a fresh form key), Book again:
+    again = client.post(url, {**FORM, "idempotency_key": "b2"}, follow=True)
+    page = again.content.decode()
+    assert "already booked this time" in page and "Your appointment" in page
+    assert Appointment.objects.count() == 1
+    # Another browser gets no such shortcut to someone's booking.
+    from django.test import Client
+
+    other = Client().post(url, {**FORM, "idempotency_key": "b3"})
+    assert other.status_code == 409 and "already booked this time" not in other.content.decode()
+
+
+def test_clinician_closed_to_new_patients_offers_no_first_visit(client, clinic):
+    """Defect 6: no new-patient slots, not under "First available", refused if posted."""
+    from .test_views import FORM, details_url
+
+    clinic.consult.for_new_patients = True
+    clinic.consult.save()
+    clinic.brennan.accepting_new_patients = False
+    clinic.brennan.save()
+    choose = client.get(reverse("scheduling:book-choose"), {"type": clinic.consult.slug})
+    assert "Dr. Lucas Brennan" not in choose.content.decode()
+    slots = client.get(
+        reverse("scheduling:book-slots"),
+        {"type": clinic.consult.slug, "clinician": "any", "from": clinic.monday},
+    ).content.decode()
+    assert "Dr. Maya Okafor" in slots and "Dr. Lucas Brennan" not in slots
+    own = client.get(
+        reverse("scheduling:book-slots"),
+        {"type": clinic.consult.slug, "clinician": clinic.brennan.slug, "from": clinic.monday},
+    ).content.decode()
+    assert 'class="slot-list"' not in own
+    url = (
+        details_url(clinic, clinic.at(clinic.monday, 10))
+        .replace("type=injection-follow-up", "type=new-patient")
+        .replace("dr-okafor", "dr-brennan")
+    )
+    page = client.post(url, {**FORM, "idempotency_key": "n1"}).content.decode()
+    assert "existing patients only" in page
+    assert not Appointment.objects.exists()

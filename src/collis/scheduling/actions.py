@@ -28,8 +28,11 @@ from collis.scheduling import availability
 from collis.scheduling import slots as core
 from collis.scheduling.errors import (
     CancellationWindowClosedError,
+    ExistingPatientsOnlyError,
     InvalidTransitionError,
+    NotAtLocationError,
     OverrideReasonRequiredError,
+    PastTimeError,
     PatientBusyError,
     ReinjectionTooEarlyError,
     SchedulingError,
@@ -49,6 +52,9 @@ User = AbstractBaseUser | AnonymousUser | None
 Status = Appointment.Status
 
 ALTERNATIVES = 5
+
+# A clashing booking made this recently was "just taken"; an older one was "already booked".
+JUST_TAKEN = timedelta(minutes=30)
 
 # Allowed status changes by staff (cancellation has its own action).
 TRANSITIONS: dict[str, set[str]] = {
@@ -100,6 +106,52 @@ def _alternatives(
         now=now,
     )
     return core.nearest(candidates, near, ALTERNATIVES)
+
+
+def _taken(
+    conflict: Appointment | None,
+    appointment_type: AppointmentType,
+    clinician: Clinician | None,
+    location: Location | None,
+    start: datetime,
+    now: datetime,
+) -> SlotTakenError:
+    """The error for a time another appointment holds, worded by how long it has held it."""
+    recent = conflict is None or conflict.created_at >= now - JUST_TAKEN
+    return SlotTakenError(
+        None if recent else SlotTakenError.already_booked,
+        alternatives=_alternatives(appointment_type, clinician, location, start, now),
+        conflict_id=conflict.pk if conflict is not None else None,
+    )
+
+
+def check_bookable_time(
+    *,
+    start: datetime,
+    clinician: Clinician | None,
+    location: Location | None,
+    appointment_type: AppointmentType,
+    now: datetime,
+    for_staff: bool,
+) -> None:
+    """Refuse, each with its own message, what no override can make right.
+
+    A time in the past (PastTimeError), a clinician at a location where she does not work
+    (NotAtLocationError), and, online, a new-patient visit with a clinician seeing existing
+    patients only (ExistingPatientsOnlyError).
+    """
+    if start <= now:
+        raise PastTimeError()
+    if clinician is None:
+        return
+    if location is not None and not clinician.locations.filter(pk=location.pk).exists():
+        raise NotAtLocationError(
+            f"{clinician.display_name} does not see patients at {location.name}. "
+            "Please choose another location or clinician."
+        )
+    if appointment_type.for_new_patients and not clinician.accepting_new_patients:
+        if not for_staff:
+            raise ExistingPatientsOnlyError()
 
 
 def _resolve_patient(contact: Contact, request: HttpRequest | None, actor: User) -> Patient:
@@ -186,6 +238,14 @@ def book_appointment(
         raise SlotUnavailableError("The time must include its UTC offset.")
     start = start.astimezone(core.UTC)
     for_staff = source == Appointment.Source.STAFF
+    check_bookable_time(
+        start=start,
+        clinician=clinician,
+        location=location,
+        appointment_type=appointment_type,
+        now=now,
+        for_staff=for_staff,
+    )
     try:
         appointment = _book_once(
             appointment_type=appointment_type,
@@ -213,9 +273,7 @@ def book_appointment(
                 return existing
         if isinstance(exc, IntegrityError):
             # Lost a race at the database for the same time (exclusion constraint).
-            raise SlotTakenError(
-                alternatives=_alternatives(appointment_type, clinician, location, start, now)
-            ) from None
+            raise _taken(None, appointment_type, clinician, location, start, now) from None
         raise
     return appointment
 
@@ -266,13 +324,14 @@ def _book_once(
         blocked = rules.blocked(start)
         if slot is None:
             if clinician is None:
-                raise SlotTakenError(
-                    alternatives=_alternatives(appointment_type, None, location, start, now)
-                )
-            if availability.overlapping_booking(clinician, blocked) is not None:
-                raise SlotTakenError(
-                    alternatives=_alternatives(appointment_type, clinician, location, start, now)
-                )
+                clashes = [availability.overlapping_booking(c, blocked) for c in candidates]
+                clash = next((c for c in clashes if c is not None), None)
+                if clash is None:
+                    raise SlotUnavailableError()
+                raise _taken(clash, appointment_type, None, location, start, now)
+            clash = availability.overlapping_booking(clinician, blocked)
+            if clash is not None:
+                raise _taken(clash, appointment_type, clinician, location, start, now)
             if not for_staff:
                 raise SlotUnavailableError()
             if not override_reason.strip():
@@ -411,6 +470,14 @@ def reschedule_appointment(
         raise SlotUnavailableError("The time must include its UTC offset.")
     new_start = new_start.astimezone(core.UTC)
     old_start = appointment.start
+    check_bookable_time(
+        start=new_start,
+        clinician=clinician,
+        location=location,
+        appointment_type=appointment.appointment_type,
+        now=now,
+        for_staff=True,  # the patient is already this clinician's
+    )
     try:
         with transaction.atomic():
             appointment = (
@@ -437,15 +504,9 @@ def reschedule_appointment(
             rules = availability.rules_for(appointment_type, BookingPolicy.current())
             blocked = rules.blocked(new_start)
             if slot is None:
-                if (
-                    availability.overlapping_booking(clinician, blocked, exclude=appointment)
-                    is not None
-                ):
-                    raise SlotTakenError(
-                        alternatives=_alternatives(
-                            appointment_type, clinician, location, new_start, now
-                        )
-                    )
+                clash = availability.overlapping_booking(clinician, blocked, exclude=appointment)
+                if clash is not None:
+                    raise _taken(clash, appointment_type, clinician, location, new_start, now)
                 if by_patient:
                     raise SlotUnavailableError()
                 if not override_reason.strip():

@@ -98,6 +98,7 @@ def seed(ctx: DemoContext) -> None:
                 "buffer_before_minutes": before,
                 "buffer_after_minutes": after,
                 "is_reinjection": reinj,
+                "for_new_patients": slug == "new-patient",
                 "description": desc,
                 "position": position,
             },

@@ -76,6 +76,10 @@ class AppointmentType(models.Model):
         help_text="A botulinum-toxin injection: refused before the minimum interval.",
     )
     bookable_online = models.BooleanField(default=True)
+    for_new_patients = models.BooleanField(
+        default=False,
+        help_text="A first visit: not offered online with clinicians seeing existing patients only.",
+    )
     is_active = models.BooleanField(default=True)
     clinicians = models.ManyToManyField(Clinician, related_name="appointment_types", blank=True)
     position = models.PositiveSmallIntegerField(default=0)

@@ -26,7 +26,7 @@ from collis.scheduling.forms import (
     WaitlistForm,
 )
 from collis.scheduling.links import manage_token, patient_from_token
-from collis.scheduling.models import AppointmentType
+from collis.scheduling.models import Appointment, AppointmentType
 from collis.scheduling.views.slot_pages import DAYS_PER_PAGE, parse_start, slot_rows, week_from
 
 # --- the booking journey: type → clinician → location → slot → details → confirmation ---
@@ -161,6 +161,21 @@ def book_slots(request: HttpRequest) -> HttpResponse:
     return render(request, "scheduling/booking_slots.html", context)
 
 
+BOOKED_IN_SESSION = "scheduling.booked"
+
+
+def _remember_booking(request: HttpRequest, appointment: Appointment) -> None:
+    """Keep the last few bookings made in this browser session (ids only)."""
+    booked = [pk for pk in request.session.get(BOOKED_IN_SESSION, []) if pk != appointment.pk]
+    request.session[BOOKED_IN_SESSION] = [*booked, appointment.pk][-10:]
+
+
+def _booked_here(request: HttpRequest, appointment_id: int | None) -> Appointment | None:
+    if appointment_id is None or appointment_id not in request.session.get(BOOKED_IN_SESSION, []):
+        return None
+    return Appointment.objects.filter(pk=appointment_id).first()
+
+
 @require_http_methods(["GET", "POST"])
 @rate_limit(lambda: settings.BOOKING_RATE_LIMIT, scope="booking", methods=("POST",))
 def book_details(request: HttpRequest) -> HttpResponse:
@@ -195,7 +210,13 @@ def book_details(request: HttpRequest) -> HttpResponse:
             )
         except SchedulingError as exc:
             problem = exc
+            own = _booked_here(request, getattr(exc, "conflict_id", None))
+            if own is not None:
+                # Back, then Book again: this browser booked that time a moment ago.
+                messages.info(request, "You already booked this time. Here is your booking.")
+                return redirect("scheduling:appointment-manage", token=manage_token(own))
         else:
+            _remember_booking(request, appointment)
             url = reverse("scheduling:appointment-manage", args=[manage_token(appointment)])
             return redirect(f"{url}?booked=1")
     alternatives = (

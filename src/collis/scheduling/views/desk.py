@@ -37,16 +37,22 @@ from collis.scheduling.recall import clinic_today, due_recalls
 from collis.scheduling.views.slot_pages import slot_rows
 
 
-def _desk_link(row: dict) -> str:
-    local = row["local"]
-    query = {
-        "clinician": row["clinician"].pk,
-        "date": local.date().isoformat(),
-        "time": local.strftime("%H:%M"),
-    }
-    if row["location"] is not None:
-        query["location"] = row["location"].pk
-    return f"{reverse('scheduling:desk-book')}?{urlencode(query)}"
+def _desk_link(keep: dict[str, str]):
+    """Links to the desk form for a nearby time, keeping the patient and type already chosen."""
+
+    def link(row: dict) -> str:
+        local = row["local"]
+        query = {
+            **keep,
+            "clinician": row["clinician"].pk,
+            "date": local.date().isoformat(),
+            "time": local.strftime("%H:%M"),
+        }
+        if row["location"] is not None:
+            query["location"] = row["location"].pk
+        return f"{reverse('scheduling:desk-book')}?{urlencode(query)}"
+
+    return link
 
 
 @login_required
@@ -144,8 +150,13 @@ def desk_book(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Booked: {appointment}.")
             return redirect("scheduling:desk-appointment", pk=appointment.pk)
+    keep = {
+        k: request.POST[k] for k in ("patient", "appointment_type", "reason") if request.POST.get(k)
+    }
     alternatives = (
-        slot_rows(problem.alternatives, _desk_link) if isinstance(problem, SlotTakenError) else []
+        slot_rows(problem.alternatives, _desk_link(keep))
+        if isinstance(problem, SlotTakenError)
+        else []
     )
     return render(
         request,
