@@ -149,9 +149,8 @@ def check_bookable_time(
             f"{clinician.display_name} does not see patients at {location.name}. "
             "Please choose another location or clinician."
         )
-    if appointment_type.for_new_patients and not clinician.accepting_new_patients:
-        if not for_staff:
-            raise ExistingPatientsOnlyError()
+    if appointment_type.for_new_patients and not (clinician.accepting_new_patients or for_staff):
+        raise ExistingPatientsOnlyError()
 
 
 def _resolve_patient(contact: Contact, request: HttpRequest | None, actor: User) -> Patient:

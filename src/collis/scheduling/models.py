@@ -78,7 +78,7 @@ class AppointmentType(models.Model):
     bookable_online = models.BooleanField(default=True)
     for_new_patients = models.BooleanField(
         default=False,
-        help_text="A first visit: not offered online with clinicians seeing existing patients only.",
+        help_text="A first visit: not offered online with clinicians closed to new patients.",
     )
     is_active = models.BooleanField(default=True)
     clinicians = models.ManyToManyField(Clinician, related_name="appointment_types", blank=True)

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='appointmenttype',
             name='for_new_patients',
-            field=models.BooleanField(default=False, help_text='A first visit: not offered online with clinicians seeing existing patients only.'),
+            field=models.BooleanField(default=False, help_text='A first visit: not offered online with clinicians closed to new patients.'),
         ),
     ]
