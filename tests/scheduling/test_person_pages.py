@@ -246,3 +246,38 @@ def test_clinician_closed_to_new_patients_offers_no_first_visit(client, clinic):
     page = client.post(url, {**FORM, "idempotency_key": "n1"}).content.decode()
     assert "existing patients only" in page
     assert not Appointment.objects.exists()
+
+
+def test_the_injection_interval_is_told_at_the_slot_step(client, clinic, patient_user):
+    """Defect 12: a signed-in patient sees the due date before typing anything; no DOB field."""
+    from collis.patients.models import Patient
+    from collis.scheduling.models import InjectionRecall
+
+    patient = Patient.objects.create(
+        mrn="T-12", given_name="Ada", family_name="Byron", email="ada12@example.com",
+        user=patient_user,
+    )  # fmt: skip
+    due = clinic.monday + timedelta(days=21)
+    InjectionRecall.objects.create(
+        patient=patient,
+        last_injected_on=due - timedelta(days=84),
+        min_interval_days=84,
+        product_name="Xeomin",
+        due_on=due,
+    )
+    client.force_login(patient_user)
+    page = client.get(
+        reverse("scheduling:book-slots"),
+        {"type": clinic.injection.slug, "clinician": "any", "from": clinic.monday},
+    ).content.decode()
+    assert f"Your next injection can be from {due:%A}, {due:%B} {due.day}, {due.year}" in page
+    assert "book a follow-up visit" in page and "can override" not in page
+    assert f"Showing {due:%B} {due.day}" in page
+    from .test_views import details_url
+
+    details = client.get(
+        details_url(clinic, clinic.at(clinic.monday, 10)).replace(
+            "injection-follow-up", clinic.follow_up.slug
+        )
+    ).content.decode()
+    assert 'name="birth_date"' not in details and 'value="Ada"' in details

@@ -50,7 +50,7 @@ class BookingDetailsForm(forms.Form):
         self.fields["idempotency_key"].initial = uuid.uuid4().hex
         if patient is not None:
             # A signed-in or recalled patient is already known: no need to prove who they are.
-            self.fields["birth_date"].required = False
+            del self.fields["birth_date"]
             self.initial.update(
                 given_name=patient.given_name,
                 family_name=patient.family_name,

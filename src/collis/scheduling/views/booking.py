@@ -26,7 +26,7 @@ from collis.scheduling.forms import (
     WaitlistForm,
 )
 from collis.scheduling.links import manage_token, patient_from_token
-from collis.scheduling.models import Appointment, AppointmentType
+from collis.scheduling.models import Appointment, AppointmentType, InjectionRecall
 from collis.scheduling.views.slot_pages import DAYS_PER_PAGE, parse_start, slot_rows, week_from
 
 # --- the booking journey: type → clinician → location → slot → details → confirmation ---
@@ -128,6 +128,10 @@ def book_slots(request: HttpRequest) -> HttpResponse:
     zone = availability.clinic_zone()
     now = timezone.now()
     first_day, since, until = week_from(request)
+    due_on = _reinjection_due(choice)
+    if due_on is not None and first_day < due_on:
+        # The minimum interval has not passed: start the picker on the first day allowed.
+        first_day, since, until = week_from(request, earliest=due_on)
     clinicians = [choice.clinician] if choice.clinician else None
     slots = availability.find_slots(
         choice.type, clinicians=clinicians, location=choice.location, since=since, until=until
@@ -157,8 +161,22 @@ def book_slots(request: HttpRequest) -> HttpResponse:
             {"from": (first_day + timedelta(days=DAYS_PER_PAGE)).isoformat()}
         ),
         "zone_name": str(zone),
+        "due_on": due_on,
     }
     return render(request, "scheduling/booking_slots.html", context)
+
+
+def _reinjection_due(choice: BookingChoice):
+    """The first day a known patient may have the next toxin injection, if still ahead."""
+    if choice.type is None or not choice.type.is_reinjection or choice.patient is None:
+        return None
+    recall = InjectionRecall.objects.filter(patient=choice.patient).first()
+    if (
+        recall is None
+        or recall.due_on <= timezone.now().astimezone(availability.clinic_zone()).date()
+    ):
+        return None
+    return recall.due_on
 
 
 BOOKED_IN_SESSION = "scheduling.booked"
@@ -193,7 +211,7 @@ def book_details(request: HttpRequest) -> HttpResponse:
             family_name=data["family_name"],
             email=data["email"],
             phone=data["phone"],
-            birth_date=data["birth_date"],
+            birth_date=data.get("birth_date"),
         )
         try:
             appointment = actions.book_appointment(
