@@ -49,6 +49,7 @@ MATRIX: list[Row] = [
     Row("/accounts/password/change/done/", SIGNED_IN),
     Row("/accounts/two-factor/backup-codes/", SIGNED_IN),
     Row("/accounts/two-factor/disable/", frozenset({"outsider", "patient"}), method="POST"),
+    Row("/accounts/two-factor/disable/", frozenset({"outsider", "patient"})),
     Row("/accounts/my-data.json", frozenset({"patient"})),
     Row("/accounts/privacy/", ADMIN_ONLY),
     Row("/accounts/privacy/patients/{own}/export.json", ADMIN_ONLY),
