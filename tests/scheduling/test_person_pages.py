@@ -281,3 +281,58 @@ def test_the_injection_interval_is_told_at_the_slot_step(client, clinic, patient
         )
     ).content.decode()
     assert 'name="birth_date"' not in details and 'value="Ada"' in details
+
+
+WAIT_FORM = {
+    "given_name": "Jordan",
+    "family_name": "Rivera",
+    "email": "jordan@example.com",
+    "phone": "",
+    "birth_date": "1980-04-02",
+}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_waitlist_refuses_past_windows_merges_duplicates_and_confirms(client, clinic):
+    """Defect 11: no past window, no duplicate, a confirmation email, no patient in the list."""
+    from django.core import mail
+    from django.utils import timezone
+
+    from collis.patients.models import Patient
+    from collis.scheduling.models import WaitlistEntry
+
+    url = reverse("scheduling:book-waitlist") + f"?type={clinic.follow_up.slug}&clinician=any"
+    today = timezone.localdate()
+    past = {"earliest": today - timedelta(days=20), "latest": today - timedelta(days=10)}
+    page = client.post(url, {**WAIT_FORM, **past}).content.decode()
+    assert "This date has passed" in page and not WaitlistEntry.objects.exists()
+    window = {"earliest": today + timedelta(days=2), "latest": today + timedelta(days=9)}
+    response = client.post(url, {**WAIT_FORM, **window}, follow=True)
+    assert "We emailed you a confirmation" in response.content.decode()
+    assert len(mail.outbox) == 1 and "on the waitlist" in mail.outbox[0].subject
+    wider = {"earliest": today + timedelta(days=1), "latest": today + timedelta(days=30)}
+    client.post(url, {**WAIT_FORM, **wider})
+    entry = WaitlistEntry.objects.get()  # one entry, widened
+    assert entry.earliest == wider["earliest"] and entry.latest == wider["latest"]
+    assert len(mail.outbox) == 1
+    held = Patient.objects.get(email="jordan@example.com")
+    assert held.is_pending_contact
+
+
+def test_online_contacts_are_not_in_the_clinicians_patient_list(client, clinic, clinician):
+    """Defect 11: an anonymous booking holds a pending contact until the first visit."""
+    from collis.patients.models import Patient
+
+    from .test_views import FORM, details_url
+
+    client.post(details_url(clinic, clinic.at(clinic.monday, 10)), {**FORM, "idempotency_key": "c"})
+    held = Patient.objects.get(email="jordan@example.com")
+    assert held.is_pending_contact
+    sign_in_with_second_factor(client, clinician.user)
+    page = client.get(reverse("patients:patient-list")).content.decode()
+    assert "Rivera" not in page
+    appointment = Appointment.objects.get()
+    actions.set_appointment_status(appointment, "arrived", now=appointment.start)
+    held.refresh_from_db()
+    assert not held.is_pending_contact
+    assert "Rivera" in client.get(reverse("patients:patient-list")).content.decode()

@@ -31,6 +31,12 @@ class Patient(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     preferred_language = models.CharField(max_length=60, blank=True)
+    is_pending_contact = models.BooleanField(
+        "pending contact",
+        default=False,
+        help_text="Booked or joined the waitlist online and not yet seen: not in clinicians' "
+        "patient lists until the first visit or until staff confirm the record.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

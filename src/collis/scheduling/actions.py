@@ -38,6 +38,7 @@ from collis.scheduling.errors import (
     SchedulingError,
     SlotTakenError,
     SlotUnavailableError,
+    WaitlistWindowError,
 )
 from collis.scheduling.models import (
     Appointment,
@@ -133,18 +134,25 @@ def check_bookable_time(
     appointment_type: AppointmentType,
     now: datetime,
     for_staff: bool,
+    override_reason: str = "",
 ) -> None:
-    """Refuse, each with its own message, what no override can make right.
+    """Refuse, each with its own message, times that are not bookable for a plain reason.
 
-    A time in the past (PastTimeError), a clinician at a location where she does not work
-    (NotAtLocationError), and, online, a new-patient visit with a clinician seeing existing
-    patients only (ExistingPatientsOnlyError).
+    A time in the past (PastTimeError, whatever the override), a clinician at a location where
+    she does not work (NotAtLocationError; staff may override with a recorded reason), and,
+    online, a new-patient visit with a clinician seeing existing patients only
+    (ExistingPatientsOnlyError).
     """
     if start <= now:
         raise PastTimeError()
     if clinician is None:
         return
-    if location is not None and not clinician.locations.filter(pk=location.pk).exists():
+    overridden = for_staff and bool(override_reason.strip())
+    if (
+        location is not None
+        and not overridden
+        and not clinician.locations.filter(pk=location.pk).exists()
+    ):
         raise NotAtLocationError(
             f"{clinician.display_name} does not see patients at {location.name}. "
             "Please choose another location or clinician."
@@ -154,7 +162,10 @@ def check_bookable_time(
 
 
 def _resolve_patient(contact: Contact, request: HttpRequest | None, actor: User) -> Patient:
-    """Link to the patient with this email and birth date, or register a new one."""
+    """Link to the patient with this email and birth date, or hold a new pending contact.
+
+    A pending contact is not in the clinicians' patient lists until the first visit.
+    """
     if contact.birth_date is not None:
         match = (
             Patient.objects.filter(email__iexact=contact.email, birth_date=contact.birth_date)
@@ -170,6 +181,7 @@ def _resolve_patient(contact: Contact, request: HttpRequest | None, actor: User)
         birth_date=contact.birth_date,
         email=contact.email,
         phone=contact.phone,
+        is_pending_contact=True,
     )
     record_access(request, Action.CREATE, patient, user=actor, detail={"via": "online booking"})
     return patient
@@ -244,6 +256,7 @@ def book_appointment(
         appointment_type=appointment_type,
         now=now,
         for_staff=for_staff,
+        override_reason=override_reason,
     )
     try:
         appointment = _book_once(
@@ -475,7 +488,8 @@ def reschedule_appointment(
         location=location,
         appointment_type=appointment.appointment_type,
         now=now,
-        for_staff=True,  # the patient is already this clinician's
+        for_staff=not by_patient,
+        override_reason=override_reason,
     )
     try:
         with transaction.atomic():
@@ -675,6 +689,10 @@ def _open_visit(appointment: Appointment, *, actor: User, request: HttpRequest |
 
     if appointment.patient_id is None or Visit.objects.filter(appointment=appointment).exists():
         return
+    # Seen in person: an online contact becomes a patient of the clinic.
+    Patient.objects.filter(pk=appointment.patient_id, is_pending_contact=True).update(
+        is_pending_contact=False
+    )
     if appointment.appointment_type.is_reinjection:
         kind = Visit.Kind.INJECTION
     elif not appointment.patient.visits.exists():
@@ -739,11 +757,37 @@ def join_waitlist(
     note: str = "",
     actor: User = None,
     request: HttpRequest | None = None,
+    today: date | None = None,
 ) -> WaitlistEntry:
-    """Put a patient on the waitlist for an earlier slot between two dates."""
+    """Put a patient on the waitlist for an earlier slot between two dates; email a confirmation.
+
+    A window entirely in the past is refused (WaitlistWindowError). Joining again for the same
+    visit type and clinician while still waiting widens the existing entry instead of adding a
+    second one (and sends no second email).
+    """
+    today = today or core.local_day(timezone.now(), availability.clinic_zone())
     if latest < earliest:
-        raise ValueError("The last date must not be before the first.")
+        raise WaitlistWindowError("“Until” must not be before “From”.")
+    if latest < today:
+        raise WaitlistWindowError("Those dates have already passed. Choose dates from today on.")
+    earliest = max(earliest, today)
     with transaction.atomic():
+        existing = (
+            WaitlistEntry.objects.select_for_update()
+            .filter(
+                patient=patient,
+                appointment_type=appointment_type,
+                clinician=clinician,
+                status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED],
+            )
+            .first()
+        )
+        if existing is not None:
+            existing.earliest = min(existing.earliest, earliest)
+            existing.latest = max(existing.latest, latest)
+            existing.save(update_fields=["earliest", "latest"])
+            record_access(request, Action.UPDATE, existing, user=actor, detail={"rejoined": True})
+            return existing
         entry = WaitlistEntry.objects.create(
             patient=patient,
             appointment_type=appointment_type,
@@ -753,6 +797,8 @@ def join_waitlist(
             note=note[:300],
         )
         record_access(request, Action.CREATE, entry, user=actor)
+        if patient.email:
+            enqueue("scheduling.send_waitlist_email", entry_id=entry.pk)
     return entry
 
 
@@ -763,12 +809,14 @@ def join_waitlist_online(
     earliest: date,
     latest: date,
     clinician: Clinician | None = None,
+    patient: Patient | None = None,
     actor: User = None,
     request: HttpRequest | None = None,
 ) -> WaitlistEntry:
-    """Join the waitlist from the public site: the patient is found or registered as booking."""
+    """Join the waitlist from the public site: the patient is matched, or held as a pending
+    contact (not a patient in the clinicians' lists)."""
     with transaction.atomic():
-        patient = _resolve_patient(contact, request, actor)
+        patient = patient or _resolve_patient(contact, request, actor)
         return join_waitlist(
             patient=patient,
             appointment_type=appointment_type,

@@ -10,6 +10,7 @@ SchedulingError
 ├── ReinjectionTooEarlyError    before the minimum interval since the last toxin injection
 ├── OverrideReasonRequiredError a staff override without a recorded reason
 ├── InvalidTransitionError      e.g. completing a cancelled appointment
+├── WaitlistWindowError         a waitlist window in the past or back to front
 ├── CancellationWindowClosedError  too close to the start to cancel or move online
 └── InvalidLinkError            a tampered or stale signed link (404 to the user)
 """
@@ -106,6 +107,11 @@ class OverrideReasonRequiredError(SchedulingError, ValueError):
 class InvalidTransitionError(SchedulingError, ValueError):
     code = "invalid_transition"
     message = "The appointment cannot change to that status."
+
+
+class WaitlistWindowError(SchedulingError, ValueError):
+    code = "waitlist_window"
+    message = "Choose dates from today on, with “Until” not before “From”."
 
 
 class CancellationWindowClosedError(SchedulingError, ValueError):

@@ -74,6 +74,19 @@ class WaitlistForm(forms.Form):
     earliest = forms.DateField(label="From", widget=DateInput)
     latest = forms.DateField(label="Until", widget=DateInput)
 
+    def __init__(self, *args, patient: Patient | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if patient is not None:
+            # Known already: ask only for the dates.
+            for name in ("given_name", "family_name", "email", "phone", "birth_date"):
+                del self.fields[name]
+
+    def clean_latest(self):
+        value = self.cleaned_data.get("latest")
+        if value and value < timezone.localdate():
+            raise forms.ValidationError("This date has passed. Choose a date from today on.")
+        return value
+
     def clean(self):
         data = super().clean()
         if data.get("earliest") and data.get("latest") and data["latest"] < data["earliest"]:

@@ -264,28 +264,35 @@ def book_waitlist(request: HttpRequest) -> HttpResponse:
     choice = BookingChoice(request)
     if choice.type is None:
         return redirect("scheduling:book-start")
-    form = WaitlistForm(request.POST or None)
+    form = WaitlistForm(request.POST or None, patient=choice.patient)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        actions.join_waitlist_online(
-            contact=actions.Contact(
-                data["given_name"],
-                data["family_name"],
-                data["email"],
-                data["phone"],
-                data["birth_date"],
-            ),
-            appointment_type=choice.type,
-            clinician=choice.clinician,
-            earliest=data["earliest"],
-            latest=data["latest"],
-            actor=request.user,
-            request=request,
-        )
-        messages.success(
-            request, "You are on the waitlist. We will email you if an earlier time frees up."
-        )
-        return redirect("scheduling:book-start")
+        try:
+            actions.join_waitlist_online(
+                contact=actions.Contact(
+                    data.get("given_name", ""),
+                    data.get("family_name", ""),
+                    data.get("email", ""),
+                    data.get("phone", ""),
+                    data.get("birth_date"),
+                ),
+                patient=choice.patient,
+                appointment_type=choice.type,
+                clinician=choice.clinician,
+                earliest=data["earliest"],
+                latest=data["latest"],
+                actor=request.user,
+                request=request,
+            )
+        except SchedulingError as exc:
+            form.add_error(None, exc.user_message)
+        else:
+            messages.success(
+                request,
+                "You are on the waitlist. We emailed you a confirmation, and will email you "
+                "again if a time between your dates frees up.",
+            )
+            return redirect("scheduling:book-start")
     return render(request, "scheduling/booking_waitlist.html", {"choice": choice, "form": form})
 
 
