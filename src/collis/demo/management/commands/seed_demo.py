@@ -17,8 +17,8 @@ SEEDERS = [
     "collis.providers.demo",
     "collis.education.demo",
     "collis.patients.demo",
+    "collis.injections.demo",  # before scheduling: injections set the recall due dates
     "collis.scheduling.demo",
-    "collis.injections.demo",
     "collis.scales.demo",
     "collis.diary.demo",
     "collis.recordings.demo",
