@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 
 from collis.lib.clinic_time import to_clinic
+from collis.patients.colcap import FORM_LABELS, ColCapForm, PostureComponent, Side
 
 
 class Patient(models.Model):
@@ -94,8 +95,6 @@ class Diagnosis(models.Model):
 
     def components(self):
         """Return the pattern as pure ``PostureComponent`` values for decision support."""
-        from collis.injections.colcap import ColCapForm, PostureComponent, Side
-
         return [
             PostureComponent(ColCapForm(c["form"]), Side(c["side"]) if c.get("side") else None)
             for c in self.colcap_pattern
@@ -103,8 +102,6 @@ class Diagnosis(models.Model):
 
     @property
     def pattern_display(self) -> str:
-        from collis.injections.colcap import FORM_LABELS, ColCapForm
-
         parts = []
         for c in self.colcap_pattern:
             label = FORM_LABELS[ColCapForm(c["form"])].split(" (")[0]
