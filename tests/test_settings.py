@@ -45,3 +45,23 @@ def test_production_with_real_key_starts():
 def test_bad_values_are_named():
     assert "DEBUG must be true or false" in _load_settings(DEBUG="maybe").stderr
     assert "CLINIC_TIME_ZONE" in _load_settings(CLINIC_TIME_ZONE="Mars/Olympus").stderr
+
+
+def test_make_run_links_emails_to_the_port_it_serves():
+    """Issue #11 defect 15: `make run PORT=8123` emails links on 8123, not SITE_URL's 8000."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        ["make", "-n", "run", "PORT=8123", "HOST=127.0.0.1"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin"},
+    ).stdout
+    assert 'SITE_URL="${SITE_URL:-http://127.0.0.1:8123}"' in out

@@ -63,3 +63,17 @@ def test_search_stems_and_matches_words_not_phrases(client, demo_data):
     assert "Dr. Rafael Soto" in html
     html = client.get(reverse("search"), {"q": "injections"}).content.decode()
     assert "Botulinum" in html  # "injections" stems to "injection"
+
+
+def test_no_template_has_inline_style_or_script():
+    """Issue #11 defect 15: the CSP blocks inline style= attributes and <script> bodies."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "src" / "collis"
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("templates/**/*.html")
+        if re.search(r"\sstyle=|<script>|<script\s+(?![^>]*\bsrc=)", path.read_text())
+    ]
+    assert not offenders, offenders

@@ -247,3 +247,13 @@ def test_total_units_is_the_sum_and_units_stay_in_product_units(units):
     assert p.total_units == sum(units)
     warnings = check_session(p, [])
     assert (WarningCode.SESSION_LIMIT in codes(warnings)) is (sum(units) > 400)
+
+
+def test_clinicians_see_no_internal_notes_in_warnings():
+    """Issue #11 defect 15: no "(clinical.md §3)" or "[unverified]" in what a clinician reads."""
+    from collis.scales import tsui
+
+    warnings = check_session(plan(BOTOX, *split(1000)), [])
+    shown = [f"{w.message} ({w.source})" for w in warnings]
+    assert shown and not any("clinical.md" in text for text in shown)
+    assert "[unverified]" not in tsui.TSUI_VERSION_LABEL

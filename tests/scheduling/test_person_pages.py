@@ -336,3 +336,26 @@ def test_online_contacts_are_not_in_the_clinicians_patient_list(client, clinic, 
     held.refresh_from_db()
     assert not held.is_pending_contact
     assert "Rivera" in client.get(reverse("patients:patient-list")).content.decode()
+
+
+def test_desk_calendar_queries_do_not_grow_with_clinicians(client, clinic, front_desk):
+    """Issue #11 defect 15: no query per clinician for their locations (N+1)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from collis.providers.models import Clinician
+
+    sign_in_with_second_factor(client, front_desk)
+    url = reverse("scheduling:desk-calendar")
+    query = {"date": clinic.monday, "location": clinic.location.slug}
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url, query).status_code == 200
+        return len(captured)
+
+    before = count()
+    for n in range(4):
+        extra = Clinician.objects.create(display_name=f"Dr. Extra {n}", slug=f"dr-extra-{n}")
+        extra.locations.add(clinic.location)
+    assert count() == before

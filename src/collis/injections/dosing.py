@@ -251,7 +251,7 @@ def check_session(plan: SessionPlan, history: Iterable[PastSession]) -> tuple[Do
                 WarningCode.SESSION_LIMIT,
                 f"{total} {label.unit_label} exceeds the label limit of "
                 f"{label.session_limit_units} {label.unit_label} per session.",
-                "clinical.md §3",
+                "product label",  # clinical.md §3
             )
         )
     if label.session_limit_units is not None and label.limit_window_months is not None:
@@ -269,7 +269,7 @@ def check_session(plan: SessionPlan, history: Iterable[PastSession]) -> tuple[Do
                     f"months ({earlier} earlier + {total} now) exceeds the label limit of "
                     f"{label.session_limit_units} {label.unit_label} per "
                     f"{label.limit_window_months} months.",
-                    "clinical.md §3",
+                    "product label",  # clinical.md §3
                 )
             )
     if label.recommended_max_units is not None and total > label.recommended_max_units:
@@ -278,7 +278,7 @@ def check_session(plan: SessionPlan, history: Iterable[PastSession]) -> tuple[Do
                 WarningCode.ABOVE_RECOMMENDED,
                 f"{total} {label.unit_label} is above the label's recommended dose "
                 f"(up to {label.recommended_max_units} {label.unit_label}).",
-                "clinical.md §3",
+                "product label",  # clinical.md §3
             )
         )
     scm_sides = {i.side for i in plan.injections if i.muscle == "scm" and i.units > 0}
@@ -289,7 +289,7 @@ def check_session(plan: SessionPlan, history: Iterable[PastSession]) -> tuple[Do
                 WarningCode.SCM_DOSE,
                 f"{scm_units} {label.unit_label} into the SCM: the label notes that "
                 f"{label.scm_advisory_units} units or less may reduce dysphagia.",
-                "clinical.md §3",
+                "product label",  # clinical.md §3
             )
         )
     if len(scm_sides) == 2:
@@ -298,7 +298,7 @@ def check_session(plan: SessionPlan, history: Iterable[PastSession]) -> tuple[Do
                 WarningCode.BILATERAL_SCM,
                 "Both sternocleidomastoids are injected: bilateral SCM injection raises the risk "
                 "of dysphagia (swallowing problems).",
-                "clinical.md §3 Safety",
+                "product label, safety section",  # clinical.md §3 Safety
             )
         )
     if past:
@@ -311,7 +311,7 @@ def check_session(plan: SessionPlan, history: Iterable[PastSession]) -> tuple[Do
                     f"Only {days} days since the last toxin session on {last.isoformat()}: "
                     f"{label.brand}'s minimum re-treatment interval here is "
                     f"{label.min_interval_days} days ({label.min_interval_days // 7} weeks).",
-                    "clinical.md §3–§4",
+                    "product label and trial re-treatment intervals",  # clinical.md §3–§4
                 )
             )
     return tuple(warnings)
@@ -332,7 +332,7 @@ class ApproximateEquivalent:
     caution: str = field(
         default=(
             "Approximate equivalent, orientation only: labels forbid converting units between "
-            "products (clinical.md §3)."
+            "products."  # clinical.md §3
         )
     )
 

@@ -14,7 +14,11 @@ from collis.scales.errors import InvalidAnswersError, ItemProblem
 from collis.scales.grading import ItemSpec, check_answers
 
 TSUI_VERSION = "Tsui-1986/25-commonly-cited"
-TSUI_VERSION_LABEL = "Tsui scale, commonly cited point scheme (A × B + C + D, max 25) [unverified]"
+# The point scheme is the commonly cited one; its primary source is not verified (clinical.md
+# §1.3 [U]), so the label asks the clinician to check it against their reference.
+TSUI_VERSION_LABEL = (
+    "Tsui scale, commonly cited point scheme (A × B + C + D, max 25); check against your reference"
+)
 
 POSTURE, SHOULDER, TREMOR = "posture", "shoulder", "tremor"
 

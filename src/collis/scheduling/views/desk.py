@@ -77,7 +77,7 @@ def desk_calendar(request: HttpRequest) -> HttpResponse:
         .exclude(status=Appointment.Status.CANCELLED)
         .select_related("patient", "clinician", "location", "appointment_type")
     )
-    clinicians = list(Clinician.objects.active())
+    clinicians = list(Clinician.objects.active().prefetch_related("locations"))
     if location is not None:
         appointments = appointments.filter(location=location)
         clinicians = [c for c in clinicians if location in c.locations.all()]
