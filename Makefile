@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run serve-prod test test-fast lint format check bench migrate seed clean system-deps \
+.PHONY: install run serve-prod test test-fast lint format check bench migrate seed clean system-deps js-deps \
 	backup restore load-test fault-test
 
 $(INSTALLED): pyproject.toml
@@ -46,7 +46,14 @@ restore: install
 system-deps:
 	@bash scripts/ensure-system-deps.sh
 
-test: install system-deps
+# axe-core for the browser crawl, from the committed lock file (never a CDN).
+JS_DEPS := tests/js/node_modules/.package-lock.json
+$(JS_DEPS): tests/js/package.json tests/js/package-lock.json
+	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
+
+js-deps: $(JS_DEPS)
+
+test: install system-deps js-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: install

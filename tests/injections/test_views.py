@@ -198,3 +198,14 @@ def test_cycle_report_weeks_must_be_in_order(signed_in, earlier_session):
 def test_front_desk_cannot_open_a_session(client, front_desk, earlier_session):
     sign_in_with_second_factor(client, front_desk)
     assert client.get(earlier_session.get_absolute_url()).status_code == 403
+
+
+def test_session_page_forms_keep_each_label_with_its_input(signed_in, earlier_session):
+    """Issue #11 defect 8: adverse-event and response forms, one labelled field per row."""
+    import re
+
+    html = signed_in.get(earlier_session.get_absolute_url()).content.decode()
+    for action in ("adverse-events/new/", "cycle-report/"):
+        form = re.search(rf'<form[^>]*action="[^"]*{action}".*?</form>', html, re.S).group(0)
+        labels = form.count("<label")
+        assert labels >= 2 and form.count('<div class="field">') == labels

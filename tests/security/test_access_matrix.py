@@ -185,6 +185,7 @@ PUBLIC_ROUTES: dict[str, str] = {
     "": "home page",
     "search/": "site search over public pages and providers",
     "healthz": "load-balancer health check, no data",
+    "favicon.ico": "redirect to the site icon",
     "readyz": "readiness probe: database and broker up or down, no data",
     "fhir/metadata": "FHIR CapabilityStatement, public by the FHIR specification",
     "conditions/": "education pages",
