@@ -50,6 +50,11 @@ def test_demo_data_passes_the_apps_rules(seeded):
             problems.append(f"{a.pk}: {a.clinician} does not offer {a.appointment_type}")
         if a.appointment_type.for_new_patients and not a.clinician.accepting_new_patients:
             problems.append(f"{a.pk}: new patient with a clinician closed to them")
+        if (
+            a.appointment_type.for_new_patients
+            and a.patient.visits.filter(occurred_at__lt=a.start).exists()
+        ):
+            problems.append(f"{a.pk}: a first visit for {a.patient}, who was seen before")
         if a.appointment_type.is_reinjection and a.start > now:
             recall = InjectionRecall.objects.filter(patient=a.patient).first()
             if recall is not None and day < recall.due_on:

@@ -10,6 +10,7 @@ from ninja.errors import ValidationError
 from collis.lib.problems import problem_response
 from collis.providers.api import router as providers_router
 from collis.scheduling.api import router as scheduling_router
+from collis.supply.api import router as supply_router
 
 api = NinjaAPI(
     title="Collis API",
@@ -43,3 +44,4 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 api.add_router("/providers", providers_router)
 api.add_router("/scheduling", scheduling_router)
+api.add_router("/supply", supply_router)

@@ -195,6 +195,12 @@ def _seed_appointments(ctx: DemoContext, types: dict, clinicians: list[Clinician
                         for other in injection_days.get(patient.pk, [])
                     ):
                         continue
+                elif appointment_type.for_new_patients:
+                    # A first visit is for someone the clinic has not treated yet.
+                    newcomers = [p for p in patients if p.pk not in treated]
+                    if not newcomers:
+                        continue
+                    patient = ctx.rng.choice(newcomers)
                 else:
                     patient = ctx.rng.choice(patients)
                 if (
