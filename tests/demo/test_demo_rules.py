@@ -4,10 +4,8 @@ the app enforces on real bookings, run over every seeded row."""
 from __future__ import annotations
 
 from datetime import timedelta
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from collis.diary.models import DiaryEntry
@@ -21,15 +19,7 @@ from collis.scheduling.recall import clinic_today, due_recalls
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("seed_demo", stdout=StringIO())
-        yield
-        call_command("flush", "--noinput", stdout=StringIO())
-
-
-def test_demo_data_passes_the_apps_rules(seeded):
+def test_demo_data_passes_the_apps_rules(demo_data):
     now = timezone.now()
     today = clinic_today()
     problems: list[str] = []
