@@ -113,6 +113,8 @@ def _seeded_values():
         "own_assessment": Assessment.objects.filter(patient=own).first().pk,
         "appointment": Appointment.objects.active().filter(patient=own).first().pk,
         "own_recording": recording.pk if recording is not None else 0,
+        "lot": _first_pk("injections", "ToxinLot"),
+        "vial": _first_pk("supply", "Vial"),
     }
     book = {"type": follow_up.slug, "clinician": clinician.slug, "location": "any"}
     queries = {
@@ -126,6 +128,13 @@ def _seeded_values():
         "providers/<slug:slug>/": clinician.slug,
     }
     return values, queries, slugs, token
+
+
+def _first_pk(app: str, model: str) -> int:
+    from django.apps import apps
+
+    found = apps.get_model(app, model).objects.order_by("pk").first()
+    return found.pk if found is not None else 0
 
 
 def _reset_link(username: str) -> tuple[str, str]:
