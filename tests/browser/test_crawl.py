@@ -185,7 +185,10 @@ def crawl_targets() -> list[Target]:
     missing = sorted(
         r for r in set(_routes()) if _is_page(r) and r not in crawled and r not in actions
     )
-    assert not missing, f"Pages the crawl does not reach (add access-matrix rows): {missing}"
+    # A page without an access-matrix row fails test_every_url_is_in_the_matrix_or_public; it
+    # is crawled as soon as its row says who may open it.
+    if missing:
+        print(f"\ncrawl: no access-matrix row yet, not crawled: {missing}")
     return list(targets.values())
 
 

@@ -359,3 +359,46 @@ def test_desk_calendar_queries_do_not_grow_with_clinicians(client, clinic, front
         extra = Clinician.objects.create(display_name=f"Dr. Extra {n}", slug=f"dr-extra-{n}")
         extra.locations.add(clinic.location)
     assert count() == before
+
+
+def test_desk_patient_picker_searches_name_mrn_birth_date_and_phone(client, clinic, front_desk):
+    """Desk tool: the patient list shows matches of a search, not every patient."""
+    from datetime import date
+
+    from collis.patients.models import Patient
+
+    Patient.objects.create(
+        mrn="T-77", given_name="Ada", family_name="Quill", birth_date=date(1970, 1, 2),
+        phone="(312) 555-0177", email="quill@example.com",
+    )  # fmt: skip
+    Patient.objects.create(mrn="T-78", given_name="Bo", family_name="Other", email="o@example.com")
+    sign_in_with_second_factor(client, front_desk)
+    url = reverse("scheduling:desk-book")
+    assert "Quill, Ada" not in client.get(url).content.decode()
+    for query in ("quill", "T-77", "1970-01-02", "555-0177"):
+        page = client.get(url, {"q": query}).content.decode()
+        assert "Quill, Ada (T-77)" in page, query
+        assert "Other, Bo" not in page, query
+
+
+def test_desk_slot_picker_lists_free_times_and_keeps_the_patient(
+    client, clinic, front_desk, patient
+):
+    """Desk tool: free times for the clinician, type and day; each keeps patient and type."""
+    from html import unescape
+
+    _book(clinic, 10)
+    sign_in_with_second_factor(client, front_desk)
+    page = client.get(
+        reverse("scheduling:desk-book"),
+        {
+            "patient": patient.pk,
+            "appointment_type": clinic.follow_up.pk,
+            "clinician": clinic.okafor.pk,
+            "date": clinic.monday,
+        },
+    ).content.decode()
+    assert "Free times that day" in page
+    links = [unescape(x) for x in __import__("re").findall(r'href="(/desk/book/\?[^"]+)"', page)]
+    assert any("time=09%3A00" in x for x in links) and not any("time=10%3A00" in x for x in links)
+    assert all(f"patient={patient.pk}" in x for x in links)

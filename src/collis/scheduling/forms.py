@@ -122,6 +122,16 @@ class DeskBookingForm(LocalDateTimeMixin, forms.Form):
     )
 
 
+class FreeTimesForm(forms.Form):
+    """The desk's slot picker: a clinician's free times for a visit type on one day."""
+
+    appointment_type = forms.ModelChoiceField(
+        queryset=AppointmentType.objects.filter(is_active=True), label="Visit type"
+    )
+    clinician = forms.ModelChoiceField(queryset=Clinician.objects.active())
+    date = forms.DateField(widget=DateInput, label="Day")
+
+
 class MoveForm(LocalDateTimeMixin, forms.Form):
     clinician = forms.ModelChoiceField(queryset=Clinician.objects.active())
     date = forms.DateField(widget=DateInput)

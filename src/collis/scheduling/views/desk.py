@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import F, Q, Value
+from django.db.models.functions import Replace
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from collis.audit.actions import Action, record_access
 from collis.lib.booking_checks import booking_warnings
+from collis.patients.models import Patient
 from collis.providers.models import Clinician
 from collis.scheduling import actions, availability
 from collis.scheduling import slots as core
@@ -29,6 +32,7 @@ from collis.scheduling.forms import (
     CalendarFilterForm,
     CancelForm,
     DeskBookingForm,
+    FreeTimesForm,
     MoveForm,
     StatusForm,
     UndoStatusForm,
@@ -127,6 +131,14 @@ def desk_calendar(request: HttpRequest) -> HttpResponse:
 def desk_book(request: HttpRequest) -> HttpResponse:
     require_schedule_staff(request.user)
     form = DeskBookingForm(request.POST or None, initial=request.GET.dict())
+    query = request.GET.get("q", "").strip()[:100]
+    if request.method == "GET":
+        # A patient picker, not a list of every patient: the matches, and the one chosen.
+        chosen = request.GET.get("patient", "")
+        matches = matching_patients(query) if query else Patient.objects.none()
+        if chosen.isdigit():
+            matches = matches | Patient.objects.filter(pk=int(chosen))
+        form.fields["patient"].queryset = matches.distinct()
     problem: SchedulingError | None = None
     advice: list[str] | None = None
     if request.method == "POST" and "check" in request.POST and form.is_valid():
@@ -174,8 +186,79 @@ def desk_book(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scheduling/desk_book.html",
-        {"form": form, "problem": problem, "alternatives": alternatives, "advice": advice},
+        {
+            "form": form,
+            "problem": problem,
+            "alternatives": alternatives,
+            "advice": advice,
+            "query": query,
+            "picked": form.fields["patient"].queryset if request.method == "GET" else None,
+            "free_times": _free_times(request.GET),
+            "free_form": FreeTimesForm(initial=request.GET.dict(), auto_id="free_%s"),
+            "keep": {k: v for k, v in request.GET.items() if k not in ("q", "time")},
+        },
     )
+
+
+def matching_patients(query: str):
+    """Patients whose name, MRN, birth date (YYYY-MM-DD) or phone matches ``query``."""
+    found = Patient.objects.none()
+    try:
+        born = date.fromisoformat(query)
+    except ValueError:
+        born = None
+    digits = "".join(ch for ch in query if ch.isdigit())
+    condition = Q(mrn__iexact=query)
+    for word in query.split():
+        condition |= Q(given_name__icontains=word) | Q(family_name__icontains=word)
+    if born is not None:
+        condition |= Q(birth_date=born)
+    if len(digits) >= 4 and born is None:
+        condition |= Q(phone_digits__contains=digits)
+    found = (
+        Patient.objects.annotate(
+            phone_digits=Replace(
+                Replace(
+                    Replace(Replace(F("phone"), Value("("), Value("")), Value(")"), Value("")),
+                    Value("-"),
+                    Value(""),
+                ),
+                Value(" "),
+                Value(""),
+            )
+        )
+        .filter(condition)
+        .order_by("family_name", "given_name")
+    )
+    return Patient.objects.filter(pk__in=found.values("pk")[:50])
+
+
+def _free_times(params) -> list[dict]:
+    """Free times on one day for a clinician and visit type (the desk's slot picker)."""
+    from collis.providers.models import Location
+    from collis.scheduling.models import AppointmentType
+
+    kind = AppointmentType.objects.filter(pk=params.get("appointment_type") or 0).first()
+    clinician = Clinician.objects.filter(pk=params.get("clinician") or 0).first()
+    try:
+        day = date.fromisoformat(params.get("date", ""))
+    except ValueError:
+        return []
+    if kind is None or clinician is None:
+        return []
+    location = Location.objects.filter(pk=params.get("location") or 0).first()
+    zone = availability.clinic_zone()
+    since = core.wall_to_utc(day, datetime.min.time(), zone)
+    slots = availability.find_slots(
+        kind,
+        clinicians=[clinician],
+        location=location,
+        since=since,
+        until=since + timedelta(days=1),
+        for_staff=True,
+    )
+    keep = {k: v for k, v in params.items() if k in ("patient", "appointment_type", "reason")}
+    return slot_rows(slots, _desk_link(keep))
 
 
 @login_required
