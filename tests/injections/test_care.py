@@ -5,9 +5,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from collis_testing import sign_in_with_second_factor
 from django.urls import reverse
 
-from collis.accounts.testing import sign_in_with_second_factor
 from collis.injections import actions, safety
 from collis.injections.dosing import PlannedInjection, Side
 from collis.injections.errors import UnacknowledgedWarningsError
@@ -224,6 +224,7 @@ def test_response_page_shows_doses_beside_twstrs_and_records_antibodies(
     html = signed_in.get(url).content.decode()
     assert "Sternocleidomastoid (SCM) right: 40" in html
     assert "Too few rated cycles" in html
+    assert "Dose per muscle across cycles" in html
     assert "Positive (neutralising antibodies)" in html
     assert patient.antibody_tests.count() == 1
 

@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterable
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from ninja.security import SessionAuth
 
 from collis.accounts.middleware import second_factor_response
 from collis.accounts.roles import STAFF_ROLES, Role, has_role
 
-__all__ = ["holds_any_role", "staff_denial", "staff_member_required"]
+__all__ = ["StaffAuth", "holds_any_role", "staff_denial", "staff_member_required"]
 from collis.accounts.two_factor import is_verified
 
 
@@ -67,3 +68,21 @@ def staff_member_required(
         return wrapper
 
     return decorate(view) if view is not None else decorate
+
+
+class StaffAuth(SessionAuth):
+    """ninja auth: the session's user must be verified staff holding one of ``roles``."""
+
+    def __init__(self, *roles: Role) -> None:
+        super().__init__()
+        self.roles = _as_roles(roles or None)
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        if not (user.is_staff and holds_any_role(user, self.roles)):
+            raise PermissionDenied("Your role does not allow this.")
+        if not is_verified(user):
+            raise PermissionDenied("Sign in with your second factor first.")
+        return user
