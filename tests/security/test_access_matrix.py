@@ -49,6 +49,7 @@ MATRIX: list[Row] = [
     Row("/accounts/password/change/done/", SIGNED_IN),
     Row("/accounts/two-factor/backup-codes/", SIGNED_IN),
     Row("/accounts/two-factor/disable/", frozenset({"outsider", "patient"}), method="POST"),
+    Row("/accounts/two-factor/disable/", frozenset({"outsider", "patient"})),
     Row("/accounts/my-data.json", frozenset({"patient"})),
     Row("/accounts/privacy/", ADMIN_ONLY),
     Row("/accounts/privacy/patients/{own}/export.json", ADMIN_ONLY),
@@ -104,6 +105,12 @@ MATRIX: list[Row] = [
     Row("/clinic/injections/{own_session}/", CLINICIAN_ONLY),
     Row("/clinic/injections/{own_session}/adverse-events/new/", CLINICIAN_ONLY),
     Row("/clinic/injections/{own_session}/cycle-report/", CLINICIAN_ONLY),
+    Row("/clinic/injections/{own_session}/outcome/", CLINICIAN_ONLY),
+    Row("/clinic/injections/{own_session}/goals/new/", CLINICIAN_ONLY),
+    Row("/clinic/injections/{own_session}/goals/{own_goal}/", CLINICIAN_ONLY),
+    Row("/clinic/patients/{own}/toxin-response/", CLINICIAN_ONLY),
+    Row("/clinic/side-effects/", CLINICIAN_ONLY),
+    Row("/clinic/side-effects/{own_report}/", CLINICIAN_ONLY),
     Row("/clinic/visits/{own_visit}/", CLINICIAN_ONLY),
     Row("/clinic/visits/{own_visit}/summary/", CLINICIAN_ONLY),
     Row("/clinic/visits/{own_visit}/summary.pdf", CLINICIAN_ONLY),
@@ -115,6 +122,7 @@ MATRIX: list[Row] = [
     Row("/clinic/recordings/{own_recording}/delete-original/", CLINICIAN_ONLY),
     Row("/clinic/recordings/{own_recording}/delete-original/", CLINICIAN_ONLY, method="POST"),
     Row("/clinic/recordings/{own_recording}/retry/", CLINICIAN_ONLY, method="POST"),
+    Row("/clinic/recordings/{own_recording}/neutral/", CLINICIAN_ONLY, method="POST"),
     # Front desk: the schedule, for every staff role; a clinician's own calendar feed.
     Row("/admin/scheduling/appointment/", STAFF),
     Row("/admin/scheduling/appointmenttype/", STAFF),
@@ -135,6 +143,12 @@ MATRIX: list[Row] = [
     Row("/desk/appointments/{appointment}/", STAFF),
     Row(
         "/desk/appointments/{appointment}/status/", STAFF, method="POST", data={"status": "arrived"}
+    ),
+    Row(
+        "/desk/appointments/{appointment}/status/undo/",
+        STAFF,
+        method="POST",
+        data={"reason": "mistake"},
     ),
     Row("/desk/appointments/{appointment}/move/", STAFF, method="POST"),
     Row("/desk/appointments/{appointment}/cancel/", STAFF, method="POST"),
@@ -172,6 +186,7 @@ MATRIX: list[Row] = [
     Row("/portal/diary/", PATIENT_ONLY),
     Row("/portal/diary/new/", PATIENT_ONLY),
     Row("/portal/programme/", PATIENT_ONLY),
+    Row("/portal/side-effects/new/", PATIENT_ONLY),
     Row("/portal/visits/{own_visit}/summary/", PATIENT_ONLY),
     Row("/portal/visits/{own_visit}/summary.pdf", PATIENT_ONLY),
     # FHIR with a signed-in session (read only): patients see their own record, staff all,
@@ -206,6 +221,7 @@ PUBLIC_ROUTES: dict[str, str] = {
     "": "home page",
     "search/": "site search over public pages and providers",
     "healthz": "load-balancer health check, no data",
+    "favicon.ico": "redirect to the site icon",
     "readyz": "readiness probe: database and broker up or down, no data",
     "fhir/metadata": "FHIR CapabilityStatement, public by the FHIR specification",
     "conditions/": "education pages",
@@ -249,7 +265,8 @@ PUBLIC_ROUTES: dict[str, str] = {
 
 PLACEHOLDERS = ("own", "other", "uninvited", "own_visit", "other_visit", "own_session",
                 "other_session", "own_assessment", "other_assessment", "appointment",
-                "own_recording", "other_recording", "lot", "vial")  # fmt: skip
+                "own_recording", "other_recording", "lot", "vial", "own_goal",
+                "own_report")  # fmt: skip
 
 LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/", "/accounts/two-factor/")
 

@@ -9,6 +9,7 @@ Tree::
         UsernameTakenError                    accounts.invite.username_taken
       TwoFactorError                          accounts.two_factor
         WrongCodeError                        accounts.two_factor.wrong_code
+        WrongPasswordError                    accounts.two_factor.wrong_password
         TwoFactorRequiredError                accounts.two_factor.required
       AnonymisationError                      accounts.anonymise
         AlreadyAnonymisedError                accounts.anonymise.done
@@ -19,8 +20,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from collis.lib.errors import DomainError
 
-class AccountsError(ValueError):
+
+class AccountsError(DomainError, ValueError):
     """Base error; ``str(error)`` is a message safe to show to the user."""
 
     code: ClassVar[str] = "accounts"
@@ -48,6 +51,10 @@ class TwoFactorError(AccountsError):
 
 class WrongCodeError(TwoFactorError):
     code = "accounts.two_factor.wrong_code"
+
+
+class WrongPasswordError(TwoFactorError):
+    code = "accounts.two_factor.wrong_password"
 
 
 class TwoFactorRequiredError(TwoFactorError):

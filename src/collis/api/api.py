@@ -10,9 +10,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from collis.lib.errors import DomainError
 from collis.lib.problems import PROBLEM_CONTENT_TYPE, problem_response
 from collis.providers.api import router as providers_router
 from collis.scheduling.api import router as scheduling_router
+from collis.scheduling.api import slot_taken_members
+from collis.scheduling.errors import SlotTakenError
 from collis.supply.api import router as supply_router
 
 
@@ -71,6 +74,19 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return problem(request, 404, "Not found")
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """Every app's rule errors: their own status (409 conflict, 422 otherwise) and code."""
+    return problem_response(exc.http_status, exc.user_message, code=exc.code)
+
+
+@api.exception_handler(SlotTakenError)
+def _slot_taken(request: HttpRequest, exc: SlotTakenError) -> HttpResponse:
+    """A slot someone else just got: 409 with nearby free ``alternatives``."""
+    members = slot_taken_members(exc)
+    return problem_response(exc.http_status, exc.user_message, code=exc.code, **members)
 
 
 @api.exception_handler(PermissionDenied)

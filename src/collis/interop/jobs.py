@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from collis.interop.fhir.search import instant_range, parse_date
 from collis.jobs import register
 from collis.jobs.models import Job
 from collis.jobs.runner import PermanentJobError
+from collis.lib.storage import save_path
 from collis.patients.models import Patient
 from collis.providers.models import Clinician
 from collis.scheduling.availability import clinic_zone
@@ -26,8 +28,9 @@ CANCELLED = "cancelled by the client"
 CHUNK = 500
 
 
-def export_dir(job_id: int) -> Path:
-    return Path(settings.MEDIA_ROOT) / "fhir-exports" / str(job_id)
+def export_name(job_id: int, resource_type: str) -> str:
+    """Where an export file lives in the media storage (local disk or S3)."""
+    return f"fhir-exports/{job_id}/{resource_type}.ndjson"
 
 
 def groups() -> dict[str, str]:
@@ -78,19 +81,26 @@ def run_bulk_export(
     its members' rows. With ``since``, only resources whose ``meta.lastUpdated`` is at or after
     it (which stamps each resource's version).
     """
-    target = export_dir(job.pk)
-    target.mkdir(parents=True, exist_ok=True)
     members = group_patients(group).values("pk") if group else None
     after: datetime | None = None
     if since:
         after = instant_range(parse_date(f"ge{since}", clinic_zone()), timezone.now()).lower
     output = []
+    with tempfile.TemporaryDirectory() as tmp:
+        _export(job, types, tmp, members, after, output)
+    if _cancelled(job):
+        raise PermanentJobError(CANCELLED)
+    return {"transactionTime": timezone.now().isoformat(), "output": output}
+
+
+def _export(job: Job, types: list[str], tmp: str, members: Any, after: Any, output: list) -> None:
     for index, name in enumerate(types):
         if _cancelled(job):
             raise PermanentJobError(CANCELLED)
         resource = REGISTRY[name]
         count = 0
-        with (target / f"{name}.ndjson").open("w", encoding="utf-8") as fh:
+        local = Path(tmp) / f"{name}.ndjson"
+        with local.open("w", encoding="utf-8") as fh:
             for source in resource.sources():
                 if source.virtual is not None:
                     rows: Any = source.virtual.export() if source.virtual.export else []
@@ -112,8 +122,9 @@ def run_bulk_export(
                     for body in bodies:
                         fh.write(json.dumps(body, separators=(",", ":")) + "\n")
                     count += len(bodies)
+        stored = export_name(job.pk, name)
+        if default_storage.exists(stored):  # a retried job replaces its own file
+            default_storage.delete(stored)
+        save_path(stored, local)
         output.append({"type": name, "count": count})
         job.report_progress((index + 1) / len(types), f"{name}: {count}")
-    if _cancelled(job):
-        raise PermanentJobError(CANCELLED)
-    return {"transactionTime": timezone.now().isoformat(), "output": output}

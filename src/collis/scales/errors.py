@@ -8,6 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from collis.lib.errors import DomainError
+
+__all__ = [
+    "InvalidAnswersError",
+    "ItemProblem",
+    "ScaleError",
+]
+
 
 @dataclass(frozen=True)
 class ItemProblem:
@@ -21,7 +29,7 @@ class ItemProblem:
         return f"{self.label}: {self.message}"
 
 
-class ScaleError(Exception):
+class ScaleError(DomainError):
     code = "scale_error"
 
 

@@ -12,8 +12,19 @@ SupplyError
 
 from __future__ import annotations
 
+from collis.lib.errors import DomainError
 
-class SupplyError(Exception):
+__all__ = [
+    "DrawMismatchError",
+    "InvalidStockChangeError",
+    "OutOfStockError",
+    "OverdrawError",
+    "SupplyError",
+    "VialNotUsableError",
+]
+
+
+class SupplyError(DomainError):
     code = "supply_error"
 
     def __init__(self, message: str) -> None:

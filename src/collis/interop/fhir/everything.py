@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -39,7 +40,7 @@ from collis.interop.fhir.views import (
     fhir_view,
     outcome,
 )
-from collis.interop.jobs import CANCELLED, EXPORT_JOB, export_dir, groups
+from collis.interop.jobs import CANCELLED, EXPORT_JOB, export_name, groups
 from collis.jobs.actions import enqueue
 from collis.jobs.models import Job
 from collis.scheduling.availability import clinic_zone
@@ -310,8 +311,9 @@ def bulk_export_status(request: HttpRequest, job_id: int) -> HttpResponse:
         Job.objects.filter(pk=job.pk).update(
             state=Job.State.FAILED, error=CANCELLED, finished_at=timezone.now()
         )
-        for path in export_dir(job.pk).glob("*.ndjson"):
-            path.unlink()
+        for name in job.kwargs.get("types", []):
+            if default_storage.exists(export_name(job.pk, name)):
+                default_storage.delete(export_name(job.pk, name))
         return fhir_response(
             mappers.operation_outcome("information", "informational", "Export cancelled."), 202
         )
@@ -343,8 +345,10 @@ def bulk_export_status(request: HttpRequest, job_id: int) -> HttpResponse:
 @fhir_view("GET")
 def bulk_export_file(request: HttpRequest, job_id: int, resource_type: str) -> HttpResponse:
     client = _require_admin(request)
-    path = export_dir(job_id) / f"{resource_type}.ndjson"
-    if resource_type not in REGISTRY or not path.is_file():
+    if resource_type not in REGISTRY:
+        return outcome(404, "not-found", "No such export file.")
+    name = export_name(job_id, resource_type)
+    if not default_storage.exists(name):
         return outcome(404, "not-found", "No such export file.")
     record_access(
         request,
@@ -353,4 +357,4 @@ def bulk_export_file(request: HttpRequest, job_id: int, resource_type: str) -> H
         object_id=f"{job_id}/{resource_type}",
         user=client.user,
     )
-    return FileResponse(path.open("rb"), content_type="application/fhir+ndjson")
+    return FileResponse(default_storage.open(name, "rb"), content_type="application/fhir+ndjson")
