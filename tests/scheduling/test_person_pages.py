@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 
 import pytest
-from collis.accounts.testing import sign_in_with_second_factor
+from collis_testing import sign_in_with_second_factor
 from django.urls import reverse
 
 from collis.scheduling import actions
