@@ -335,14 +335,18 @@ def _oidc_private_key() -> str:
 
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(
+        # Written aside then renamed: processes starting together (test workers) never read
+        # a half-written key; the last rename wins and every reader sees a whole file.
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(
             key.private_bytes(
                 serialization.Encoding.PEM,
                 serialization.PrivateFormat.PKCS8,
                 serialization.NoEncryption(),
             )
         )
-        path.chmod(0o600)
+        partial.chmod(0o600)
+        os.replace(partial, path)
     return path.read_text()
 
 
