@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from jstools import r4_errors
 
 from collis.interop.fhir.resources import REGISTRY
 from collis.patients.models import Patient
 from collis.scheduling.models import Appointment
-from jstools import r4_errors
 
 pytestmark = pytest.mark.django_db
 

@@ -4,11 +4,11 @@ Observations and Procedures; US Core profiles declared where they are met."""
 from __future__ import annotations
 
 import pytest
+from jstools import r4_errors
 
 from collis.injections.models import InjectionSession
 from collis.patients.models import Diagnosis, Visit
 from collis.scales.models import Assessment
-from jstools import r4_errors
 
 pytestmark = pytest.mark.django_db
 US_CORE = "http://hl7.org/fhir/us/core/StructureDefinition/"

@@ -11,11 +11,11 @@ from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
+from jstools import r4_errors
 
 from collis.patients.models import Patient
 from collis.scales.models import Assessment
 from collis.scheduling.models import Appointment
-from jstools import r4_errors
 
 pytestmark = pytest.mark.django_db
 

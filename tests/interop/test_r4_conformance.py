@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from jstools import r4_errors
 
 from collis.interop.fhir.resources import REGISTRY
-from jstools import r4_errors
 
 pytestmark = pytest.mark.django_db
 

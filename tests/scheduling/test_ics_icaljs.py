@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime, timedelta
 import icalendar
 import pytest
 import vobject
+from jstools import run_node
 
 from collis.scheduling import actions
 from collis.scheduling.ics import appointment_ics, clinician_feed_ics
-from jstools import run_node
 
 from .conftest import contact
 
