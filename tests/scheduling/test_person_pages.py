@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 
 import pytest
+from collis_testing import sign_in_with_second_factor
 from django.urls import reverse
 
-from collis.accounts.testing import sign_in_with_second_factor
 from collis.scheduling import actions
 from collis.scheduling.errors import InvalidTransitionError
 from collis.scheduling.links import manage_token
