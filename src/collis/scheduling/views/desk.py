@@ -139,6 +139,8 @@ def desk_book(request: HttpRequest) -> HttpResponse:
         if chosen.isdigit():
             matches = matches | Patient.objects.filter(pk=int(chosen))
         form.fields["patient"].queryset = matches.distinct()
+        if not chosen and query and len(found := list(matches[:2])) == 1:
+            form.initial["patient"] = found[0].pk  # one match: chosen already
     problem: SchedulingError | None = None
     advice: list[str] | None = None
     if request.method == "POST" and "check" in request.POST and form.is_valid():
@@ -191,7 +193,7 @@ def desk_book(request: HttpRequest) -> HttpResponse:
             "problem": problem,
             "alternatives": alternatives,
             "advice": advice,
-            "query": query,
+            "patient_query": query,
             "picked": form.fields["patient"].queryset if request.method == "GET" else None,
             "free_times": _free_times(request.GET),
             "free_form": FreeTimesForm(initial=request.GET.dict(), auto_id="free_%s"),
