@@ -72,6 +72,7 @@ lint: install
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/python manage.py makemigrations --check --dry-run --noinput
 	PYTHONPATH=src $(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix src tests bench
@@ -94,4 +95,4 @@ multi-node: install
 	VENV=$(VENV) bash scripts/multi-node.sh
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache .mypy_cache

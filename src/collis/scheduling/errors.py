@@ -22,6 +22,18 @@ from typing import Any
 
 from collis.lib.errors import DomainError
 
+__all__ = [
+    "CancellationWindowClosedError",
+    "InvalidLinkError",
+    "InvalidTransitionError",
+    "OverrideReasonRequiredError",
+    "PatientBusyError",
+    "ReinjectionTooEarlyError",
+    "SchedulingError",
+    "SlotTakenError",
+    "SlotUnavailableError",
+]
+
 
 class SchedulingError(DomainError):
     code = "scheduling_error"
@@ -54,7 +66,7 @@ class SlotTakenError(SlotUnavailableError):
         self,
         message: str | None = None,
         *,
-        alternatives: list | None = None,
+        alternatives: list[Any] | None = None,
         conflict_id: int | None = None,
     ) -> None:
         super().__init__(message)

@@ -12,6 +12,12 @@ from dataclasses import dataclass
 
 from collis.scales.twstrs import ITEMS_BY_KEY, POSTURE_ITEM_KEYS
 
+__all__ = [
+    "SuggestedGrade",
+    "initial_values",
+    "suggest_twstrs_from_posture",
+]
+
 # Other spellings a posture engine may use for the same TWSTRS items.
 _ALIASES = {
     "antero_retrocollis": "anterocollis_retrocollis",

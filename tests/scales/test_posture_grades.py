@@ -1,6 +1,6 @@
 """Posture-analysis grades become TWSTRS suggestions, never silently clamped."""
 
-from collis.scales.suggestions import initial_values, suggest_twstrs_from_posture
+from collis.scales.posture_grades import initial_values, suggest_twstrs_from_posture
 
 
 def test_maps_posture_items_to_twstrs_suggestions():
