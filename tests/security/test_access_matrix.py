@@ -59,6 +59,7 @@ MATRIX: list[Row] = [
         method="POST",
     ),
     # Audit trail.
+    Row("/accounts/patients/{uninvited}/link/", ADMIN_ONLY),
     Row("/audit/", ADMIN_ONLY),
     Row("/audit/export.csv", ADMIN_ONLY),
     Row("/audit/export.jsonl", ADMIN_ONLY),
@@ -163,6 +164,7 @@ IDOR_ROWS: list[Row] = [
     Row("/accounts/privacy/patients/{other}/anonymise/", frozenset()),
     Row("/admin/patients/patient/{other}/change/", frozenset()),
     Row("/accounts/patients/{other}/invite/", frozenset(), method="POST"),
+    Row("/accounts/patients/{other}/link/", frozenset(), method="POST"),
     Row("/fhir/Patient/{other}", frozenset()),
     Row("/fhir/Patient/{other}/$everything", frozenset()),
     Row("/portal/visits/{other_visit}/summary/", frozenset()),

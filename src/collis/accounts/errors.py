@@ -7,6 +7,8 @@ Tree::
         PatientHasNoEmailError                accounts.invite.no_email
         PatientAlreadyHasAccountError         accounts.invite.has_account
         UsernameTakenError                    accounts.invite.username_taken
+        ReverifyIdentityError                 accounts.invite.reverify
+      LinkError                               accounts.link
       TwoFactorError                          accounts.two_factor
         WrongCodeError                        accounts.two_factor.wrong_code
         TwoFactorRequiredError                accounts.two_factor.required
@@ -40,6 +42,16 @@ class PatientAlreadyHasAccountError(InviteError):
 
 class UsernameTakenError(InviteError):
     code = "accounts.invite.username_taken"
+
+
+class ReverifyIdentityError(InviteError):
+    """The email changed since registration: only an administrator, re-verifying, may invite."""
+
+    code = "accounts.invite.reverify"
+
+
+class LinkError(AccountsError):
+    code = "accounts.link"
 
 
 class TwoFactorError(AccountsError):

@@ -120,6 +120,6 @@ class PatientAuth(SessionAuth):
         user = request.user
         if not user.is_authenticated:
             return None
-        if not has_role(user, Role.PATIENT):
+        if not user.is_active or not has_role(user, Role.PATIENT):
             raise PermissionDenied("This is for patients.")
         return user

@@ -20,9 +20,21 @@ from django.views.decorators.http import require_POST
 
 from collis.accounts import two_factor
 from collis.accounts.access import access_own_patient, access_patient
-from collis.accounts.actions import activate_patient_account, anonymise_patient, invite_patient
+from collis.accounts.actions import (
+    activate_patient_account,
+    anonymise_patient,
+    invite_patient,
+    link_patient_account,
+)
 from collis.accounts.errors import AccountsError
-from collis.accounts.forms import AnonymiseForm, EnrolmentForm, PatientSearchForm, TokenForm
+from collis.accounts.forms import (
+    AnonymiseForm,
+    EnrolmentForm,
+    LinkAccountForm,
+    PatientSearchForm,
+    ReverifyForm,
+    TokenForm,
+)
 from collis.accounts.guards import staff_member_required
 from collis.accounts.models import PatientAnonymisation
 from collis.accounts.privacy import export_patient_json
@@ -295,11 +307,40 @@ def patient_anonymise(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def patient_invite(request: HttpRequest, pk: int) -> HttpResponse:
     patient = access_patient(request.user, pk)
+    evidence = ""
+    if request.POST.get("identity_evidence"):
+        reverify = ReverifyForm(request.POST, actor=request.user)
+        if not reverify.is_valid():
+            messages.error(request, "Identity not re-verified: " + reverify.errors.as_text())
+            return redirect(_safe_next(request, reverse("accounts:privacy")))
+        evidence = reverify.cleaned_data["identity_evidence"]
     try:
-        invite_patient(patient, request)
+        invite_patient(patient, request, identity_evidence=evidence)
     except AccountsError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"Invitation sent to {patient.email}.")
     fallback = reverse("admin:patients_patient_change", args=[patient.pk])
     return redirect(_safe_next(request, fallback))
+
+
+@staff_member_required(role=Role.ADMINISTRATOR)
+def patient_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link a patient portal account to a record: identity and password re-verified, audited."""
+    patient = access_patient(request.user, pk)
+    form = LinkAccountForm(request.POST or None, actor=request.user, patient=patient)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link_patient_account(
+                patient,
+                form.account,
+                actor=request.user,
+                identity_evidence=form.cleaned_data["identity_evidence"],
+                request=request,
+            )
+        except AccountsError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{patient.full_name}'s record is linked to the account.")
+            return redirect(f"{reverse('accounts:privacy')}?q={patient.mrn}")
+    return render(request, "accounts/patient_link.html", {"patient": patient, "form": form})

@@ -48,8 +48,12 @@ def access_visit(user: User, visit_id: int) -> Visit:
 
 
 def access_own_patient(user: User) -> Patient:
-    """Return the signed-in patient's own record, or 404 for accounts that have none."""
-    if not user.is_authenticated:
+    """Return the signed-in patient's own record, or 404 for accounts that have none.
+
+    Only an account holding the patient role (never a staff account, see ``has_role``) owns a
+    record here, whatever a ``Patient.user`` link says.
+    """
+    if not user.is_authenticated or not has_role(user, Role.PATIENT):
         raise Http404("No patient record.")
     try:
         return Patient.objects.get(user=user)

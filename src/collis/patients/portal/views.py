@@ -1,4 +1,8 @@
-"""Portal pages. A patient sees only their own record; anything else answers 404."""
+"""Portal pages. A patient sees only their own record; anything else answers 404.
+
+Every view starts from ``access_own_patient``, which requires the patient role (never held by
+a staff account) as well as the link to the record.
+"""
 
 from __future__ import annotations
 
