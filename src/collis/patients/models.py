@@ -43,28 +43,31 @@ class Patient(models.Model):
 
     _loaded_email: str | None = None
 
+    def __str__(self) -> str:
+        return f"{self.family_name}, {self.given_name} ({self.mrn})"
+
+    def save(self, *args, **kwargs) -> None:
+        # Whoever changes the address (admin, desk, import), the invitation guard sees it.
+        if (
+            self.pk is not None
+            and self._loaded_email is not None
+            and self.email.strip().lower() != self._loaded_email.strip().lower()
+        ):
+            from django.utils import timezone
+
+            self.email_changed_at = timezone.now()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "email" in update_fields:
+                kwargs["update_fields"] = {*update_fields, "email_changed_at"}
+        super().save(*args, **kwargs)
+        self._loaded_email = self.email
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         if "email" in field_names:
             instance._loaded_email = instance.email
         return instance
-
-    def save(self, *args, **kwargs) -> None:
-        # Whoever changes the address (admin, desk, import), the invitation guard sees it.
-        if self.pk is not None and self._loaded_email is not None:
-            if self.email.strip().lower() != self._loaded_email.strip().lower():
-                from django.utils import timezone
-
-                self.email_changed_at = timezone.now()
-                update_fields = kwargs.get("update_fields")
-                if update_fields is not None and "email" in update_fields:
-                    kwargs["update_fields"] = {*update_fields, "email_changed_at"}
-        super().save(*args, **kwargs)
-        self._loaded_email = self.email
-
-    def __str__(self) -> str:
-        return f"{self.family_name}, {self.given_name} ({self.mrn})"
 
     @property
     def full_name(self) -> str:
