@@ -61,7 +61,6 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     def delete_view(self, request, object_id, extra_context=None):
         from django.contrib import messages
-
         from django.http import QueryDict
 
         if request.method == "POST" and not request.POST.get("reason", "").strip():
