@@ -96,7 +96,9 @@ def test_a_password_alone_cannot_replace_the_authenticator(client, clinician_use
 
 def test_a_backup_code_works_once(client, login_staff, administrator):
     login_staff(administrator)
-    codes = client.post(reverse("accounts:two-factor-backup-codes")).context["codes"]
+    codes = client.post(
+        reverse("accounts:two-factor-backup-codes"), {"password": "pw-admin-123456"}
+    ).context["codes"]
     client.logout()
     for attempt in range(2):
         other = client.__class__()
@@ -148,7 +150,7 @@ def test_patient_can_turn_two_factor_off(client, patient_user):
     from collis.accounts.testing import sign_in_with_second_factor
 
     sign_in_with_second_factor(client, patient_user)
-    response = client.post(reverse("accounts:two-factor-disable"))
+    response = client.post(reverse("accounts:two-factor-disable"), {"password": "pw-pat-1234567"})
     assert response["Location"] == reverse("accounts:security")
     assert not TOTPDevice.objects.filter(user=patient_user).exists()
     client.logout()

@@ -12,6 +12,7 @@ Tree::
       TwoFactorError                          accounts.two_factor
         WrongCodeError                        accounts.two_factor.wrong_code
         TwoFactorRequiredError                accounts.two_factor.required
+        ReauthenticationRequiredError         accounts.two_factor.reauthenticate
       AnonymisationError                      accounts.anonymise
         AlreadyAnonymisedError                accounts.anonymise.done
         ConfirmationMismatchError             accounts.anonymise.confirmation
@@ -64,6 +65,10 @@ class WrongCodeError(TwoFactorError):
 
 class TwoFactorRequiredError(TwoFactorError):
     code = "accounts.two_factor.required"
+
+
+class ReauthenticationRequiredError(TwoFactorError):
+    code = "accounts.two_factor.reauthenticate"
 
 
 class AnonymisationError(AccountsError):

@@ -26,6 +26,15 @@ class EnrolmentForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args: object, ask_password: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if ask_password:  # moving to a new phone: the password again, as for every 2FA change
+            self.fields["password"] = forms.CharField(
+                label="Your current password",
+                strip=False,
+                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+            )
+
 
 class PatientSearchForm(forms.Form):
     q = forms.CharField(label="Name or record number", max_length=100, required=False)

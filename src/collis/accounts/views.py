@@ -145,9 +145,12 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:two-factor-verify")
     next_url = _safe_next(request, reverse("accounts:security"))
     device = two_factor.pending_totp_device(user)
-    form = EnrolmentForm(request.POST or None)
+    replacing = two_factor.has_second_factor(user)
+    form = EnrolmentForm(request.POST or None, ask_password=replacing)
     if request.method == "POST" and form.is_valid():
         try:
+            if replacing:
+                two_factor.require_reauthentication(request, form.cleaned_data["password"])
             codes = two_factor.confirm_totp_device(request, device, form.cleaned_data["token"])
         except AccountsError as error:
             form.add_error("token", str(error))
@@ -162,7 +165,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         "qr_svg": two_factor.qr_code_svg(device),
         "secret": two_factor.secret_for_manual_entry(device),
         "next": next_url,
-        "replacing": two_factor.has_second_factor(user),
+        "replacing": replacing,
     }
     return render(request, "accounts/two_factor_setup.html", context)
 
@@ -173,7 +176,11 @@ def two_factor_backup_codes(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Turn on two-factor sign-in first; backup codes come with it.")
         return redirect("accounts:security")
     if request.method == "POST":
-        codes = two_factor.regenerate_backup_codes(request)
+        try:
+            codes = two_factor.regenerate_backup_codes(request, request.POST.get("password", ""))
+        except AccountsError as error:
+            messages.error(request, str(error))
+            return redirect("accounts:two-factor-backup-codes")
         return render(request, "accounts/two_factor_backup_codes.html", {"codes": codes})
     return render(
         request,
@@ -188,7 +195,7 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
     if request.user.is_staff:
         raise PermissionDenied("Staff accounts must keep two-factor sign-in.")
     try:
-        two_factor.disable_two_factor(request)
+        two_factor.disable_two_factor(request, request.POST.get("password", ""))
     except AccountsError as error:
         messages.error(request, str(error))
     else:
