@@ -102,15 +102,13 @@ def _alternatives(
 
 
 def _resolve_patient(contact: Contact, request: HttpRequest | None, actor: User) -> Patient:
-    """Link to the patient with this email and birth date, or register a new one."""
-    if contact.birth_date is not None:
-        match = (
-            Patient.objects.filter(email__iexact=contact.email, birth_date=contact.birth_date)
-            .order_by("pk")
-            .first()
-        )
-        if match is not None:
-            return match
+    """Register the person booking from the public site as a new, unmatched record.
+
+    Never matched to an existing record by what was typed: anyone who knows a patient's email
+    and birth date could otherwise attach bookings to that record and learn from the answer
+    (e.g. "the next injection is due from ...") that the person is treated here. The front desk
+    matches the new record to an existing one; a signed-in patient books on their own record.
+    """
     patient = Patient.objects.create(
         mrn=f"W{timezone.now():%y%m}-{secrets.token_hex(3).upper()}",
         given_name=contact.given_name,
@@ -119,7 +117,13 @@ def _resolve_patient(contact: Contact, request: HttpRequest | None, actor: User)
         email=contact.email,
         phone=contact.phone,
     )
-    record_access(request, Action.CREATE, patient, user=actor, detail={"via": "online booking"})
+    record_access(
+        request,
+        Action.CREATE,
+        patient,
+        user=actor,
+        detail={"via": "online booking", "unmatched": True},
+    )
     return patient
 
 
