@@ -251,6 +251,10 @@ def anonymise_patient(
         if PatientAnonymisation.objects.filter(patient=patient).exists():
             raise AlreadyAnonymisedError("This patient has already been anonymised.")
         user = patient.user
+        erased: dict[str, int] = {
+            "identity (name, birth date, contact, record number)": 1,
+            "portal account": int(user is not None),
+        }
         patient.mrn = f"ANON-{patient.pk}"
         patient.given_name = "Anonymised"
         patient.family_name = f"Patient {patient.pk}"
@@ -260,6 +264,13 @@ def anonymise_patient(
         patient.user = None
         patient.save()
         if user is not None:
+            from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+            old_names = {user.get_username(), user.email}
+            erased["sign-in records"] = sum(
+                model.objects.filter(username__in=old_names).delete()[0]
+                for model in (AccessAttempt, AccessFailureLog, AccessLog)
+            )
             TOTPDevice.objects.filter(user=user).delete()
             StaticDevice.objects.filter(user=user).delete()
             user.username = f"anonymised-{user.pk}"
@@ -269,13 +280,15 @@ def anonymise_patient(
             user.save()
             user.groups.clear()
         for anonymise in anonymisers().values():
-            anonymise(patient)
-        PatientAnonymisation.objects.create(patient=patient, actor=actor, reason=reason)
+            erased.update(anonymise(patient) or {})
+        PatientAnonymisation.objects.create(
+            patient=patient, actor=actor, reason=reason, erased=erased
+        )
         record_access(
             request,
             Action.UPDATE,
             patient,
             user=actor,
-            detail={"anonymised": True, "reason": reason},
+            detail={"anonymised": True, "reason": reason, "erased": erased},
         )
     return patient

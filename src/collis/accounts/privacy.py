@@ -6,7 +6,8 @@ Each app registers, in its ``AppConfig.ready()``:
   JSON-serialisable data (dicts, lists, strings, numbers, dates) for that patient;
 - ``register_anonymiser("diary", anonymise_diary)`` where ``anonymise_diary(patient)`` strips
   identifying free text from that app's rows inside the anonymisation transaction
-  (clinical values stay, for statistics).
+  (clinical values stay, for statistics) and returns what it erased, e.g.
+  ``{"diary notes": 3}``; the administrator sees the list.
 
 ``export_patient_data(patient)`` collects every section; ``anonymise_patient`` (in
 ``collis.accounts.actions``) runs every anonymiser.
@@ -27,7 +28,7 @@ EXPORT_FORMAT = "collis-patient-export"
 EXPORT_VERSION = 1
 
 ExportSection = Callable[[Patient], Any]
-Anonymiser = Callable[[Patient], None]
+Anonymiser = Callable[[Patient], "dict[str, int] | None"]
 
 _export_sections: dict[str, ExportSection] = {}
 _anonymisers: dict[str, Anonymiser] = {}
