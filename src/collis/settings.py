@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "collis.interop",
     "collis.scheduling",
     "collis.recordings",
+    "collis.chart",
     "collis.demo",
 ]
 

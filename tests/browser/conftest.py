@@ -62,7 +62,7 @@ def site(live_server, transactional_db):
 def sign_in(page):
     """``sign_in(site, username, password)``: the sign-in form, then the TOTP step for staff.
 
-    Demo staff have authenticators with published keys (see accounts/demo_two_factor.py); the
+    Demo staff have authenticators with published keys (see demo/two_factor.py); the
     code is computed the way an authenticator app would.
     """
     from django_otp.oath import TOTP

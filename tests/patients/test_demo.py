@@ -5,9 +5,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from collis.chart import timeline as record
 from collis.diary.models import DiaryEntry, HomeProgramme
 from collis.injections.models import InjectionSession
-from collis.patients import record
 from collis.patients.models import Patient
 from collis.scales.models import Assessment
 

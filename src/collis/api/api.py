@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from collis.lib.problems import problem_response
 from collis.providers.api import router as providers_router
 from collis.scheduling.api import router as scheduling_router
 
@@ -22,12 +23,7 @@ api = NinjaAPI(
 
 
 def problem(request: HttpRequest, status: int, title: str, detail: object = None) -> HttpResponse:
-    body: dict[str, object] = {"type": "about:blank", "title": title, "status": status}
-    if detail is not None:
-        body["detail"] = detail
-    response = api.create_response(request, body, status=status)
-    response["Content-Type"] = "application/problem+json"
-    return response
+    return problem_response(status, title, detail=detail)
 
 
 @api.exception_handler(ValidationError)

@@ -1,5 +1,7 @@
 """Synthetic demo data (Faker, fixed seed). Never real patients.
 
-``manage.py seed_demo`` runs every app's ``demo.seed(ctx)`` in dependency order; each seeder is
-idempotent (it looks rows up by stable keys before creating them).
+One seeder module per app (``demo/accounts.py``, ``demo/patients.py``, ...; ``two_factor.py``
+last). ``manage.py seed_demo`` runs each ``seed(ctx)`` in dependency order; each seeder is
+idempotent (it looks rows up by stable keys before creating them). This app is on the top
+floor: it may import every app, and no app imports it.
 """

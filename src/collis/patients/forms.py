@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from collis.injections.colcap import FORM_LABELS, SIDED_FORMS, ColCapForm
+from collis.patients.colcap import FORM_LABELS, SIDED_FORMS, ColCapForm
 from collis.patients.models import Diagnosis, Visit
 from collis.providers.models import Clinician
 

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from collis.patients.colcap import FORM_LABELS, ColCapForm, PostureComponent, Side
+
 
 class Patient(models.Model):
     """A person treated at the clinic. A portal account (``user``) is optional."""
@@ -118,8 +120,6 @@ class Diagnosis(models.Model):
 
     def components(self):
         """Return the pattern as pure ``PostureComponent`` values for decision support."""
-        from collis.injections.colcap import ColCapForm, PostureComponent, Side
-
         return [
             PostureComponent(ColCapForm(c["form"]), Side(c["side"]) if c.get("side") else None)
             for c in self.colcap_pattern
@@ -127,8 +127,6 @@ class Diagnosis(models.Model):
 
     @property
     def pattern_display(self) -> str:
-        from collis.injections.colcap import FORM_LABELS, ColCapForm
-
         parts = []
         for c in self.colcap_pattern:
             label = FORM_LABELS[ColCapForm(c["form"])].split(" (")[0]

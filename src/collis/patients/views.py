@@ -1,4 +1,7 @@
-"""The clinician workspace: patient list, record timeline, diagnosis, visits and summaries."""
+"""The clinician workspace: patient list, diagnosis and visits.
+
+The record timeline and the visit summaries assemble other apps' data: they live in ``chart``.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from collis.audit.actions import Action, record_access
-from collis.patients import actions, record
+from collis.patients import actions
 from collis.patients.access import access_patient_record, access_visit, require_clinician
 from collis.patients.forms import DiagnosisForm, VisitForm, VisitNotesForm
 from collis.patients.models import Diagnosis, Patient
-from collis.patients.summary import build_visit_summary
-from collis.patients.summary_pdf import render_visit_summary_pdf
 
 SEARCH_MAX_LENGTH = 100
 
@@ -31,28 +32,6 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "patients/patient_list.html", {"patients": patients[:100], "query": query}
     )
-
-
-@login_required
-def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access_patient_record(request.user, patient_id)
-    record_access(request, Action.READ, patient, detail={"view": "clinical record"})
-    sessions = list(record.injection_sessions(patient))
-    cycles = record.build_cycles(patient, sessions)
-    markers = [record.Marker(s.injected_on, "Injection") for s in sessions]
-    context = {
-        "patient": patient,
-        "diagnosis": getattr(patient, "diagnosis", None),
-        "timeline": record.build_timeline(patient),
-        "cycles": list(reversed(cycles)),
-        "current_cycle": cycles[-1] if cycles else None,
-        "twstrs_chart": record.twstrs_chart(patient, cycles),
-        "diary_chart": record.diary_chart(patient, markers=markers),
-        "posture_chart": record.posture_chart(patient),
-        "latest_visit": patient.visits.order_by("-occurred_at").first(),
-        "drafts": patient.assessments.filter(status="draft"),
-    }
-    return render(request, "patients/patient_detail.html", context)
 
 
 @login_required
@@ -104,28 +83,3 @@ def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
         "assessments": visit.assessments.all(),
     }
     return render(request, "patients/visit_detail.html", context)
-
-
-@login_required
-def visit_summary(request: HttpRequest, visit_id: int) -> HttpResponse:
-    visit = access_visit(request.user, visit_id)
-    record_access(request, Action.READ, visit, detail={"view": "summary"})
-    summary = build_visit_summary(visit, include_notes=True)
-    context = {"summary": summary, "visit": visit, "pdf_url": "patients:visit-summary-pdf"}
-    return render(request, "patients/visit_summary.html", context)
-
-
-@login_required
-def visit_summary_pdf(request: HttpRequest, visit_id: int) -> HttpResponse:
-    visit = access_visit(request.user, visit_id)
-    record_access(request, Action.EXPORT, visit, detail={"format": "pdf"})
-    pdf = render_visit_summary_pdf(build_visit_summary(visit, include_notes=True))
-    return pdf_response(pdf, visit)
-
-
-def pdf_response(pdf: bytes, visit) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"visit-summary-{timezone.localtime(visit.occurred_at):%Y-%m-%d}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    response["Cache-Control"] = "no-store"
-    return response

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router
 
-from collis.api.schemas import Problem
+from collis.lib.problems import Problem
 from collis.providers.models import Clinician, Location
 from collis.providers.schemas import ClinicianOut, LocationOut, SpecialtyOut
 

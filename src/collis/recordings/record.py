@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from collis.lib.charts import Series
+from collis.lib.charts import Chart, Series, line_chart
 from collis.recordings import presentation
 from collis.recordings.models import PostureRecording
 
@@ -89,3 +89,17 @@ def posture_events(patient) -> list[PostureEvent]:  # noqa: ANN001
             )
         )
     return events
+
+
+def posture_chart(patient) -> Chart:  # noqa: ANN001 (patients.Patient)
+    """Return the chart of head angles across the patient's visits."""
+    series = posture_series(patient)
+    return line_chart(
+        "Head posture angles across visits",
+        series,
+        y_min=-90,
+        y_max=90,
+        y_label="degrees (+ left / chin down)",
+        # The description doubles as the SVG's <desc>: only the empty state may say "none".
+        description="" if any(s.points for s in series) else "No posture analyses recorded yet.",
+    )

@@ -16,12 +16,12 @@ from collis.accounts.guards import staff_member_required
 from collis.accounts.roles import Role
 from collis.audit.actions import Action, record_access
 from collis.lib.uploads import UploadError
-from collis.patients import record as patient_record
 from collis.patients.access import access_visit
 from collis.recordings import actions, presentation
 from collis.recordings.access import access_recording
 from collis.recordings.errors import ConsentRequiredError, RecordingError
 from collis.recordings.forms import RecordingUploadForm
+from collis.recordings.record import posture_chart
 
 clinician_required = staff_member_required(role=Role.CLINICIAN)
 
@@ -72,7 +72,7 @@ def recording_detail(request: HttpRequest, recording_id: int) -> HttpResponse:
         "warnings": (result.get("quality") or {}).get("warnings", []),
         "time_chart": presentation.angles_over_time_chart(result) if result else None,
         "spectrum_chart": presentation.tremor_spectrum_chart(result) if result else None,
-        "visits_chart": patient_record.posture_chart(recording.patient),
+        "visits_chart": posture_chart(recording.patient),
     }
     return render(request, "recordings/recording_detail.html", context)
 

@@ -15,14 +15,8 @@ from collis.scales.access import access_assessment
 from collis.scales.errors import InvalidAnswersError
 from collis.scales.forms import SCALE_ITEMS, SCALE_TITLES, ScaleForm
 from collis.scales.models import Assessment
+from collis.scales.ports import posture_severity_for_visit
 from collis.scales.suggestions import initial_values, suggest_twstrs_from_posture
-
-
-def posture_severity_for_visit(visit) -> dict[str, object]:
-    """Return the ``twstrs_severity`` of the visit's newest posture analysis, or {} if none."""
-    from collis.recordings.record import visit_twstrs_severity
-
-    return visit_twstrs_severity(visit)
 
 
 def _save(request, form, patient, assessment=None):

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
 
-from collis.api.schemas import Problem
+from collis.lib.problems import Problem, problem_response
 from collis.lib.throttle import rate_limit
 from collis.providers.models import Clinician, Location
 from collis.scheduling import actions, availability
@@ -40,19 +40,10 @@ MAX_RANGE_DAYS = 31
 
 
 def _problem(request: HttpRequest, status: int, exc: SchedulingError) -> HttpResponse:
-    from collis.api.api import api
-
-    body: dict[str, object] = {
-        "type": "about:blank",
-        "title": exc.user_message,
-        "status": status,
-        "code": exc.code,
-    }
+    extra: dict[str, object] = {}
     if isinstance(exc, SlotTakenError):
-        body["alternatives"] = [s.dict() for s in _slots_out(exc.alternatives)]
-    response = api.create_response(request, body, status=status)
-    response["Content-Type"] = "application/problem+json"
-    return response
+        extra["alternatives"] = [s.dict() for s in _slots_out(exc.alternatives)]
+    return problem_response(status, exc.user_message, code=exc.code, **extra)
 
 
 def _status_for(exc: SchedulingError) -> int:

@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from collis.api.schemas import Problem
+from collis.lib.problems import Problem
 
 
 class AppointmentTypeOut(Schema):

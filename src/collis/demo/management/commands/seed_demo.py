@@ -11,18 +11,21 @@ from django.utils import timezone
 
 from collis.demo.context import DEMO_SEED, DemoContext
 
-# Order matters: later seeders use rows created by earlier ones.
+# Order matters: later seeders use rows created by earlier ones. Each row: the seeder's module
+# and the name of its random stream. The stream names are the seeders' module paths from before
+# they moved into ``collis.demo``: kept, so the demo clinic's trajectories stay the same.
 SEEDERS = [
-    "collis.accounts.demo",
-    "collis.providers.demo",
-    "collis.education.demo",
-    "collis.patients.demo",
-    "collis.scheduling.demo",
-    "collis.injections.demo",
-    "collis.scales.demo",
-    "collis.diary.demo",
-    "collis.recordings.demo",
-    "collis.accounts.demo_two_factor",  # last: gives every demo staff login its authenticator
+    ("collis.demo.accounts", "collis.accounts.demo"),
+    ("collis.demo.providers", "collis.providers.demo"),
+    ("collis.demo.education", "collis.education.demo"),
+    ("collis.demo.patients", "collis.patients.demo"),
+    ("collis.demo.scheduling", "collis.scheduling.demo"),
+    ("collis.demo.injections", "collis.injections.demo"),
+    ("collis.demo.scales", "collis.scales.demo"),
+    ("collis.demo.diary", "collis.diary.demo"),
+    ("collis.demo.recordings", "collis.recordings.demo"),
+    # Last: gives every demo staff login its authenticator.
+    ("collis.demo.two_factor", "collis.accounts.demo_two_factor"),
 ]
 
 
@@ -32,13 +35,13 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         ctx = DemoContext(now=timezone.now())
         with transaction.atomic():
-            for dotted in SEEDERS:
+            for dotted, stream in SEEDERS:
                 # Each seeder draws from its own stream, so adding or reordering seeders
                 # never changes another app's demo trajectories.
-                ctx.rng = random.Random(f"{DEMO_SEED}:{dotted}")  # noqa: S311
+                ctx.rng = random.Random(f"{DEMO_SEED}:{stream}")  # noqa: S311
                 module = import_module(dotted)
                 module.seed(ctx)
-                self.stdout.write(f"  seeded {dotted.split('.')[-2]}")
+                self.stdout.write(f"  seeded {stream.split('.')[-2]}")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Demo logins:"))
         for role, username, password in ctx.logins:
             self.stdout.write(f"  {role:<22} {username:<22} {password}")

@@ -1,11 +1,21 @@
-"""Schemas shared by every router: the RFC 9457 problem object all errors are sent as."""
+"""The RFC 9457 problem object every JSON error is sent as: its schema and its response.
+
+Here at the bottom so that each app's router can declare ``Problem`` responses and build one
+without importing the API that mounts it (``collis.api`` sits on the top floor).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpResponse, JsonResponse
 from ninja import Field, Schema
+from ninja.responses import NinjaJSONEncoder
 from pydantic import ConfigDict
+
+__all__ = ["PROBLEM_CONTENT_TYPE", "Problem", "problem_response"]
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
 class Problem(Schema):
@@ -38,4 +48,24 @@ class Problem(Schema):
     detail: Any | None = Field(None, description="More about the error; a list for 422 input")
     code: str | None = Field(
         None, description="A stable machine-readable code", examples=["slot_taken"]
+    )
+
+
+def problem_response(
+    status: int,
+    title: str,
+    *,
+    detail: object = None,
+    code: str | None = None,
+    **extra: object,
+) -> HttpResponse:
+    """Return an ``application/problem+json`` response; ``extra`` members follow the others."""
+    body: dict[str, object] = {"type": "about:blank", "title": title, "status": status}
+    if detail is not None:
+        body["detail"] = detail
+    if code is not None:
+        body["code"] = code
+    body.update(extra)
+    return JsonResponse(
+        body, status=status, encoder=NinjaJSONEncoder, content_type=PROBLEM_CONTENT_TYPE
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from collis.patients.portal import views
+from collis.chart.portal import views
 
 app_name = "portal"
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from collis.demo.context import DemoContext
+from collis.demo.patients import clinical_demo_patients
+from collis.demo.scales import EARLY_WEARING_OFF_MRN
 from collis.diary.actions import ProgrammeLine, assign_home_programme, set_adherence
 from collis.diary.library import ensure_exercise_library
 from collis.diary.models import DiaryEntry, Exercise, HomeProgramme
 from collis.injections.models import InjectionSession
-from collis.patients.demo import clinical_demo_patients
-from collis.scales.demo import EARLY_WEARING_OFF_MRN
 
 DAILY_MRN = "DEMO-0001"
 DAILY_DAYS = 120

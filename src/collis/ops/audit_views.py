@@ -1,4 +1,8 @@
-"""The audit trail for administrators: filter it, read it, export it (the export is audited)."""
+"""The audit trail for administrators: filter it, read it, export it (the export is audited).
+
+The trail itself (``collis.audit``) sits at the bottom, under ``accounts``; this page needs the
+administrator guard from ``accounts``, so it lives here with the other operations pages.
+"""
 
 from __future__ import annotations
 

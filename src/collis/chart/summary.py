@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from collis.injections import dosing
 from collis.patients.models import Visit
+from collis.providers.models import Clinic
+from collis.recordings.record import visit_angles
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,6 @@ class VisitSummary:
 
 def build_visit_summary(visit: Visit, *, include_notes: bool) -> VisitSummary:
     """Gather what was injected, scored and measured at ``visit``; access is checked by callers."""
-    from collis.providers.models import Clinic
-    from collis.recordings.record import visit_angles
-
     patient = visit.patient
     diagnosis = getattr(patient, "diagnosis", None)
     sessions = []

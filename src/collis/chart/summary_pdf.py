@@ -11,7 +11,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from collis.patients.summary import VisitSummary
+from collis.chart.summary import VisitSummary
 
 _TABLE_STYLE = TableStyle(
     [

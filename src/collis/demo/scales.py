@@ -8,9 +8,9 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from collis.demo.context import DemoContext
+from collis.demo.patients import clinical_demo_patients
 from collis.injections.models import InjectionSession
 from collis.patients.actions import record_visit
-from collis.patients.demo import clinical_demo_patients
 from collis.patients.models import Visit
 from collis.scales import tsui, twstrs
 from collis.scales.actions import save_assessment

@@ -7,11 +7,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 from collis.demo.context import DemoContext
+from collis.demo.patients import clinical_demo_patients
 from collis.injections import dosing
 from collis.injections.actions import check_plan, record_injection_session
 from collis.injections.catalogue import ensure_label_products
 from collis.injections.models import InjectionSession, ToxinLot, ToxinProduct
-from collis.patients.demo import clinical_demo_patients
 from collis.providers.models import Clinician
 
 # Patient index -> product; most get ona/abo/inco as in practice (clinical.md §3).

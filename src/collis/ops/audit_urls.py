@@ -1,6 +1,8 @@
+"""The audit-log pages, named ``audit:<noun>-<verb>`` as before they moved here."""
+
 from django.urls import path
 
-from collis.audit import views
+from collis.ops import audit_views as views
 
 app_name = "audit"
 

@@ -15,17 +15,17 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from collis.audit.actions import Action, record_access
+from collis.chart import timeline
+from collis.chart.summary import build_visit_summary
+from collis.chart.summary_pdf import render_visit_summary_pdf
+from collis.chart.views import pdf_response
 from collis.diary import actions as diary_actions
 from collis.diary.adherence import week_of
 from collis.diary.errors import FutureEntryError
 from collis.diary.forms import DiaryEntryForm
 from collis.diary.models import HomeProgramme, ProgrammeItem
 from collis.lib.charts import Marker
-from collis.patients import record
 from collis.patients.access import access_own_patient, access_own_visit
-from collis.patients.summary import build_visit_summary
-from collis.patients.summary_pdf import render_visit_summary_pdf
-from collis.patients.views import pdf_response
 from collis.scheduling.access import upcoming_appointments
 from collis.scheduling.links import manage_token
 
@@ -34,7 +34,7 @@ from collis.scheduling.links import manage_token
 def home(request: HttpRequest) -> HttpResponse:
     patient = access_own_patient(request.user)
     record_access(request, Action.READ, patient, detail={"view": "portal home"})
-    cycles = record.build_cycles(patient)
+    cycles = timeline.build_cycles(patient)
     context = {
         "patient": patient,
         "recent": patient.diary_entries.all()[:3],
@@ -116,13 +116,13 @@ def _own_item(plan: HomeProgramme, item_id: str | None) -> ProgrammeItem:
 def charts(request: HttpRequest) -> HttpResponse:
     patient = access_own_patient(request.user)
     record_access(request, Action.READ, patient, detail={"view": "portal charts"})
-    sessions = list(record.injection_sessions(patient))
-    cycles = record.build_cycles(patient, sessions)
+    sessions = list(timeline.injection_sessions(patient))
+    cycles = timeline.build_cycles(patient, sessions)
     markers = [Marker(s.injected_on, "Injection") for s in sessions]
     context = {
         "patient": patient,
-        "diary_chart": record.diary_chart(patient, markers=markers),
-        "twstrs_chart": record.twstrs_chart(patient, cycles),
+        "diary_chart": timeline.diary_chart(patient, markers=markers),
+        "twstrs_chart": timeline.twstrs_chart(patient, cycles),
         "current_cycle": cycles[-1] if cycles else None,
     }
     return render(request, "portal/charts.html", context)
@@ -134,7 +134,7 @@ def visit_summary(request: HttpRequest, visit_id: int) -> HttpResponse:
     record_access(request, Action.READ, visit, detail={"view": "portal summary"})
     summary = build_visit_summary(visit, include_notes=False)
     context = {"summary": summary, "visit": visit, "pdf_url": "portal:visit-summary-pdf"}
-    return render(request, "patients/visit_summary.html", context)
+    return render(request, "chart/visit_summary.html", context)
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""Read model of one patient's clinical record: timeline, cycles and charts.
+"""Read model of one patient's whole chart: timeline, injection cycles and charts.
 
 Callers check access first (``access.py``) and audit the read; this module only loads and shapes.
 """
@@ -16,6 +16,7 @@ from collis.injections.cycles import CycleSession, CycleSummary, ScorePoint, sum
 from collis.injections.models import InjectionSession
 from collis.lib.charts import Chart, Marker, Series, line_chart
 from collis.patients.models import Patient
+from collis.recordings.record import posture_events
 from collis.scales.models import Assessment
 
 DIARY_CHART_DAYS = 180
@@ -43,13 +44,6 @@ def complete_twstrs(patient: Patient):
     return Assessment.objects.filter(
         patient=patient, scale=Assessment.Scale.TWSTRS, status=Assessment.Status.COMPLETE
     ).order_by("assessed_on", "pk")
-
-
-def posture_series(patient: Patient) -> list[Series]:
-    """Posture angles across visits: one Series per angle, dated by the analysed visit."""
-    from collis.recordings.record import posture_series as recorded_series
-
-    return recorded_series(patient)
 
 
 def build_cycles(patient: Patient, sessions=None) -> list[CycleSummary]:
@@ -111,19 +105,6 @@ def diary_chart(patient: Patient, *, days: int = DIARY_CHART_DAYS, markers=()) -
     )
 
 
-def posture_chart(patient: Patient) -> Chart:
-    series = posture_series(patient)
-    return line_chart(
-        "Head posture angles across visits",
-        series,
-        y_min=-90,
-        y_max=90,
-        y_label="degrees (+ left / chin down)",
-        # The description doubles as the SVG's <desc>: only the empty state may say "none".
-        description="" if any(s.points for s in series) else "No posture analyses recorded yet.",
-    )
-
-
 def build_timeline(patient: Patient, *, limit_diary: int = 8) -> list[TimelineEvent]:
     """Return visits, injections, scale scores and recent diary entries, newest first."""
     events: list[TimelineEvent] = []
@@ -170,8 +151,6 @@ def build_timeline(patient: Patient, *, limit_diary: int = 8) -> list[TimelineEv
                 + (f" – {e.note[:80]}" if e.note else ""),
             )
         )
-    from collis.recordings.record import posture_events
-
     for p in posture_events(patient):
         events.append(TimelineEvent(p.on, "posture", p.title, p.detail, p.url))
     order = {"visit": 0, "injection": 1, "scale": 2, "posture": 3, "diary": 4}

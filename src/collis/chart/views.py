@@ -1,0 +1,67 @@
+"""The clinician's view of a whole chart: the record timeline and the visit summary (page, PDF).
+
+These pages gather visits, scale scores, injections, diary entries and posture analyses, so they
+sit on the top floor and import the clinical apps downward. Their URL names stay under the
+``patients:`` namespace (see ``chart/urls.py``).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from collis.audit.actions import Action, record_access
+from collis.chart import timeline
+from collis.chart.summary import build_visit_summary
+from collis.chart.summary_pdf import render_visit_summary_pdf
+from collis.patients.access import access_patient_record, access_visit
+from collis.recordings.record import posture_chart
+
+
+@login_required
+def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient_record(request.user, patient_id)
+    record_access(request, Action.READ, patient, detail={"view": "clinical record"})
+    sessions = list(timeline.injection_sessions(patient))
+    cycles = timeline.build_cycles(patient, sessions)
+    markers = [timeline.Marker(s.injected_on, "Injection") for s in sessions]
+    context = {
+        "patient": patient,
+        "diagnosis": getattr(patient, "diagnosis", None),
+        "timeline": timeline.build_timeline(patient),
+        "cycles": list(reversed(cycles)),
+        "current_cycle": cycles[-1] if cycles else None,
+        "twstrs_chart": timeline.twstrs_chart(patient, cycles),
+        "diary_chart": timeline.diary_chart(patient, markers=markers),
+        "posture_chart": posture_chart(patient),
+        "latest_visit": patient.visits.order_by("-occurred_at").first(),
+        "drafts": patient.assessments.filter(status="draft"),
+    }
+    return render(request, "chart/patient_detail.html", context)
+
+
+@login_required
+def visit_summary(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = access_visit(request.user, visit_id)
+    record_access(request, Action.READ, visit, detail={"view": "summary"})
+    summary = build_visit_summary(visit, include_notes=True)
+    context = {"summary": summary, "visit": visit, "pdf_url": "patients:visit-summary-pdf"}
+    return render(request, "chart/visit_summary.html", context)
+
+
+@login_required
+def visit_summary_pdf(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = access_visit(request.user, visit_id)
+    record_access(request, Action.EXPORT, visit, detail={"format": "pdf"})
+    pdf = render_visit_summary_pdf(build_visit_summary(visit, include_notes=True))
+    return pdf_response(pdf, visit)
+
+
+def pdf_response(pdf: bytes, visit) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"visit-summary-{timezone.localtime(visit.occurred_at):%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
