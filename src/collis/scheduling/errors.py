@@ -8,7 +8,8 @@ SchedulingError
 ├── OverrideReasonRequiredError a staff override without a recorded reason
 ├── InvalidTransitionError      e.g. completing a cancelled appointment
 ├── CancellationWindowClosedError  too close to the start to cancel or move online
-└── InvalidLinkError            a tampered or stale signed link (404 to the user)
+├── InvalidLinkError            a tampered or stale signed link (404 to the user)
+└── IdempotencyKeyReusedError   the caller's key was already used for another request (422)
 """
 
 from __future__ import annotations
@@ -80,3 +81,11 @@ class CancellationWindowClosedError(SchedulingError, ValueError):
 class InvalidLinkError(SchedulingError, ValueError):
     code = "invalid_link"
     message = "This link is not valid. Please use the latest link we emailed you."
+
+
+class IdempotencyKeyReusedError(SchedulingError, ValueError):
+    code = "idempotency_key_reused"
+    message = (
+        "This idempotency key was already used for a different booking. Send a new key for a "
+        "new booking, or the same request to retry."
+    )
