@@ -199,7 +199,8 @@ def book_appointment(
     Returns the existing appointment when the same caller sent the same ``idempotency_key`` with
     the same request, so a form posted twice books once. The key is bound to the caller (account,
     else client address) and to a hash of the request: another caller's key is a new key, and
-    the same key with a different request raises IdempotencyKeyReusedError. Staff (``source=staff``) may book outside the usual hours with an
+    the same key with a different request raises IdempotencyKeyReusedError.
+    Staff (``source=staff``) may book outside the usual hours with an
     ``override_reason``; nobody can book over another appointment.
 
     Raises SlotTakenError (with ``alternatives``) when someone else got the time first,
