@@ -263,6 +263,8 @@ CACHES = {
 }
 # Booking submissions (web form and API) per client address; loopback load tests raise it.
 BOOKING_RATE_LIMIT = os.environ.get("BOOKING_RATE_LIMIT", "20/m")
+# Waitlist sign-ups per client address: each one registers a patient record and sends email.
+WAITLIST_RATE_LIMIT = os.environ.get("WAITLIST_RATE_LIMIT", "5/h")
 # "thread" (in-process, default without a broker), "celery", or "sync" (tests).
 JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "")
 

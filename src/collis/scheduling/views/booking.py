@@ -222,6 +222,7 @@ def book_details(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit(lambda: settings.WAITLIST_RATE_LIMIT, scope="waitlist", methods=("POST",))
 def book_waitlist(request: HttpRequest) -> HttpResponse:
     choice = BookingChoice(request)
     if choice.type is None:
