@@ -120,6 +120,8 @@ def session_create(request: HttpRequest, patient_id: int) -> HttpResponse:
             else:
                 messages.success(request, f"Injection session saved: {session.total_units} units.")
                 return redirect(session)
+    # The form shows the last session's doses and the label checks: a read of the record.
+    record_access(request, Action.READ, patient, detail={"view": "new injection session"})
     context = {
         "patient": patient,
         "form": form,
@@ -192,6 +194,7 @@ def adverse_event_create(request: HttpRequest, session_id: int) -> HttpResponse:
         )
         messages.success(request, "Adverse event recorded.")
         return redirect(session)
+    record_access(request, Action.READ, session, detail={"view": "adverse event form"})
     return render(request, "injections/adverse_event_form.html", {"session": session, "form": form})
 
 
@@ -205,4 +208,5 @@ def cycle_report_edit(request: HttpRequest, session_id: int) -> HttpResponse:
         )
         messages.success(request, "Cycle report saved.")
         return redirect(session)
+    record_access(request, Action.READ, session, detail={"view": "cycle report"})
     return render(request, "injections/cycle_report_form.html", {"session": session, "form": form})

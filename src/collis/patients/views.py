@@ -29,6 +29,12 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         patients = patients.filter(
             Q(family_name__icontains=query) | Q(given_name__icontains=query) | Q(mrn__iexact=query)
         )
+    record_access(
+        request,
+        Action.READ,
+        object_type="patients.Patient",
+        detail={"view": "search" if query else "list", "query": query},
+    )
     return render(
         request, "patients/patient_list.html", {"patients": patients[:100], "query": query}
     )
@@ -43,8 +49,7 @@ def diagnosis_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
         data = {**form.cleaned_data, "colcap_pattern": form.cleaned_data["colcap_pattern"]}
         actions.update_diagnosis(request, actor=request.user, patient=patient, data=data)
         return redirect("patients:patient-detail", patient_id=patient.pk)
-    if instance.pk:
-        record_access(request, Action.READ, instance)
+    record_access(request, Action.READ, instance if instance.pk else patient)
     return render(request, "patients/diagnosis_form.html", {"patient": patient, "form": form})
 
 

@@ -95,8 +95,7 @@ def programme(request: HttpRequest) -> HttpResponse:
         except (ValueError, FutureEntryError):
             messages.error(request, "That day cannot be ticked.")
         return redirect("portal:programme")
-    if plan is not None:
-        record_access(request, Action.READ, plan)
+    record_access(request, Action.READ, plan or patient, detail={"view": "portal programme"})
     weeks = week_of(plan, today) if plan else []
     return render(
         request,
