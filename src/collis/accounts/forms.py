@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from collis.lib.fields import SaneDateField
 from collis.patients.models import Patient
 
 
@@ -92,7 +93,7 @@ class LinkAccountForm(ReverifyForm):
     """Link an existing patient portal account to a record, after re-verifying identity."""
 
     username = forms.CharField(label="Portal account (username)", max_length=150)
-    birth_date = forms.DateField(
+    birth_date = SaneDateField(
         label="Patient's birth date, as they state it",
         widget=forms.DateInput(attrs={"type": "date"}),
     )

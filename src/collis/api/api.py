@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -10,6 +12,8 @@ from ninja.errors import ValidationError
 from collis.lib.problems import problem_response
 from collis.providers.api import router as providers_router
 from collis.scheduling.api import router as scheduling_router
+
+logger = logging.getLogger("django.request")
 
 api = NinjaAPI(
     title="Collis API",
@@ -39,6 +43,13 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return problem(request, 403, "Forbidden", str(exc) or None)
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Problem JSON even for a bug: the details go to the log, never to the client."""
+    logger.error("API request failed: %s", request.path, exc_info=exc)
+    return problem(request, 500, "Internal server error")
 
 
 api.add_router("/providers", providers_router)

@@ -4,6 +4,7 @@ from django import forms
 
 from collis.injections import dosing
 from collis.injections.models import AdverseEvent, ToxinLot
+from collis.lib.fields import SaneDateField
 from collis.providers.models import Clinician
 
 MUSCLE_CHOICES = [("", "—")] + list(dosing.MUSCLES.items())
@@ -12,7 +13,7 @@ WARNING_CHOICES = [(c.value, c.value) for c in dosing.WarningCode]
 
 
 class SessionForm(forms.Form):
-    injected_on = forms.DateField(
+    injected_on = SaneDateField(
         label="Injection date", widget=forms.DateInput(attrs={"type": "date"})
     )
     lot = forms.ModelChoiceField(
@@ -37,7 +38,7 @@ class SessionForm(forms.Form):
 class InjectionRowForm(forms.Form):
     muscle = forms.ChoiceField(choices=MUSCLE_CHOICES, required=False)
     side = forms.ChoiceField(choices=SIDE_CHOICES)
-    units = forms.IntegerField(min_value=1, required=False)
+    units = forms.IntegerField(min_value=1, max_value=2**31 - 1, required=False)  # DB integer
     volume_ml = forms.DecimalField(
         label="Volume (mL)", min_value=0.01, max_digits=5, decimal_places=2, required=False
     )

@@ -69,7 +69,7 @@ def patient_everything(request: HttpRequest, resource_id: str) -> HttpResponse:
         Action.EXPORT,
         object_type="fhir.Patient.$everything",
         object_id=resource_id,
-        patient_id=int(resource_id),
+        patient_id=pk,
         user=client.user,
         detail={"entries": len(entries)},
     )

@@ -16,6 +16,8 @@ from django.db.models import Q, QuerySet
 from collis.interop.fhir import mappers
 from collis.interop.fhir.errors import SearchError
 from collis.interop.fhir.search import token_code
+from collis.lib.inputs import parse_date as parse_sane_date
+from collis.lib.inputs import parse_id
 from collis.patients.models import Patient
 from collis.providers.models import Clinic, Clinician, Location
 
@@ -84,8 +86,7 @@ class ResourceType:
         """Return the database key a FHIR id names, or None when it cannot name a row."""
         if not fhir_id.startswith(self.id_prefix):
             return None
-        rest = fhir_id.removeprefix(self.id_prefix)
-        return int(rest) if rest.isdigit() else None
+        return parse_id(fhir_id.removeprefix(self.id_prefix))
 
     def patient_id_of(self, obj: Any) -> int | None:
         if self.patient_field is None:
@@ -107,10 +108,10 @@ def register(resource: ResourceType) -> ResourceType:
 
 
 def parse_date(value: str) -> date:
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError as exc:
-        raise SearchError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
+    parsed = parse_sane_date(value[:10])
+    if parsed is None:
+        raise SearchError(f"{value!r} is not a date (YYYY-MM-DD, years 1900 to 2200)")
+    return parsed
 
 
 def _token(field_name: str) -> SearchParam:

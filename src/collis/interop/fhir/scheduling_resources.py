@@ -48,6 +48,7 @@ from collis.interop.fhir.search import (
     reference_id,
     token_code,
 )
+from collis.lib.inputs import parse_id
 from collis.patients.models import Patient
 from collis.providers.models import Clinician, Location
 from collis.scheduling import actions, availability
@@ -60,8 +61,9 @@ from collis.scheduling.models import Appointment, AppointmentType, BookingPolicy
 SLOT_WINDOW = timedelta(days=31)
 MAX_SLOTS = 200
 WEEKDAY_ABBR = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-SLOT_ID = re.compile(r"^(\d+)-(\d+)-(\d+)-(\d{8}T\d{4})$")
-SCHEDULE_ID = re.compile(r"^(\d+)-(\d+)$")
+# ASCII digits only (\d also matches other scripts' digits), and no trailing newline ($ would).
+SLOT_ID = re.compile(r"^([0-9]{1,18})-([0-9]{1,18})-([0-9]{1,18})-([0-9]{8}T[0-9]{4})\Z")
+SCHEDULE_ID = re.compile(r"^([0-9]{1,18})-([0-9]{1,18})\Z")
 STATUS_FROM_FHIR = {fhir: ours for ours, fhir in mappers.APPOINTMENT_STATUS.items()}
 
 
@@ -323,11 +325,12 @@ def book_from_fhir(client: FhirClient, body: dict[str, Any], request: HttpReques
         if p.actor is not None and (p.actor.reference or "").split("/")[-2:-1] == ["Patient"]
     ]
     patient_id = _one_reference(patient_refs, "Patient", "patient participant")
-    if not patient_id.isdigit():
+    patient_pk = parse_id(patient_id)
+    if patient_pk is None:
         raise UnprocessableError(f"Patient/{patient_id} is not known.")
-    if not is_staff(client) and own_patient_id(client) != int(patient_id):
+    if not is_staff(client) and own_patient_id(client) != patient_pk:
         raise FhirForbiddenError("A patient may book appointments only for themself.")
-    patient = Patient.objects.filter(pk=int(patient_id)).first()
+    patient = Patient.objects.filter(pk=patient_pk).first()
     if patient is None:
         raise UnprocessableError(f"Patient/{patient_id} is not known.")
     key = parse_slot_id(slot_id)

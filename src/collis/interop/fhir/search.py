@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 
 from collis.interop.fhir.errors import SearchError
+from collis.lib.inputs import parse_aware_datetime, parse_date, parse_id
 
 PREFIXES = ("eq", "ge", "gt", "le", "lt")
 
@@ -32,19 +33,21 @@ class Bounds:
 def _value_range(text: str, zone: tzinfo) -> tuple[datetime, datetime]:
     """Return the instants a date or dateTime value covers: a whole local day, or one instant."""
     if len(text) == 10:
-        try:
-            day = date.fromisoformat(text)
-        except ValueError as exc:
-            raise SearchError(f"{text!r} is not a date (YYYY-MM-DD)") from exc
+        day = parse_date(text)
+        if day is None:
+            raise SearchError(f"{text!r} is not a date (YYYY-MM-DD, years 1900 to 2200)")
         start = datetime.combine(day, time(0), tzinfo=zone)
         end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
         return start, end
-    try:
-        instant = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise SearchError(f"{text!r} is not a date or a date-time with an offset") from exc
-    if instant.tzinfo is None:
-        raise SearchError(f"{text!r} needs a UTC offset, e.g. 2026-03-02T09:00:00-06:00")
+    instant = parse_aware_datetime(text)
+    if instant is None and len(text) > 10 and text[10:11] == "T" and text[-6:-5] not in "+-":
+        if not text.endswith("Z"):
+            raise SearchError(f"{text!r} needs a UTC offset, e.g. 2026-03-02T09:00:00-06:00")
+    if instant is None:
+        raise SearchError(
+            f"{text!r} is not a date or a date-time with a UTC offset "
+            "(e.g. 2026-03-02T09:00:00-06:00, years 1900 to 2200)"
+        )
     return instant, instant + timedelta(microseconds=1)
 
 
@@ -79,10 +82,10 @@ def reference_id(value: str, resource_type: str) -> str:
 
 
 def numeric_reference(value: str, resource_type: str) -> int:
-    ref = reference_id(value, resource_type)
-    if not ref.isdigit():
+    ref = parse_id(reference_id(value, resource_type))
+    if ref is None:
         raise SearchError(f"{value!r} is not a reference to a {resource_type}")
-    return int(ref)
+    return ref
 
 
 def token_code(value: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from importlib.metadata import version
 from typing import Any
 from urllib.parse import urlencode
@@ -40,6 +41,9 @@ def fhir_response(body: dict[str, Any], status: int = 200, **headers: str) -> Ht
     return response
 
 
+logger = logging.getLogger(__name__)
+
+
 def outcome(status: int, code: str, diagnostics: str) -> HttpResponse:
     severity = "error" if status < 500 else "fatal"
     headers = {"WWW_Authenticate": 'Bearer realm="collis-fhir"'} if status == 401 else {}
@@ -62,6 +66,10 @@ def _guarded(view):
             return outcome(403, "forbidden", str(exc))
         except FhirError as exc:
             return outcome(exc.status, exc.code, str(exc))
+        except Exception:
+            # FHIR clients get an OperationOutcome, always; the details go to the log only.
+            logger.exception("FHIR request failed: %s", request.path)
+            return outcome(500, "exception", "The server could not answer this request.")
 
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
