@@ -6,9 +6,13 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# pytest-xdist workers: one per core. Tests that share a session resource carry an xdist_group
+# (tests/conftest.py), and --dist loadgroup keeps each group on one worker.
+PYTEST_WORKERS ?= auto
+PYTEST_XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
 
 .PHONY: install run serve-prod test test-fast lint format check bench migrate seed clean system-deps \
-	backup restore load-test fault-test
+	backup restore load-test fault-test deploy-schema
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,10 +51,14 @@ system-deps:
 	@bash scripts/ensure-system-deps.sh
 
 test: install system-deps
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 test-fast: install
-	$(BIN)/python -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_XDIST) -m "not browser and not slow" $(PYTEST_ARGS)
+
+# The Compose Specification JSON schema (npm), for the compose.yaml check in tests/ops.
+deploy-schema:
+	cd deploy/schema && npm ci --no-audit --no-fund --silent
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -9,6 +9,20 @@ import pytest
 from collis.accounts.actions import ensure_user_with_role
 from collis.accounts.roles import Role
 
+# Under pytest-xdist (``make test`` runs ``-n auto --dist loadgroup``) tests of one group run on
+# one worker: the posture tests share MediaPipe results computed once per worker session, and
+# the Celery tests share one Redis queue that a second worker would drain.
+_XDIST_GROUPS = {("tests", "posture"): "posture", ("tests", "jobs", "test_celery.py"): "celery"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = config.rootpath
+    for item in items:
+        parts = item.path.relative_to(root).parts if item.path.is_relative_to(root) else ()
+        for prefix, group in _XDIST_GROUPS.items():
+            if parts[: len(prefix)] == prefix:
+                item.add_marker(pytest.mark.xdist_group(group))
+
 
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
@@ -63,13 +77,108 @@ def outsider(db):
     return get_user_model().objects.create_user("t-outsider", password="pw-out-123456")
 
 
-@pytest.fixture
-def demo_data(db):
+# Tables the demo clinic does not write: Django fills them at migrate time, per database.
+_NOT_DEMO_DATA = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
+
+
+def _rows() -> dict[tuple[str, object], dict]:
+    """Every row of the database but ``_NOT_DEMO_DATA``, serialised, keyed by (model, pk)."""
+    import json
     from io import StringIO
 
     from django.core.management import call_command
 
-    call_command("seed_demo", stdout=StringIO())
+    out = StringIO()
+    call_command(
+        "dumpdata", exclude=_NOT_DEMO_DATA, use_base_manager=True, format="json", stdout=out
+    )
+    return {(row["model"], row["pk"]): row for row in json.loads(out.getvalue())}
+
+
+@pytest.fixture(scope="session")
+def _demo_clinic(django_db_setup, django_db_blocker) -> tuple[list[dict], list[dict]]:
+    """What ``seed_demo`` adds to and changes in a migrated database: (new rows, changed rows).
+
+    Seeded once per session (per xdist worker, each with its own database) with the settings
+    that the autouse fixtures give every test (fast password hashing, inline jobs), inside a
+    transaction that is then rolled back: the database is left as migrations made it.
+    """
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            JOBS_BACKEND="sync",
+        ),
+        transaction.atomic(),
+    ):
+        before = _rows()
+        call_command("seed_demo", stdout=StringIO())
+        after = _rows()
+        transaction.set_rollback(True)
+    gone = before.keys() - after.keys()
+    assert not gone, f"seed_demo deleted rows; the demo_data fixture cannot replay that: {gone}"
+    new = [row for key, row in after.items() if key not in before]
+    changed = [row for key, row in after.items() if key in before and before[key] != row]
+    return new, changed
+
+
+@pytest.fixture
+def demo_data(db, _demo_clinic):
+    """The demo clinic (``manage.py seed_demo``) in this test's database.
+
+    Replayed from the session's copy, in bulk: the same rows with the same keys as seeding here
+    would make (``_demo_first`` loads it before any other fixture writes, so keys cannot clash).
+    """
+    new, changed = _demo_clinic
+    _insert_rows(new)
+    from django.core import serializers
+
+    for found in serializers.deserialize("python", changed):
+        found.save()
+
+
+def _insert_rows(rows: list[dict]) -> None:
+    from collections import defaultdict
+
+    from django.core import serializers
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    instances = defaultdict(list)
+    links = defaultdict(list)
+    for found in serializers.deserialize("python", rows):
+        model = type(found.object)
+        instances[model].append(found.object)
+        for name, targets in (found.m2m_data or {}).items():
+            field = model._meta.get_field(name)
+            through = field.remote_field.through
+            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+            links[through].extend(
+                through(**{f"{source}_id": found.object.pk, f"{target}_id": pk}) for pk in targets
+            )
+    with connection.constraint_checks_disabled():
+        for model, objects in instances.items():
+            model.objects.bulk_create(objects)
+        for through, objects in links.items():
+            through.objects.bulk_create(objects)
+    reset = connection.ops.sequence_reset_sql(no_style(), list(instances) + list(links))
+    if reset:
+        with connection.cursor() as cursor:
+            for sql in reset:
+                cursor.execute(sql)
+
+
+@pytest.fixture(autouse=True)
+def _demo_first(request: pytest.FixtureRequest) -> None:
+    """Load the demo clinic before any other fixture writes a row (keys as seeding gives)."""
+    if "demo_data" in request.fixturenames:
+        request.getfixturevalue("demo_data")
 
 
 @pytest.fixture(autouse=True)

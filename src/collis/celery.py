@@ -21,7 +21,8 @@ def _schedule_periodic_jobs(sender: Celery, **kwargs: object) -> None:
     from collis.jobs.registry import periodic_jobs
     from collis.jobs.tasks import enqueue_periodic, redispatch_queued
 
-    sender.add_periodic_task(60.0, redispatch_queued.s(), name="collis.jobs.redispatch_queued")
+    # Every 15 s: jobs queued while the broker was down, and (PostgreSQL) jobs whose worker died.
+    sender.add_periodic_task(15.0, redispatch_queued.s(), name="collis.jobs.redispatch_queued")
 
     for spec in periodic_jobs():
         sender.add_periodic_task(

@@ -21,6 +21,7 @@ urlpatterns = [
     path("clinic/", include("collis.injections.urls")),
     path("clinic/", include("collis.diary.urls")),
     path("clinic/", include("collis.recordings.urls")),
+    path("supply/", include("collis.supply.urls")),
     path("portal/", include("collis.chart.portal.urls")),
     path("", include("collis.scheduling.urls")),
     path("api/", api.urls),

@@ -93,3 +93,12 @@ def test_drafts_have_no_units():
 
 def test_no_pattern_no_suggestions():
     assert suggest_muscles([]).muscles == ()
+
+
+def test_lateral_shift_without_a_side_assumes_no_side():
+    """A lateral shift with no recorded side suggests both sides and says so (never left)."""
+    result = suggest_muscles([PostureComponent(ColCapForm.LATERAL_SHIFT)])
+    sides = {(s.muscle, s.side) for s in result.muscles}
+    assert ("levator_scapulae", Side.LEFT) in sides and ("levator_scapulae", Side.RIGHT) in sides
+    assert ("scm", Side.LEFT) in sides and ("scm", Side.RIGHT) in sides
+    assert any("no side recorded" in note for note in result.notes)

@@ -34,6 +34,7 @@ def earlier_session(clinician_user, clinician, patient, xeomin_lot):
         actor=clinician_user,
         patient=patient,
         lot=xeomin_lot,
+        units_product=xeomin_lot.product.code,
         injected_on=FIRST,
         dilution_units_per_ml=50,
         injections=[
@@ -147,7 +148,18 @@ def test_copied_units_are_not_used_for_another_product(
         units_product="incobotulinumtoxinA",
     )
     response = signed_in.post(url, data)
-    assert "units are not interchangeable" in response.content.decode()
+    html = response.content.decode()
+    assert "units are not interchangeable" in html
+    assert InjectionSession.objects.count() == 1
+    # The doses and the dilution are cleared, the old dose is shown as orientation text only.
+    assert 'name="form-0-units" value="60"' not in html
+    assert (
+        "was 60 Xeomin units; ≈ 60 Botox units (approximate equivalent, orientation only)" in html
+    )
+    assert 'name="units_product" value="onabotulinumtoxinA"' in html
+    # Sending the same numbers again (the old "second click") is refused: units must be re-entered.
+    again = signed_in.post(url, {**data, "units_product": "onabotulinumtoxinA", "form-0-units": ""})
+    assert "Enter the units" in again.content.decode()
     assert InjectionSession.objects.count() == 1
 
 
@@ -198,3 +210,68 @@ def test_cycle_report_weeks_must_be_in_order(signed_in, earlier_session):
 def test_front_desk_cannot_open_a_session(client, front_desk, earlier_session):
     sign_in_with_second_factor(client, front_desk)
     assert client.get(earlier_session.get_absolute_url()).status_code == 403
+
+
+def test_changing_the_lot_after_the_warnings_keeps_the_doses_product(
+    signed_in, patient, clinician, earlier_session
+):
+    """Doses typed for Xeomin, warned, then the lot switched to Dysport: refused, not saved."""
+    dysport = ToxinLot.objects.create(
+        product=ToxinProduct.objects.get(code="abobotulinumtoxinA"),
+        lot_number="DYS-T1",
+        vial_size_units=500,
+        expires_on=date(2099, 1, 1),
+    )
+    url = reverse("injections:session-create", args=[patient.pk])
+    first = signed_in.post(
+        url,
+        session_post(
+            earlier_session.lot,
+            clinician,
+            FIRST + timedelta(days=30),
+            [("trapezius", "left", "60")],
+        ),
+    )
+    assert 'name="units_product" value="incobotulinumtoxinA"' in first.content.decode()
+    second = signed_in.post(
+        url,
+        session_post(
+            dysport,
+            clinician,
+            FIRST + timedelta(days=30),
+            [("trapezius", "left", "60")],
+            units_product="incobotulinumtoxinA",
+            acknowledged=["interval"],
+            acknowledgement_reason="early",
+        ),
+    )
+    assert "units are not interchangeable" in second.content.decode()
+    assert InjectionSession.objects.count() == 1
+
+
+def test_label_figures_edited_in_the_admin_are_validated_and_audited(client, administrator):
+    from collis.audit.models import AuditEvent
+
+    sign_in_with_second_factor(client, administrator)
+    botox = ToxinProduct.objects.get(code="onabotulinumtoxinA")
+    url = reverse("admin:injections_toxinproduct_change", args=[botox.pk])
+    data = {
+        "session_limit_units": "400",
+        "limit_window_days": "92",
+        "recommended_max_units": "",
+        "scm_advisory_units": "100",
+        "min_interval_days": "84",
+        "vial_sizes": "[50, 100, 200]",
+        "is_active": "on",
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and "longer than the minimum interval" in (
+        refused.content.decode()
+    )
+    botox.refresh_from_db()
+    assert botox.limit_window_days == 84
+    assert client.post(url, {**data, "min_interval_days": "92"}).status_code == 302
+    botox.refresh_from_db()
+    assert (botox.limit_window_days, botox.min_interval_days) == (92, 92)
+    audit = AuditEvent.objects.filter(object_type="injections.ToxinProduct").latest("pk")
+    assert audit.detail["changed"]["min_interval_days"] == [84, 92]

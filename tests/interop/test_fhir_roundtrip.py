@@ -12,7 +12,7 @@ from fhir.resources.R4B.bundle import Bundle
 
 from collis.accounts.actions import ensure_user_with_role
 from collis.accounts.roles import Role
-from collis.injections.models import Injection, InjectionSession
+from collis.injections.models import CycleOutcome, Injection, InjectionSession
 from collis.patients.models import Patient
 from collis.recordings.models import PostureRecording
 from collis.scales.models import Assessment
@@ -56,9 +56,10 @@ def test_everything_round_trips_scores_doses_and_times(
 
     complete = Assessment.objects.filter(patient=treated_patient, status="complete")
     analyses = PostureRecording.objects.filter(patient=treated_patient, rotation_deg__isnull=False)
+    outcomes = CycleOutcome.objects.filter(session__patient=treated_patient)
     assert set(found["Observation"]) == {f"scale-{a.pk}" for a in complete} | {
         f"posture-{r.pk}" for r in analyses
-    }
+    } | {f"outcome-{o.pk}" for o in outcomes}
     for recording in analyses:
         observation = found["Observation"][f"posture-{recording.pk}"]
         assert observation["category"][0]["coding"][0]["code"] == "exam"

@@ -11,13 +11,43 @@ def test_readyz_reports_database_ready(client):
 
 
 @pytest.mark.django_db
-def test_readyz_is_503_when_the_broker_is_unreachable(client, settings):
+def test_readyz_stays_200_and_reports_a_broker_outage(client, settings):
+    """Issue #20: a broker outage must not pull every web server out of the load balancer."""
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     response = client.get("/readyz")
-    assert response.status_code == 503
-    broker = response.json()["checks"]["broker"]
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    broker = body["checks"]["broker"]
     assert broker["ok"] is False
+    assert broker["required"] is False
     assert "127.0.0.1" not in broker["detail"]  # no connection details leak to the public
+
+
+@pytest.mark.django_db
+def test_readyz_reports_a_cache_outage_without_failing(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "collis.lib.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:6391/10",
+        }
+    }
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["cache"]["ok"] is False
+
+
+@pytest.mark.django_db
+def test_readyz_is_503_when_the_database_is_unreachable(client, settings, monkeypatch):
+    from django.db import OperationalError, connection
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
 
 
 def test_healthz_touches_no_database(client):

@@ -90,6 +90,7 @@ def injection_visit(patient, clinician, clinician_user, xeomin_lot):
         actor=clinician_user,
         patient=patient,
         lot=xeomin_lot,
+        units_product=xeomin_lot.product.code,
         injected_on=date(2026, 3, 2),
         dilution_units_per_ml=50,
         injections=[
@@ -175,6 +176,7 @@ def test_record_page_queries_do_not_grow_with_history(
             actor=clinician_user,
             patient=patient,
             lot=xeomin_lot,
+            units_product=xeomin_lot.product.code,
             injected_on=on,
             dilution_units_per_ml=50,
             injections=[PlannedInjection("trapezius", Side.LEFT, 40)],

@@ -86,3 +86,30 @@ def vfr_rotated_video(media_dir: Path) -> tuple[Path, list[float]]:
         transform=lambda frame: np.ascontiguousarray(np.rot90(frame, -1)),
     )
     return path, times
+
+
+@pytest.fixture(scope="session")
+def moving_clips() -> dict[str, object]:
+    """The rendered moving-head clips (tests/posture/head_render.py), cached under var/."""
+    import head_render
+
+    return dict(head_render.standard_clips())
+
+
+@pytest.fixture(scope="session")
+def moving_results(moving_clips: dict[str, object]) -> dict[str, PostureResult]:
+    import head_render
+
+    return {
+        name: analyze(head_render.render_clip(clip))  # type: ignore[arg-type]
+        for name, clip in moving_clips.items()
+    }
+
+
+@pytest.fixture(scope="session")
+def lean_results() -> dict[str, PostureResult]:
+    import head_render
+
+    return {
+        name: analyze(head_render.render_clip(c)) for name, c in head_render.lean_clips().items()
+    }

@@ -76,16 +76,28 @@ def test_photo_result_matches_the_json_contract(astronaut_result: PostureResult)
     data = json.loads(json.dumps(astronaut_result.to_dict(), allow_nan=False))
     assert list(data) == [
         "source", "kind", "fps", "frames", "frames_with_face", "angles", "shifts", "tremor",
-        "twstrs_severity", "quality", "series",
+        "twstrs_severity", "quality", "series", "head_on_trunk", "excursion", "flexion_reference",
     ]  # fmt: skip
     assert data["kind"] == "image" and data["fps"] is None
     assert (data["frames"], data["frames_with_face"]) == (1, 1)
     assert set(data["angles"]) == {"rotation_deg", "laterocollis_deg", "flexion_deg"}
     assert set(data["shifts"]) == {"lateral_shift", "sagittal_shift", "shoulder_elevation_deg"}
     assert data["shifts"]["sagittal_shift"] is None
-    assert data["tremor"] == {"frequency_hz": None, "amplitude_deg": None, "axis": None}
+    assert data["tremor"] == {
+        "frequency_hz": None,
+        "amplitude_deg": None,
+        "axis": None,
+        "detected": None,
+    }
     assert all(isinstance(v, int) for v in data["twstrs_severity"].values())
-    assert data["twstrs_severity"]["laterocollis"] == 1  # ≈3.5° tilt
+    # ≈3.5° tilt: under the ±4° measurement error (noise floor), so grade 0 (issue #14).
+    assert data["twstrs_severity"]["laterocollis"] == 0
+    # A photo's excursion is its (head-on-trunk, the shoulders are seen) angle.
+    assert data["excursion"]["reference"] == "head on trunk"
+    assert data["excursion"]["laterocollis_deg"] == data["head_on_trunk"]["laterocollis_deg"]
+    assert data["flexion_reference"] == {
+        "kind": "reference_face", "neutral": None, "offset_deg": 0.0
+    }  # fmt: skip
     assert set(data["series"]) == {"t", "rotation_deg", "laterocollis_deg", "flexion_deg"}
     assert all(isinstance(w, str) for w in data["quality"]["warnings"])
     assert any("sagittal" in w for w in data["quality"]["warnings"])

@@ -75,3 +75,71 @@ def test_frame_without_face_keeps_trunk_measures() -> None:
     assert not m.has_face and m.angles is None
     assert m.trunk.shoulder_elevation_deg == pytest.approx(0.0)
     assert overlay.axis_origin is None
+
+
+def _run_blender(truth: np.ndarray, t: np.ndarray, pose_every: int) -> tuple[np.ndarray, list[str]]:
+    """Mesh saturating near 45° (as MediaPipe does), pose nose/ear estimate = truth at 2 Hz."""
+    from collis.posture.measurement import RotationBlender
+
+    rng = np.random.default_rng(5)
+    mesh = 48.0 * np.tanh(truth / 48.0) + rng.normal(0, 0.3, len(t))
+    blender = RotationBlender()
+    out, methods = [], []
+    pose = None
+    for i, (time, m) in enumerate(zip(t, mesh, strict=True)):
+        new = i % pose_every == 0
+        if new:
+            pose = truth[i] + rng.normal(0, 1.0)
+        rotation, method = blender.blend(float(time), float(m), pose, new)
+        out.append(rotation)
+        methods.append(method)
+    return np.array(out), methods
+
+
+def test_rotation_is_continuous_across_the_estimator_switch() -> None:
+    """Issue #14: 9–19° steps in one frame and flip-flopping at the switch; now continuous."""
+    t = np.arange(0, 8, 1 / 30)
+    tau = np.clip((t - 1) / 1.5, 0, 1)
+    truth = 75.0 * tau**3 * (10 - 15 * tau + 6 * tau**2)  # min-jerk turn 0 → 75°, then hold
+    truth = np.where(t > 5, truth[t <= 5][-1] * np.clip(1 - (t - 5) / 1.5, 0, 1), truth)
+    rotation, methods = _run_blender(truth, t, pose_every=15)
+    steps = np.abs(np.diff(rotation))
+    normal = np.abs(np.diff(truth)).max()
+    assert steps.max() <= normal + 1.5, (steps.max(), normal)
+    # Beyond the mesh's range the blend reaches the pose estimate.
+    held = (t > 3.5) & (t < 5)
+    assert np.abs(rotation[held] - truth[held]).max() < 4.0
+    # One switch out and one back, no flip-flopping.
+    switches = sum(a != b for a, b in zip(methods, methods[1:], strict=False))
+    assert switches == 2 and "pose_ears" in methods
+
+
+def test_a_steady_head_at_the_edge_does_not_flip_estimators() -> None:
+    t = np.arange(0, 4, 1 / 30)
+    rng = np.random.default_rng(9)
+    truth = 52.0 + rng.normal(0, 0.5, len(t))  # hovering where the mesh reads ≈ 38°
+    rotation, methods = _run_blender(truth, t, pose_every=15)
+    switches = sum(a != b for a, b in zip(methods, methods[1:], strict=False))
+    assert switches <= 1
+    assert np.abs(np.diff(rotation)).max() < 3.0
+
+
+def test_annotation_draws_each_label_line_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue #14: the overlay text was drawn twice, offset; now one boxed label."""
+    import cv2
+
+    from collis.posture.annotate import draw_overlay
+
+    face = _face(CameraAngles(yaw_deg=-20.0, pitch_deg=8.0, roll_deg=5.0))
+    m, overlay = measure_frame(0.5, FRAME, Landmarks(face, None), load_reference_face())
+    drawn: list[str] = []
+    real = cv2.putText
+
+    def counting(img, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+        drawn.append(text)
+        return real(img, text, *args, **kwargs)
+
+    monkeypatch.setattr(cv2, "putText", counting)
+    canvas = draw_overlay(FRAME, overlay, m)
+    assert drawn == ["rotation +20.0", "laterocollis +5.0", "flexion +8.0"]
+    assert canvas.shape == FRAME.shape and canvas[12, 12].sum() < FRAME[12, 12].sum()

@@ -162,3 +162,42 @@ def test_truncated_jpeg_is_unreadable(tmp_path: Path) -> None:
     path.write_bytes(buffer.getvalue()[:600])
     with pytest.raises(UnreadableInputError):
         list(FrameStream(probe(path)))
+
+
+def test_prefetched_frames_arrive_in_order_and_errors_reach_the_consumer() -> None:
+    import threading
+
+    from collis.posture.media import Frame, prefetched
+
+    frames = [Frame(i / 30, np.zeros((2, 2, 3), np.uint8)) for i in range(20)]
+    with prefetched(iter(frames), 3) as stream:
+        assert [f.t for f in stream] == [f.t for f in frames]
+
+    def broken():  # type: ignore[no-untyped-def]
+        yield frames[0]
+        raise UnreadableInputError("damaged")
+
+    with pytest.raises(UnreadableInputError), prefetched(broken(), 3) as stream:
+        list(stream)
+    # Leaving early stops the decoding thread.
+    with prefetched(iter(frames * 50), 2) as stream:
+        next(stream)
+    assert not any(t.name == "collis-posture-decode" for t in threading.enumerate())
+
+
+def test_a_front_camera_photo_is_flagged_as_possibly_mirrored(tmp_path: Path) -> None:
+    from synthetic_media import astronaut
+
+    from collis.posture import analyze
+
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0xA434] = "iPhone 12 front camera 2.71mm f/2.2"
+    path = tmp_path / "selfie.jpg"
+    Image.fromarray(astronaut()).save(path, exif=exif)
+    assert probe(path).front_camera_hint
+    codes = [w.code for w in analyze(path).warnings]
+    assert "maybe_mirrored" in codes
+    assert "maybe_mirrored" not in [w.code for w in analyze(path, mirrored=True).warnings]
+    plain = tmp_path / "plain.jpg"
+    Image.fromarray(astronaut()).save(plain)
+    assert not probe(plain).front_camera_hint

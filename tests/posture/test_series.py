@@ -90,3 +90,32 @@ def test_representative_frame_never_picks_a_frame_without_face() -> None:
     empty = AngleSeries(t, np.full(2, np.nan), np.full(2, np.nan), np.full(2, np.nan))
     with pytest.raises(ValueError):
         representative_frame(empty, (0.0, 0.0, 0.0))
+
+
+def test_frames_right_after_the_face_reenters_are_dropped() -> None:
+    from collis.posture.series import reentry_mask
+
+    t = np.arange(0, 3, 1 / 30)
+    valid = np.ones(len(t), dtype=bool)
+    valid[30:45] = False  # 0.5 s without a face
+    valid[70:71] = False  # one missed frame: not a re-entry
+    drop = reentry_mask(t, valid)
+    assert drop[45:54].all() and not drop[54]  # 0.3 s after re-entry at 1.5 s
+    assert not drop[:30].any() and not drop[71:].any()  # the start of the video is no re-entry
+
+
+def test_sustained_excursion_is_the_maximum_held_for_a_second() -> None:
+    from collis.posture.series import sustained_excursion
+
+    t = np.arange(0, 10, 1 / 30)
+    angle = np.full(len(t), 5.0)
+    angle[(t > 3) & (t < 5)] = 40.0  # held 2 s
+    angle[(t > 7) & (t < 7.5)] = 70.0  # a 0.5-s swing further: not sustained
+    angle[150] = 90.0  # a one-frame glitch
+    assert sustained_excursion(t, angle) == pytest.approx(40.0, abs=2.5)
+    # Sign: the larger side wins.
+    assert sustained_excursion(t, -angle) == pytest.approx(-40.0, abs=2.5)
+    # A 3-Hz ±4° tremor around 20° does not inflate it.
+    shaky = 20.0 + 4.0 * np.sin(2 * np.pi * 3.0 * t)
+    assert sustained_excursion(t, shaky) == pytest.approx(20.0, abs=2.0)
+    assert sustained_excursion(np.array([0.0]), np.array([12.0])) == 12.0

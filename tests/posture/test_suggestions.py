@@ -74,3 +74,28 @@ def test_suggestions_flag_approximate_items_and_skip_unknown_ones() -> None:
     assert items["anterocollis_retrocollis"].grade == 2  # 30° of an assumed 60° extension
     assert items["lateral_shift"].grade == 1
     assert all(s.suggestion for s in items.values())
+
+
+def test_noise_floor_a_fraction_of_a_degree_never_suggests_grade_1() -> None:
+    """Issue #14: 0.8° rotation suggested grade 1; the engine's own error is ±4°."""
+    items = {
+        s.item: s
+        for s in suggest_severity(
+            rotation_deg=0.8,
+            laterocollis_deg=-2.6,
+            flexion_deg=3.4,
+            lateral_shift=None,
+            sagittal_shift=None,
+            shoulder_elevation_deg=None,
+            measured_as="sustained maximal excursion, head on trunk",
+        )  # fmt: skip
+    }
+    for name in ("rotation", "laterocollis", "anterocollis_retrocollis"):
+        assert items[name].grade == 0 and items[name].near_boundary
+        assert "measurement error" in items[name].basis
+    assert "sustained maximal excursion, head on trunk" in items["rotation"].basis
+    above = suggest_severity(
+        rotation_deg=6.0, laterocollis_deg=-5.0, flexion_deg=0.0, lateral_shift=None,
+        sagittal_shift=None, shoulder_elevation_deg=None,
+    )  # fmt: skip
+    assert [s.grade for s in above[:2]] == [1, 1]

@@ -123,9 +123,12 @@ def test_the_analysis_job_stores_angles_suggestions_and_an_annotated_frame(analy
     result = analysed.result
     assert set(result["angles"]) == {"rotation_deg", "laterocollis_deg", "flexion_deg"}
     assert result["source"] == f"recording {analysed.pk}"  # no server path in the result
-    assert analysed.rotation_deg == result["angles"]["rotation_deg"]
-    assert analysed.laterocollis_deg == result["angles"]["laterocollis_deg"]
-    assert analysed.flexion_deg == result["angles"]["flexion_deg"]
+    # The chart fields hold the head-on-trunk angles when the trunk is seen (DESIGN.md).
+    charted = result["head_on_trunk"] or result["angles"]
+    assert result["head_on_trunk"] is not None
+    assert analysed.rotation_deg == charted["rotation_deg"]
+    assert analysed.laterocollis_deg == charted["laterocollis_deg"]
+    assert analysed.flexion_deg == charted["flexion_deg"]
     # The astronaut faces the camera, head nearly upright (tests/posture pin the exact values).
     assert abs(analysed.laterocollis_deg) < 10
     items = [s["item"] for s in analysed.suggestions]

@@ -163,6 +163,11 @@ def test_twstrs_form_is_prefilled_with_the_visits_suggestions(clinician_client, 
     html = clinician_client.get(f"{url}?visit={analysed.visit_id}").content.decode()
     grade = analysed.result["twstrs_severity"]["rotation"]
     assert f"suggested: {grade}" in html and "They are suggestions" in html
+    # The caveats sit beside the pre-filled fields, not only on the result page (issue #14).
+    assert 'id="id_rotation_caveat"' in html and "TWSTRS bands" in html
+    assert "graded on the photo" in html
+    near = [s["item"] for s in analysed.suggestions if s["near_boundary"]]
+    assert near and "near a band edge" in html
     plain = clinician_client.get(url).content.decode()
     assert "suggested:" not in plain  # no visit chosen, nothing pre-filled
 
@@ -200,3 +205,40 @@ def test_demo_patient_has_synthetic_analyses_across_visits(demo_data, clinician_
     assert rows.count() == count
     page = clinician_client.get(rows.first().get_absolute_url()).content.decode()
     assert "No photo or video is stored" in page and "Head posture" in page
+
+
+def test_a_recording_marked_neutral_is_the_flexion_reference_of_later_ones(
+    clinician_client, analysed, clinician_user, astronaut_jpeg, upload,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """Issue #14 item 6: flexion against the patient's own neutral, and the page says so."""
+    from collis.recordings.actions import upload_recording
+
+    before = analysed.result["angles"]["flexion_deg"]
+    assert analysed.result["flexion_reference"]["kind"] == "reference_face"
+    page = clinician_client.get(analysed.get_absolute_url()).content.decode()
+    assert "Mark as the patient's neutral posture" in page
+    response = clinician_client.post(
+        reverse("recordings:recording-neutral", args=[analysed.pk]), {"neutral": "1"}
+    )
+    assert response.status_code == 302
+    analysed.refresh_from_db()
+    assert analysed.is_neutral
+    assert AuditEvent.objects.filter(
+        action="update", object_id=str(analysed.pk), detail__neutral=True
+    ).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        later = upload_recording(
+            None, actor=clinician_user, visit=analysed.visit, file=upload(astronaut_jpeg),
+            mirrored=False, consent_confirmed=True,
+        )  # fmt: skip
+    later.refresh_from_db()
+    reference = later.result["flexion_reference"]
+    assert reference["kind"] == "neutral_recording"
+    assert f"#{analysed.pk}" in reference["neutral"]
+    assert reference["offset_deg"] == pytest.approx(before, abs=0.01)
+    # The same photo against itself: flexion ≈ 0.
+    assert later.result["angles"]["flexion_deg"] == pytest.approx(0.0, abs=0.5)
+    assert later.camera_flexion_deg == pytest.approx(before, abs=0.5)
+    html = clinician_client.get(later.get_absolute_url()).content.decode()
+    assert "measured against the patient&#x27;s own neutral" in html

@@ -88,7 +88,7 @@ def test_draft_accepts_missing_items_but_not_bad_grades():
         twstrs.check_twstrs_draft({"laterocollis": 4})
 
 
-@pytest.mark.parametrize("bad", [True, 1.5, "two", [1]])
+@pytest.mark.parametrize("bad", [True, 1.5, "two", [1], "--2", "²", "٣", "1-", "+-1", "3 3"])
 def test_non_integer_grades_are_rejected_not_coerced(bad):
     with pytest.raises(InvalidAnswersError, match="whole number"):
         score_twstrs({**ZERO, "rotation": bad})
@@ -96,6 +96,12 @@ def test_non_integer_grades_are_rejected_not_coerced(bad):
 
 def test_numeric_strings_from_forms_are_accepted():
     assert score_twstrs({k: str(v) for k, v in MAXIMUM.items()}).total == 85
+    assert score_twstrs({**ZERO, "rotation": " 2 "}).answers["rotation"] == 2
+
+
+def test_a_negative_number_is_out_of_range_not_a_crash():
+    with pytest.raises(InvalidAnswersError, match="out of range"):
+        score_twstrs({**ZERO, "rotation": "-2"})
 
 
 def test_unknown_item_is_rejected():

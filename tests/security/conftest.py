@@ -105,6 +105,7 @@ def clinical_objects(
             actor=clinician_user,
             patient=patient,
             lot=lot,
+            units_product=lot.product.code,
             injected_on=date(2026, 1, 5),
             dilution_units_per_ml=50,
             clinician=clinician,
@@ -126,7 +127,25 @@ def clinical_objects(
             f"{prefix}_recording": _analysed_recording(session.visit, clinician_user).pk,
         }
     ids["appointment"] = _staff_booking(clinician, own_patient, clinician_user).pk
+    ids |= _supply_objects(lot, clinician_user)
     return ids
+
+
+def _supply_objects(lot, actor) -> dict[str, int]:
+    """Stock of the matrix lot at the matrix location, and one opened vial."""
+    from datetime import date
+
+    from collis.providers.models import Location
+    from collis.supply.actions import open_vial, receive_stock
+
+    location = Location.objects.get(slug="matrix")
+    receive_stock(
+        None, actor=actor, product=lot.product, lot_number=lot.lot_number,
+        vial_size_units=lot.vial_size_units, expires_on=lot.expires_on, vials=3,
+        ndc="00000-0000-00", supplier="Matrix", received_on=date(2026, 1, 1), location=location,
+    )  # fmt: skip
+    vial = open_vial(None, actor=actor, lot=lot, location=location, diluent_ml=None)
+    return {"lot": lot.pk, "vial": vial.pk}
 
 
 def _analysed_recording(visit, actor):

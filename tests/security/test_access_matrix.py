@@ -139,6 +139,34 @@ MATRIX: list[Row] = [
     ),
     Row("/desk/appointments/{appointment}/move/", STAFF, method="POST"),
     Row("/desk/appointments/{appointment}/cancel/", STAFF, method="POST"),
+    # Supply: the clinic manager (administrator) runs stock, authorisations, claims and
+    # reports; clinicians open and close vials and record a session's draws; the front desk
+    # reads only an authorisation's status (API below and the desk appointment page).
+    Row("/supply/", CLINICAL),
+    Row("/supply/receive/", ADMIN_ONLY),
+    Row("/supply/lots/{lot}/", ADMIN_ONLY),
+    Row("/supply/lots/{lot}/adjust/", ADMIN_ONLY, method="POST"),
+    Row("/supply/lots/{lot}/count/", ADMIN_ONLY, method="POST"),
+    Row("/supply/lots/{lot}/transfer/", ADMIN_ONLY, method="POST"),
+    Row("/supply/lots/{lot}/recall/", ADMIN_ONLY),
+    Row("/supply/lots/{lot}/recall/", ADMIN_ONLY, method="POST", data={"note": "matrix"}),
+    Row("/supply/vials/open/", CLINICAL),
+    Row("/supply/vials/{vial}/close/", CLINICAL, method="POST"),
+    Row("/supply/sessions/{own_session}/", CLINICIAN_ONLY),
+    Row("/supply/claims/", ADMIN_ONLY),
+    Row("/supply/claims.csv", ADMIN_ONLY),
+    Row("/supply/authorisations/", ADMIN_ONLY),
+    Row("/supply/authorisations/new/", ADMIN_ONLY),
+    Row("/supply/reports/", ADMIN_ONLY),
+    Row("/supply/policy/", ADMIN_ONLY),
+    Row("/api/supply/authorisation-status?patient={own}&on=2026-12-01", STAFF),
+    Row("/admin/supply/billingcode/", ADMIN_ONLY),
+    Row("/admin/supply/vialprice/", ADMIN_ONLY),
+    Row("/admin/supply/reorderlevel/", ADMIN_ONLY),
+    Row("/admin/supply/stockreceipt/", ADMIN_ONLY),
+    Row("/admin/supply/stockadjustment/", ADMIN_ONLY),
+    Row("/admin/supply/vial/", ADMIN_ONLY),
+    Row("/admin/supply/priorauthorization/", ADMIN_ONLY),
     # Patient portal: the signed-in patient's own record only.
     Row("/portal/", PATIENT_ONLY),
     Row("/portal/charts/", PATIENT_ONLY),
@@ -223,7 +251,7 @@ PUBLIC_ROUTES: dict[str, str] = {
 
 PLACEHOLDERS = ("own", "other", "uninvited", "own_visit", "other_visit", "own_session",
                 "other_session", "own_assessment", "other_assessment", "appointment",
-                "own_recording", "other_recording")  # fmt: skip
+                "own_recording", "other_recording", "lot", "vial")  # fmt: skip
 
 LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/", "/accounts/two-factor/")
 

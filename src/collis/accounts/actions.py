@@ -18,7 +18,7 @@ from collis.accounts.errors import (
     ReverifyIdentityError,
     UsernameTakenError,
 )
-from collis.accounts.roles import STAFF_ROLES, Role
+from collis.accounts.roles import STAFF_ROLES, Role, is_administrator
 from collis.patients.models import Patient
 
 
@@ -238,10 +238,9 @@ def anonymise_patient(
 
     from collis.accounts.models import PatientAnonymisation
     from collis.accounts.privacy import anonymisers
-    from collis.accounts.roles import has_role
     from collis.audit.actions import Action, record_access
 
-    if not has_role(actor, Role.ADMINISTRATOR):
+    if not is_administrator(actor):
         raise PermissionDenied("Only a clinic administrator may anonymise a patient.")
     reason = reason.strip()
     if not reason:

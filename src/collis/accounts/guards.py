@@ -1,10 +1,9 @@
-"""Guards for views and API endpoints of other apps: role AND a verified second factor.
+"""Guards for staff pages of other apps: role AND a verified second factor.
 
-Use ``staff_member_required(role=Role.CLINICIAN)`` on function views,
-``StaffMemberRequiredMixin`` (``required_roles = {...}``) on class views, and
-``StaffAuth(Role.CLINICIAN)`` / ``PatientAuth()`` as ``auth=`` of ninja routers or operations.
-Denials raise ``PermissionDenied`` (403); an anonymous visitor is sent to sign in (401 in the
-API); a staff member without a verified second factor goes to the two-factor page.
+Use ``staff_member_required(role=Role.CLINICIAN)`` on views. Denials raise ``PermissionDenied``
+(403); an anonymous visitor is sent to sign in; a staff member without a verified second factor
+goes to the two-factor page. The questions themselves ("may read clinical data?") are the
+predicates of ``accounts.roles``.
 """
 
 from __future__ import annotations
@@ -19,6 +18,8 @@ from ninja.security import SessionAuth
 
 from collis.accounts.middleware import second_factor_response
 from collis.accounts.roles import STAFF_ROLES, Role, has_role
+
+__all__ = ["StaffAuth", "holds_any_role", "staff_denial", "staff_member_required"]
 from collis.accounts.two_factor import is_verified
 
 
@@ -69,34 +70,11 @@ def staff_member_required(
     return decorate(view) if view is not None else decorate
 
 
-class StaffMemberRequiredMixin:
-    """Class-view twin of ``staff_member_required``; set ``required_roles`` (default: staff)."""
-
-    required_roles: Iterable[Role] | None = None
-
-    def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        denial = staff_denial(request, _as_roles(self.required_roles))
-        if denial is not None:
-            return denial
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
-
-
-def patient_required(view: Callable) -> Callable:
-    """Decorate a portal view: a signed-in patient (verified too, if they enrolled 2FA)."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not has_role(request.user, Role.PATIENT):
-            raise PermissionDenied("This page is for patients.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 class StaffAuth(SessionAuth):
-    """ninja auth: the session's user must be verified staff holding one of ``roles``."""
+    """ninja auth: the session's user must be verified staff holding one of ``roles``.
+
+    Kept for the API routers that use it (supply); denials are 403 problem JSON.
+    """
 
     def __init__(self, *roles: Role) -> None:
         super().__init__()
@@ -106,20 +84,8 @@ class StaffAuth(SessionAuth):
         user = request.user
         if not user.is_authenticated:
             return None
-        if not (user.is_staff and holds_any_role(user, self.roles)):
+        if not (user.is_active and user.is_staff and holds_any_role(user, self.roles)):
             raise PermissionDenied("Your role does not allow this.")
         if not is_verified(user):
             raise PermissionDenied("Sign in with your second factor first.")
-        return user
-
-
-class PatientAuth(SessionAuth):
-    """ninja auth: the session's user must be a patient (their own data only, see access.py)."""
-
-    def authenticate(self, request: HttpRequest, key: str | None):
-        user = request.user
-        if not user.is_authenticated:
-            return None
-        if not user.is_active or not has_role(user, Role.PATIENT):
-            raise PermissionDenied("This is for patients.")
         return user

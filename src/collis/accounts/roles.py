@@ -12,6 +12,23 @@ from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
 
+__all__ = [
+    "APP_ROLES",
+    "EXTRA_PERMISSIONS",
+    "STAFF_ROLES",
+    "Role",
+    "can_read_clinical",
+    "ensure_role_groups",
+    "has_role",
+    "holds_staff_role",
+    "is_administrator",
+    "is_clinical_staff",
+    "is_clinician",
+    "is_front_desk",
+    "is_patient",
+    "is_staff_member",
+]
+
 
 class Role(StrEnum):
     PATIENT = "patient"
@@ -35,6 +52,8 @@ APP_ROLES: dict[str, frozenset[Role]] = {
     "diary": frozenset({Role.CLINICIAN}),
     "audit": frozenset(),  # read in its own admin view by administrators only
     "interop": frozenset({Role.ADMINISTRATOR}),
+    # Stock, authorisations and the billing table: the clinic manager is the administrator.
+    "supply": frozenset({Role.ADMINISTRATOR}),
     # Administrators unlock locked-out sign-ins and remove a lost phone's authenticator.
     "axes": frozenset({Role.ADMINISTRATOR}),
     "otp_totp": frozenset({Role.ADMINISTRATOR}),
@@ -82,5 +101,48 @@ def has_role(user: AbstractBaseUser | AnonymousUser, role: Role) -> bool:
     return user.groups.filter(name=role.value).exists()
 
 
+# --- The role vocabulary: every app asks these, never ``has_role`` combinations of its own. ---
+
+
+def is_clinician(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return has_role(user, Role.CLINICIAN)
+
+
+def is_front_desk(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return has_role(user, Role.FRONT_DESK)
+
+
+def is_administrator(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """A clinic administrator; a superuser counts as one."""
+    return has_role(user, Role.ADMINISTRATOR)
+
+
+def is_patient(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return has_role(user, Role.PATIENT)
+
+
+def can_read_clinical(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """May open clinical records in the clinic's pages (notes, scales, injections, diary).
+
+    Clinicians only: administrators manage the site, the front desk sees contact details.
+    """
+    return is_clinician(user)
+
+
+def is_clinical_staff(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """A clinician or an administrator (a superuser is one).
+
+    They read clinical resources over FHIR (an administrator runs the bulk export) and may
+    book a re-injection before its due date, with a reason.
+    """
+    return is_clinician(user) or is_administrator(user)
+
+
+def holds_staff_role(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Holds the front-desk, clinician or administrator role."""
+    return any(has_role(user, role) for role in STAFF_ROLES)
+
+
 def is_staff_member(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return bool(user.is_authenticated and user.is_staff)
+    """A staff account (Django's ``is_staff``) that holds a staff role."""
+    return bool(user.is_authenticated and user.is_staff and holds_staff_role(user))

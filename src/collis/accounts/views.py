@@ -19,7 +19,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from collis.accounts import two_factor
-from collis.accounts.access import access_own_patient, access_patient
 from collis.accounts.actions import (
     activate_patient_account,
     anonymise_patient,
@@ -38,9 +37,10 @@ from collis.accounts.forms import (
 from collis.accounts.guards import staff_member_required
 from collis.accounts.models import PatientAnonymisation
 from collis.accounts.privacy import export_patient_json
-from collis.accounts.roles import Role, has_role
+from collis.accounts.roles import Role, is_clinician, is_front_desk
 from collis.audit.actions import Action, record_access
 from collis.lib.throttle import rate_limit
+from collis.patients.access import access_own_patient, access_patient
 from collis.patients.models import Patient
 
 SEARCH_LIMIT = 25
@@ -86,9 +86,9 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 def start(request: HttpRequest) -> HttpResponse:
     """After sign-in, send each role to where its work is."""
     user = request.user
-    if has_role(user, Role.CLINICIAN):
+    if is_clinician(user):
         return redirect("patients:patient-list")
-    if has_role(user, Role.FRONT_DESK):
+    if is_front_desk(user):
         return redirect("scheduling:desk-calendar")
     if user.is_staff:
         return redirect("admin:index")

@@ -12,6 +12,7 @@ from ninja.errors import ValidationError
 from collis.lib.problems import problem_response
 from collis.providers.api import router as providers_router
 from collis.scheduling.api import router as scheduling_router
+from collis.supply.api import router as supply_router
 
 logger = logging.getLogger("django.request")
 
@@ -54,3 +55,4 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 api.add_router("/providers", providers_router)
 api.add_router("/scheduling", scheduling_router)
+api.add_router("/supply", supply_router)

@@ -64,6 +64,26 @@ def render_visit_summary_pdf(summary: VisitSummary) -> bytes:
             story.append(p(f"Label warning acknowledged: {warning}"))
         if session.acknowledgement:
             story.append(p(f"Clinician's reason: {session.acknowledgement}"))
+        for line in session.screening:
+            story.append(p(line))
+        for event in session.adverse_events:
+            story.append(p(f"Adverse event: {event}"))
+        if session.outcome:
+            story.append(p(session.outcome))
+        for goal in session.goals:
+            story.append(p(f"Goal: {goal}"))
+        if session.claim_lines:
+            story.append(p("Claim lines (for the billing system; not submitted)"))
+            rows = [["Code", "Modifiers", "Billing units", "NDC", "Dx"]]
+            rows += [
+                [c.code, " ".join(c.modifiers), str(c.billing_units), c.ndc, c.diagnosis]
+                for c in session.claim_lines
+            ]
+            table = Table(rows, repeatRows=1)
+            table.setStyle(_TABLE_STYLE)
+            story += [table, Spacer(1, 0.1 * inch)]
+        for problem in session.claim_problems:
+            story.append(p(f"Claim: {problem}"))
     if summary.scores:
         story.append(p("Rating scales", h2))
         rows = [["Scale", "Timepoint", "Subscores", "Total"]]

@@ -13,10 +13,17 @@ from django.utils import timezone
 
 from collis.diary.models import DiaryEntry
 from collis.injections.cycles import CycleSession, CycleSummary, ScorePoint, summarise_cycles
-from collis.injections.models import InjectionSession
+from collis.injections.models import (
+    AdverseEvent,
+    AntibodyTest,
+    CycleOutcome,
+    InjectionSession,
+    SideEffectReport,
+)
+from collis.injections.response import CycleResponse, assess_response
 from collis.lib.charts import Chart, Marker, Series, line_chart
 from collis.patients.models import Patient
-from collis.recordings.record import posture_events
+from collis.recordings.record import posture_events, posture_series
 from collis.scales.models import Assessment
 
 DIARY_CHART_DAYS = 180
@@ -153,5 +160,132 @@ def build_timeline(patient: Patient, *, limit_diary: int = 8) -> list[TimelineEv
         )
     for p in posture_events(patient):
         events.append(TimelineEvent(p.on, "posture", p.title, p.detail, p.url))
-    order = {"visit": 0, "injection": 1, "scale": 2, "posture": 3, "diary": 4}
+    events.extend(toxin_care_events(patient))
+    order = {
+        "visit": 0,
+        "injection": 1,
+        "adverse": 2,
+        "report": 2,
+        "outcome": 3,
+        "antibody": 3,
+        "scale": 4,
+        "posture": 5,
+        "diary": 6,
+    }
     return sorted(events, key=lambda e: (e.on, -order[e.kind]), reverse=True)
+
+
+def toxin_care_events(patient: Patient) -> list[TimelineEvent]:
+    """Adverse events, patient side-effect reports, outcome measures and antibody tests."""
+    events = []
+    for ae in AdverseEvent.objects.filter(session__patient=patient).select_related("session"):
+        events.append(
+            TimelineEvent(
+                ae.reported_on,
+                "adverse",
+                f"Adverse event: {ae.get_kind_display()}",
+                f"{ae.get_severity_display().lower()}, after the session of "
+                f"{ae.session.injected_on:%Y-%m-%d}",
+                reverse("injections:session-detail", args=[ae.session_id]),
+            )
+        )
+    for r in SideEffectReport.objects.filter(patient=patient):
+        events.append(
+            TimelineEvent(
+                timezone.localtime(r.reported_at).date(),
+                "report",
+                "Side effect reported in the portal"
+                + (" (emergency)" if r.urgency == SideEffectReport.Urgency.EMERGENCY else ""),
+                ", ".join(r.symptom_labels()) + f" – {r.get_status_display().lower()}",
+                reverse("injections:side-effect-review", args=[r.pk]),
+            )
+        )
+    for o in CycleOutcome.objects.filter(session__patient=patient):
+        parts = [
+            f"{name} {value}"
+            for name, value in (
+                ("CGI-C", o.cgi_c),
+                ("PGI-C", o.pgi_c),
+                ("pain NRS", o.pain_nrs_peak),
+                ("CDIP-58", o.cdip58_score),
+            )
+            if value is not None
+        ]
+        events.append(
+            TimelineEvent(
+                o.assessed_on,
+                "outcome",
+                "Outcome measures",
+                ", ".join(parts) or "no ratings",
+                reverse("injections:session-detail", args=[o.session_id]),
+            )
+        )
+    for t in AntibodyTest.objects.filter(patient=patient):
+        events.append(
+            TimelineEvent(
+                t.tested_on,
+                "antibody",
+                f"Antibody test (type {t.toxin_type})",
+                f"{t.get_result_display()} – {t.get_method_display()}",
+                reverse("patients:toxin-response", args=[patient.pk]),
+            )
+        )
+    return events
+
+
+@dataclass(frozen=True)
+class ResponseRow:
+    cycle: CycleSummary
+    doses: tuple[tuple[str, int], ...]  # (muscle and side, units)
+    pgi_c: int | None
+    cgi_c: int | None
+    posture: dict[str, float]
+    switch_reason: str
+
+
+def response_overview(patient: Patient) -> dict:
+    """Return the cycle-by-cycle response table (dose per muscle beside TWSTRS and posture),
+    the response assessment and the antibody tests."""
+    sessions = list(injection_sessions(patient).select_related("outcome"))
+    cycles = build_cycles(patient, sessions)
+    by_id = {s.pk: s for s in sessions}
+    angles = posture_series(patient)
+    rows = []
+    for c in cycles:
+        s = by_id[c.session.session_id]
+        outcome = getattr(s, "outcome", None)
+        window_end = c.ends_on or (c.session.injected_on + timedelta(days=120))
+        posture = {}
+        for series in angles:
+            inside = [v for d, v in series.points if c.session.injected_on <= d < window_end]
+            if inside:
+                posture[series.name] = inside[-1]
+        rows.append(
+            ResponseRow(
+                c,
+                tuple((f"{i.get_muscle_display()} {i.side}", i.units) for i in s.injections.all()),
+                outcome.pgi_c if outcome else None,
+                outcome.cgi_c if outcome else None,
+                posture,
+                s.get_switch_reason_display() if s.switch_reason else "",
+            )
+        )
+    assessment = assess_response(
+        [
+            CycleResponse(
+                r.cycle.session.session_id,
+                r.cycle.session.injected_on,
+                r.cycle.session.product,
+                r.cycle.improvement_percent,
+                r.pgi_c,
+                r.cgi_c,
+            )
+            for r in rows
+        ]
+    )
+    return {
+        "rows": rows,
+        "assessment": assessment,
+        "antibody_tests": list(patient.antibody_tests.all()),
+        "twstrs_chart": twstrs_chart(patient, cycles),
+    }

@@ -16,6 +16,11 @@ urlpatterns = [
     path("patients/<int:patient_id>/", chart_views.patient_detail, name="patient-detail"),
     path("patients/<int:patient_id>/diagnosis/", views.diagnosis_edit, name="diagnosis-edit"),
     path("patients/<int:patient_id>/visits/new/", views.visit_create, name="visit-create"),
+    path(
+        "patients/<int:patient_id>/toxin-response/",
+        chart_views.toxin_response,
+        name="toxin-response",
+    ),
     path("visits/<int:visit_id>/", views.visit_detail, name="visit-detail"),
     path("visits/<int:visit_id>/summary/", chart_views.visit_summary, name="visit-summary"),
     path(

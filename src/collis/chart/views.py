@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from collis.audit.actions import Action, record_access
 from collis.chart import timeline
 from collis.chart.summary import build_visit_summary
 from collis.chart.summary_pdf import render_visit_summary_pdf
+from collis.injections import actions as injection_actions
+from collis.injections.forms import AntibodyTestForm
 from collis.patients.access import access_patient_record, access_visit
 from collis.recordings.record import posture_chart
 
@@ -46,7 +48,7 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
 def visit_summary(request: HttpRequest, visit_id: int) -> HttpResponse:
     visit = access_visit(request.user, visit_id)
     record_access(request, Action.READ, visit, detail={"view": "summary"})
-    summary = build_visit_summary(visit, include_notes=True)
+    summary = build_visit_summary(visit, include_notes=True, include_claims=True)
     context = {"summary": summary, "visit": visit, "pdf_url": "patients:visit-summary-pdf"}
     return render(request, "chart/visit_summary.html", context)
 
@@ -55,7 +57,9 @@ def visit_summary(request: HttpRequest, visit_id: int) -> HttpResponse:
 def visit_summary_pdf(request: HttpRequest, visit_id: int) -> HttpResponse:
     visit = access_visit(request.user, visit_id)
     record_access(request, Action.EXPORT, visit, detail={"format": "pdf"})
-    pdf = render_visit_summary_pdf(build_visit_summary(visit, include_notes=True))
+    pdf = render_visit_summary_pdf(
+        build_visit_summary(visit, include_notes=True, include_claims=True)
+    )
     return pdf_response(pdf, visit)
 
 
@@ -65,3 +69,18 @@ def pdf_response(pdf: bytes, visit) -> HttpResponse:
     response["Content-Disposition"] = f'inline; filename="{name}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+def toxin_response(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Response across cycles: dose per muscle beside TWSTRS and posture; antibody tests."""
+    patient = access_patient_record(request.user, patient_id)
+    form = AntibodyTestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        injection_actions.record_antibody_test(
+            request, actor=request.user, patient=patient, **form.cleaned_data
+        )
+        return redirect("patients:toxin-response", patient_id=patient.pk)
+    record_access(request, Action.READ, patient, detail={"view": "toxin response"})
+    context = {"patient": patient, "antibody_form": form, **timeline.response_overview(patient)}
+    return render(request, "chart/toxin_response.html", context)

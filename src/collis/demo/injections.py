@@ -9,7 +9,14 @@ from decimal import Decimal
 from collis.demo.context import DemoContext
 from collis.demo.patients import clinical_demo_patients
 from collis.injections import dosing
-from collis.injections.actions import check_plan, record_injection_session
+from collis.injections.actions import (
+    check_plan,
+    record_adverse_event,
+    record_cycle_outcome,
+    record_injection_session,
+    report_side_effect,
+    set_gas_goal,
+)
 from collis.injections.catalogue import ensure_label_products
 from collis.injections.models import InjectionSession, ToxinLot, ToxinProduct
 from collis.providers.models import Clinician
@@ -96,6 +103,7 @@ def seed(ctx: DemoContext) -> None:
                 actor=clinician.user,
                 patient=patient,
                 lot=lot,
+                units_product=lot.product.code,
                 injected_on=injected_on,
                 dilution_units_per_ml=DILUTION[code],
                 injections=injections,
@@ -105,3 +113,44 @@ def seed(ctx: DemoContext) -> None:
                     "Demo: discussed with the patient; tolerated before." if warnings else ""
                 ),
             )
+        _follow_up(ctx, index, patient, clinician)
+
+
+def _follow_up(ctx: DemoContext, index: int, patient, clinician) -> None:  # noqa: ANN001
+    """Synthetic follow-up around the sessions: outcomes, goals, an adverse event, a report."""
+    sessions = list(InjectionSession.objects.filter(patient=patient).order_by("injected_on"))
+    actor = clinician.user
+    for n, session in enumerate(sessions[:-1]):
+        peak = session.injected_on + timedelta(days=35)
+        record_cycle_outcome(
+            None,
+            actor=actor,
+            session=session,
+            assessed_on=peak,
+            cgi_c=2 + (n + index) % 3,
+            pgi_c=2 + (n + index + 1) % 3,
+            pain_nrs_peak=3 + (n + index) % 4,
+        )
+        set_gas_goal(
+            None,
+            actor=actor,
+            session=session,
+            description="Read for 30 minutes without neck pain",
+            attained_level=(n + index) % 3 - 1,
+        )
+    if index % 3 == 0 and len(sessions) > 1:
+        record_adverse_event(
+            None,
+            actor=actor,
+            session=sessions[-2],
+            kind="dysphagia",
+            severity="mild",
+            reported_on=sessions[-2].injected_on + timedelta(days=12),
+            onset_days=9,
+            duration_days=14,
+            note="Demo: soft foods for two weeks.",
+        )
+    if index == 1:
+        report_side_effect(
+            None, actor=patient.user, patient=patient, symptoms=["voice_change"], note="Demo"
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from collis.injections.models import InjectionSession
+from collis.injections.models import InjectionSession, SideEffectReport
 from collis.patients.access import require_clinician
 
 
@@ -18,3 +18,23 @@ def access_session(user, session_id: int) -> InjectionSession:
         )
     except InjectionSession.DoesNotExist:
         raise Http404("No such injection session.") from None
+
+
+def access_triage_list(user) -> list:
+    """Return the open side-effect reports as triage rows (clinicians only)."""
+    from django.utils import timezone
+
+    from collis.injections.triage import triage_rows
+
+    require_clinician(user)
+    return triage_rows(timezone.now())
+
+
+def access_side_effect_report(user, report_id: int) -> SideEffectReport:
+    require_clinician(user)
+    try:
+        return SideEffectReport.objects.select_related("patient", "session__product").get(
+            pk=report_id
+        )
+    except SideEffectReport.DoesNotExist:
+        raise Http404("No such report.") from None

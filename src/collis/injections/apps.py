@@ -10,4 +10,4 @@ class InjectionsConfig(AppConfig):
         from collis.injections import privacy
 
         register_export_section("injections", privacy.export_injections)
-        register_anonymiser("injections", privacy.anonymise_notes)
+        register_anonymiser("injections", privacy.anonymise_injections)

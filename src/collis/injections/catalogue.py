@@ -15,7 +15,7 @@ def ensure_label_products() -> None:
                 "generic_name": label.generic_name,
                 "brand": label.brand,
                 "session_limit_units": label.session_limit_units,
-                "limit_window_months": label.limit_window_months,
+                "limit_window_days": label.limit_window_days,
                 "recommended_max_units": label.recommended_max_units,
                 "scm_advisory_units": label.scm_advisory_units,
                 "min_interval_days": label.min_interval_days,

@@ -154,10 +154,15 @@ class Suggestions:
 def _expand(component: PostureComponent) -> list[PostureComponent]:
     # Shifts are combinations of two forms (clinical.md §2 [V]).
     if component.form is ColCapForm.LATERAL_SHIFT:
-        side = component.side or Side.LEFT
+        if component.side is None:
+            # No side recorded: nothing is assumed; both sides are suggested (see _NOTES).
+            return [
+                PostureComponent(ColCapForm.LATEROCOLLIS),
+                PostureComponent(ColCapForm.LATEROCAPUT),
+            ]
         return [
-            PostureComponent(ColCapForm.LATEROCOLLIS, side),
-            PostureComponent(ColCapForm.LATEROCAPUT, other_side(side)),
+            PostureComponent(ColCapForm.LATEROCOLLIS, component.side),
+            PostureComponent(ColCapForm.LATEROCAPUT, other_side(component.side)),
         ]
     if component.form is ColCapForm.SAGITTAL_SHIFT:
         return [PostureComponent(ColCapForm.ANTEROCOLLIS), PostureComponent(ColCapForm.RETROCAPUT)]
@@ -181,6 +186,11 @@ def suggest_muscles(components: Iterable[PostureComponent]) -> Suggestions:
     for component in components:
         if component.form in _NOTES and _NOTES[component.form] not in notes:
             notes.append(_NOTES[component.form])
+        if component.form in SIDED_FORMS and component.side is None:
+            missing = f"{FORM_LABELS[component.form]}: no side recorded, so both sides are " + (
+                "suggested. Record the side to narrow the list."
+            )
+            notes.append(missing)
         for part in _expand(component):
             for row in _TABLE[part.form]:
                 for side in _sides(row.where, part.side):

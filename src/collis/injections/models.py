@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from collis.injections import dosing
+from collis.injections import dosing, safety
 
 
 class ToxinProduct(models.Model):
@@ -18,8 +18,14 @@ class ToxinProduct(models.Model):
     generic_name = models.CharField(max_length=60)
     brand = models.CharField(max_length=60)
     session_limit_units = models.PositiveIntegerField(null=True, blank=True)
-    limit_window_months = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Empty: the limit is per session."
+    limit_window_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text=(
+            "Empty: the limit is per session. Otherwise the limit counts every session within "
+            "this many days; it may not be longer than the minimum interval "
+            "(see dosing.BOTOX_WINDOW_DAYS)."
+        ),
     )
     recommended_max_units = models.PositiveIntegerField(null=True, blank=True)
     scm_advisory_units = models.PositiveIntegerField(null=True, blank=True)
@@ -47,13 +53,22 @@ class ToxinProduct(models.Model):
             generic_name=self.generic_name,
             brand=self.brand,
             session_limit_units=self.session_limit_units,
-            limit_window_months=self.limit_window_months,
+            limit_window_days=self.limit_window_days,
             recommended_max_units=self.recommended_max_units,
             scm_advisory_units=self.scm_advisory_units,
             min_interval_days=self.min_interval_days,
             units_per_botox_unit=base.units_per_botox_unit,
             vial_sizes=tuple(self.vial_sizes),
         )
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if not isinstance(self.vial_sizes, list):
+            raise ValidationError({"vial_sizes": "A list of whole numbers of units."})
+        problems = dosing.validate_label(self.label())
+        if problems:
+            raise ValidationError(list(problems))
 
 
 class ToxinLot(models.Model):
@@ -90,6 +105,10 @@ class InjectionSession(models.Model):
     )
     total_units = models.PositiveIntegerField()
     notes = models.TextField(blank=True)
+    # Why the product differs from the previous session's (empty when it does not).
+    switch_reason = models.CharField(
+        max_length=30, choices=list(safety.SWITCH_REASONS.items()), blank=True
+    )
     # Label warnings shown at recording time and the clinician's reason for going ahead.
     warnings = models.JSONField(default=list, blank=True)
     acknowledgement_reason = models.TextField(blank=True)
@@ -156,15 +175,10 @@ class Injection(models.Model):
 
 
 class AdverseEvent(models.Model):
-    class Kind(models.TextChoices):
-        # clinical.md §3 Safety: the effects the labels and series report.
-        DYSPHAGIA = "dysphagia", "Swallowing difficulty (dysphagia)"
-        NECK_WEAKNESS = "neck_weakness", "Neck weakness"
-        INJECTION_SITE_PAIN = "injection_site_pain", "Injection-site pain"
-        HEADACHE = "headache", "Headache"
-        URTI = "urti", "Upper respiratory infection"
-        DRY_MOUTH = "dry_mouth", "Dry mouth"
-        OTHER = "other", "Other"
+    # clinical.md §3 Safety and the boxed-warning effects: see safety.EventKind for sources.
+    Kind = models.TextChoices(
+        "Kind", [(k.name, (k.value, safety.EVENT_LABELS[k])) for k in safety.EventKind]
+    )
 
     class Severity(models.TextChoices):
         MILD = "mild", "Mild"
@@ -181,6 +195,8 @@ class AdverseEvent(models.Model):
     )
     duration_days = models.PositiveSmallIntegerField(null=True, blank=True)
     note = models.TextField(blank=True)
+    # Muscle codes the clinician links the event to; empty: safety.EVENT_MUSCLES by kind.
+    muscles = models.JSONField(default=list, blank=True)
     reported_on = models.DateField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -207,3 +223,172 @@ class CycleReport(models.Model):
 
     def __str__(self) -> str:
         return f"Cycle report for session {self.session_id}"
+
+
+class Screening(models.Model):
+    """Pre-injection screening on the injection visit: toxin history and the Medication Guide's
+    questions (see ``safety.SCREENING_QUESTIONS`` for the wording and sources)."""
+
+    session = models.OneToOneField(
+        InjectionSession, on_delete=models.CASCADE, related_name="screening"
+    )
+    toxin_naive = models.BooleanField("never had botulinum toxin before")
+    # Toxins given elsewhere or for other indications (cosmetic included):
+    # [{"product_code", "given_on" (ISO date), "units", "indication"}].
+    toxins_elsewhere = models.JSONField(default=list, blank=True)
+    answers = models.JSONField(default=dict, blank=True)  # question key -> bool
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Screening for session {self.session_id}"
+
+    def positives(self) -> list[str]:
+        return [safety.SCREENING_QUESTIONS[k].label for k, v in self.answers.items() if v]
+
+
+class SideEffectReport(models.Model):
+    """A side effect the patient reports from the portal after an injection."""
+
+    class Urgency(models.TextChoices):
+        EMERGENCY = "emergency", "Emergency: told to call emergency services"
+        TRIAGE = "triage", "For clinician triage"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        REVIEWED = "reviewed", "Reviewed"
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="side_effect_reports"
+    )
+    session = models.ForeignKey(
+        InjectionSession,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="side_effect_reports",
+    )
+    symptoms = models.JSONField(default=list)  # safety.EventKind values
+    severe = models.BooleanField(default=False)
+    started_on = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    urgency = models.CharField(max_length=10, choices=Urgency.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    reported_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-reported_at", "-pk"]
+        indexes = [models.Index(fields=["status", "urgency"])]
+
+    def __str__(self) -> str:
+        return f"Side-effect report {self.pk} ({self.urgency})"
+
+    def symptom_labels(self) -> list[str]:
+        return [safety.EVENT_LABELS.get(s, s) for s in self.symptoms]
+
+
+class AntibodyTest(models.Model):
+    class Result(models.TextChoices):
+        NEGATIVE = "negative", "Negative"
+        POSITIVE = "positive", "Positive (neutralising antibodies)"
+        BORDERLINE = "borderline", "Borderline"
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="antibody_tests"
+    )
+    tested_on = models.DateField()
+    toxin_type = models.CharField(max_length=1, choices=[("A", "Type A"), ("B", "Type B")])
+    method = models.CharField(
+        max_length=20,
+        choices=[
+            ("mpa", "Mouse protection assay"),
+            ("hdA", "Mouse hemidiaphragm assay"),
+            ("elisa", "ELISA"),
+            ("ftat", "Frontalis test (clinical)"),
+            ("edb", "Extensor digitorum brevis test (clinical)"),
+            ("other", "Other"),
+        ],
+    )
+    result = models.CharField(max_length=10, choices=Result.choices)
+    titre = models.CharField(max_length=40, blank=True)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-tested_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Type {self.toxin_type} antibodies {self.result} ({self.tested_on})"
+
+
+class CycleOutcome(models.Model):
+    """Outcome measures of one cycle beyond TWSTRS, rated at the peak visit (4–6 weeks)."""
+
+    session = models.OneToOneField(
+        InjectionSession, on_delete=models.CASCADE, related_name="outcome"
+    )
+    assessed_on = models.DateField()
+    cgi_c = models.PositiveSmallIntegerField(
+        "CGI-C (clinician, 1 very much improved – 7 very much worse)", null=True, blank=True
+    )
+    pgi_c = models.PositiveSmallIntegerField(
+        "PGI-C (patient, 1 very much improved – 7 very much worse)", null=True, blank=True
+    )
+    pain_nrs_peak = models.PositiveSmallIntegerField(
+        "Pain at peak effect (NRS 0–10)", null=True, blank=True
+    )
+    cdip58_score = models.DecimalField(
+        "CDIP-58 total from the paper form (0–100)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Outcome of session {self.session_id}"
+
+
+class GasGoal(models.Model):
+    """A Goal Attainment Scaling goal of one cycle: levels −2 (much less) to +2 (much more)."""
+
+    session = models.ForeignKey(
+        InjectionSession, on_delete=models.CASCADE, related_name="gas_goals"
+    )
+    description = models.CharField(max_length=200)
+    weight = models.PositiveSmallIntegerField(default=1)
+    baseline_level = models.SmallIntegerField(default=-1)
+    attained_level = models.SmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(attained_level__gte=-2, attained_level__lte=2)
+                | models.Q(attained_level__isnull=True),
+                name="gas_attained_level_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(baseline_level__gte=-2, baseline_level__lte=0),
+                name="gas_baseline_level_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description

@@ -17,4 +17,17 @@ urlpatterns = [
         views.cycle_report_edit,
         name="cycle-report-edit",
     ),
+    path(
+        "injections/<int:session_id>/outcome/",
+        views.cycle_outcome_edit,
+        name="cycle-outcome-edit",
+    ),
+    path("injections/<int:session_id>/goals/new/", views.gas_goal_edit, name="gas-goal-create"),
+    path(
+        "injections/<int:session_id>/goals/<int:goal_id>/",
+        views.gas_goal_edit,
+        name="gas-goal-edit",
+    ),
+    path("side-effects/", views.side_effect_triage, name="side-effect-triage"),
+    path("side-effects/<int:report_id>/", views.side_effect_review, name="side-effect-review"),
 ]

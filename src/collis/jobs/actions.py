@@ -7,6 +7,7 @@ from django.db import transaction
 from collis.jobs.backends import dispatch
 from collis.jobs.models import Job
 from collis.jobs.registry import get_job
+from collis.lib.logs import current_request_id
 
 
 def enqueue(name: str, *, start: bool = True, **kwargs: Any) -> Job:
@@ -16,9 +17,12 @@ def enqueue(name: str, *, start: bool = True, **kwargs: Any) -> Job:
     waits for the next worker pass.
     """
     get_job(name)  # fail now, in the caller, on a misspelt name
-    job = Job.objects.create(name=name, kwargs=kwargs)
+    job = Job.objects.create(name=name, kwargs=kwargs, request_id=current_request_id())
     if start:
-        transaction.on_commit(lambda: dispatch(job.pk))
+        # robust: the caller's transaction is committed; a failure to start the job (broker or
+        # database hiccup) is logged and leaves the job queued for a worker, never failing the
+        # request whose work is already saved.
+        transaction.on_commit(lambda: dispatch(job.pk), robust=True)
     return job
 
 
@@ -27,6 +31,6 @@ def retry_job(job: Job) -> Job:
     Job.objects.filter(pk=job.pk, state=Job.State.FAILED).update(
         state=Job.State.QUEUED, attempts=0, error="", run_after=None, progress=0.0
     )
-    transaction.on_commit(lambda: dispatch(job.pk))
+    transaction.on_commit(lambda: dispatch(job.pk), robust=True)
     job.refresh_from_db()
     return job

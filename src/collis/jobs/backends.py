@@ -14,10 +14,11 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.db.models import Q
 from django.utils import timezone
 
+from collis.jobs.lease import holder_is_alive, uses_advisory_locks
 from collis.jobs.models import Job
 from collis.jobs.registry import periodic_jobs
 from collis.jobs.runner import RetryLater, claimable, run_job
@@ -72,7 +73,12 @@ def redispatch_queued(older_than_seconds: int = 30) -> int:
     stale = Job.objects.filter(claimable(), created_at__lt=cutoff).filter(
         Q(run_after__isnull=True) | Q(run_after__lte=timezone.now())
     )
-    return sum(send_to_celery(pk) for pk in stale.values_list("pk", flat=True)[:500])
+    ids = list(stale.values_list("pk", flat=True)[:500])
+    if uses_advisory_locks():
+        # A running job whose lock nobody holds lost its worker: send it now, not after the lease.
+        running = Job.objects.filter(state=Job.State.RUNNING).exclude(pk__in=ids)
+        ids += [pk for pk in running.values_list("pk", flat=True)[:500] if not holder_is_alive(pk)]
+    return sum(send_to_celery(pk) for pk in ids)
 
 
 def due_jobs() -> list[int]:
@@ -143,6 +149,13 @@ class InProcessWorker:
                 enqueue(spec.job_name, start=False)
 
     def _loop(self) -> None:
+        try:
+            self._iterate_until_stopped()
+        finally:
+            # Persistent connections (CONN_MAX_AGE) outlive close_old_connections: close ours.
+            connections.close_all()
+
+    def _iterate_until_stopped(self) -> None:
         while not self._stopping.is_set():
             self._wake.wait(self.POLL_SECONDS)
             self._wake.clear()

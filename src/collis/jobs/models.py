@@ -27,6 +27,9 @@ class Job(models.Model):
     heartbeat_at = models.DateTimeField(
         null=True, blank=True, help_text="Last sign of life of the worker running it."
     )
+    request_id = models.CharField(
+        max_length=64, blank=True, help_text="The request that enqueued it (log correlation)."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -43,6 +46,12 @@ class Job(models.Model):
     def percent(self) -> int:
         return round(self.progress * 100)
 
+    @property
+    def lease_lost(self) -> bool:
+        """True once another worker took this job over: a long job may stop early."""
+        lease = getattr(self, "lease", None)
+        return bool(lease is not None and lease.lost.is_set())
+
     def report_progress(self, fraction: float, note: str = "") -> None:
         """Save progress from inside a running job (its own small write, outside transactions)."""
         self.progress = min(max(fraction, 0.0), 1.0)
@@ -50,3 +59,25 @@ class Job(models.Model):
         Job.objects.filter(pk=self.pk).update(
             progress=self.progress, progress_note=self.progress_note
         )
+
+
+class OutboxEmail(models.Model):
+    """One outgoing email, at most once per ``key`` (see ``collis.jobs.outbox.send_once``).
+
+    Only what is needed to deduplicate and audit is kept: no body (it may carry health details).
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    to = models.CharField(max_length=254, blank=True)
+    subject = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({'sent' if self.sent_at else 'pending'})"

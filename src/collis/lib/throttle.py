@@ -4,13 +4,20 @@ Counts live in Django's default cache (Redis in production, see ``CACHE_URL``), 
 client address and the view. A fixed window costs one cache round trip per request; it lets a
 client send up to twice the limit across a window boundary, which is enough to stop scripted
 abuse of public forms (booking, password reset) without bothering people.
+
+When the shared cache is down (``collis.lib.cache.CacheUnavailable``, or any error of a plain
+cache backend), counting falls back to this process's memory: each web process then enforces the
+limit on its own, so a client may get up to (processes x limit) through during the outage. That is
+looser, logged, and never a 500; a request is never refused because Redis restarted.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import math
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,6 +25,8 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
@@ -54,16 +63,52 @@ def hit(scope: str, client: str, rate: Rate, *, now: float | None = None) -> tup
     now = time.time() if now is None else now
     window = math.floor(now / rate.period_seconds)
     key = f"collis:rl:{scope}:{client}:{rate.period_seconds}:{window}"
+    try:
+        count = _shared_count(key, rate)
+    except Exception as exc:  # the shared cache is down: count here, in this process
+        _warn_local(scope, exc)
+        count = _local_count(key, window)
+    return count <= rate.limit, seconds_until_next_window(now, rate.period_seconds)
+
+
+def _shared_count(key: str, rate: Rate) -> int:
     # The key outlives its window by a second so a late increment never resurrects it.
     if cache.add(key, 1, timeout=rate.period_seconds + 1):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(key, 1, timeout=rate.period_seconds + 1)
-            count = 1
-    return count <= rate.limit, seconds_until_next_window(now, rate.period_seconds)
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, timeout=rate.period_seconds + 1)
+        return 1
+
+
+_last_warning = 0.0
+
+
+def _warn_local(scope: str, exc: Exception) -> None:
+    global _last_warning  # noqa: PLW0603 - one process-wide "last said" time
+    if time.monotonic() - _last_warning > 30:
+        _last_warning = time.monotonic()
+        logger.warning(
+            "rate limit %s counted in this process only: shared cache unavailable (%s)",
+            scope,
+            type(exc).__name__,
+        )
+
+
+_local_counts: dict[str, tuple[int, int]] = {}  # key -> (window, count)
+_local_lock = threading.Lock()
+
+
+def _local_count(key: str, window: int) -> int:
+    with _local_lock:
+        if len(_local_counts) > 10_000:  # drop finished windows; bounded memory
+            for stale in [k for k, (w, _) in _local_counts.items() if w < window]:
+                del _local_counts[stale]
+        previous_window, count = _local_counts.get(key, (window, 0))
+        count = count + 1 if previous_window == window else 1
+        _local_counts[key] = (window, count)
+        return count
 
 
 def client_address(request: HttpRequest) -> str:

@@ -1,4 +1,4 @@
-"""Guarded reads of patient records.
+"""Guarded reads of patient records: the one place that says who may load which patient.
 
 Clinical data (diagnosis, visits and notes, scales, injections, diary) is for clinicians only:
 the front desk and everyone else get ``ClinicalAccessDenied`` (403). In the portal a patient
@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 
-from collis.accounts.roles import Role, has_role
+from collis.accounts.roles import can_read_clinical, is_patient, is_staff_member
 from collis.patients.models import Patient, Visit
 
 User = AbstractBaseUser | AnonymousUser
@@ -21,12 +22,9 @@ class ClinicalAccessDenied(PermissionDenied):
     """The user may not see clinical data."""
 
 
-def can_see_clinical_data(user: User) -> bool:
-    return has_role(user, Role.CLINICIAN)
-
-
 def require_clinician(user: User) -> None:
-    if not can_see_clinical_data(user):
+    """Raise ClinicalAccessDenied (403) unless ``user`` may read clinical records."""
+    if not can_read_clinical(user):
         raise ClinicalAccessDenied("Clinical records are for clinicians only.")
 
 
@@ -47,13 +45,32 @@ def access_visit(user: User, visit_id: int) -> Visit:
         raise Http404("No such visit.") from None
 
 
-def access_own_patient(user: User) -> Patient:
-    """Return the signed-in patient's own record, or 404 for accounts that have none.
+def visible_patients(user: User) -> QuerySet[Patient]:
+    """Patients ``user`` may see: all for staff roles, their own for a patient, none otherwise.
 
-    Only an account holding the patient role (never a staff account, see ``has_role``) owns a
-    record here, whatever a ``Patient.user`` link says.
+    Which *fields* a staff role may read (front desk: contact only) is up to each view.
     """
-    if not user.is_authenticated or not has_role(user, Role.PATIENT):
+    if is_staff_member(user):
+        return Patient.objects.all()
+    if is_patient(user):
+        return Patient.objects.filter(user=user)
+    return Patient.objects.none()
+
+
+def access_patient(user: User, patient_id: int) -> Patient:
+    """Load a patient ``user`` may see; a hidden one answers exactly like a missing one (404)."""
+    try:
+        return visible_patients(user).get(pk=patient_id)
+    except (Patient.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such patient") from exc
+
+
+def access_own_patient(user: User) -> Patient:
+    """Return the signed-in patient's own record; 404 for accounts that have none.
+
+    The account must hold the patient role: an account stripped of it reaches no record.
+    """
+    if not is_patient(user):
         raise Http404("No patient record.")
     try:
         return Patient.objects.get(user=user)

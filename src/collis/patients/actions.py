@@ -7,8 +7,11 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from collis.audit.actions import Action, record_access
+from collis.patients import workup
+from collis.patients.errors import InvalidWorkupError
 from collis.patients.models import Diagnosis, Patient, Visit
 from collis.providers.models import Clinician
 
@@ -22,6 +25,19 @@ DIAGNOSIS_FIELDS = (
     "allergies",
     "relevant_history",
     "treating_clinician",
+    "cause",
+    "onset_age",
+    "dopamine_blocker_exposure",
+    "dopamine_blocker_detail",
+    "family_history",
+    "family_history_detail",
+    "spread",
+    "spread_detail",
+    "sensory_tricks",
+    "referral_kind",
+    "referred_on",
+    "referral_outcome",
+    "referral_outcome_on",
 )
 
 
@@ -29,11 +45,29 @@ DIAGNOSIS_FIELDS = (
 def update_diagnosis(
     request: HttpRequest | None, *, actor: Any, patient: Patient, data: dict[str, Any]
 ) -> Diagnosis:
-    """Create or update the patient's diagnosis from cleaned ``data`` (keys of DIAGNOSIS_FIELDS)."""
+    """Create or update the patient's diagnosis from cleaned ``data`` (keys of DIAGNOSIS_FIELDS).
+
+    The work-up must be consistent (``workup.check_workup``), else ``InvalidWorkupError``.
+    """
     diagnosis, created = Diagnosis.objects.select_for_update().get_or_create(patient=patient)
     changed = [name for name in DIAGNOSIS_FIELDS if name in data]
     for name in changed:
         setattr(diagnosis, name, data[name])
+    problems = workup.check_workup(
+        birth_date=patient.birth_date,
+        onset_date=diagnosis.onset_date,
+        onset_age=diagnosis.onset_age,
+        cause=diagnosis.cause,
+        dopamine_blocker_exposure=diagnosis.dopamine_blocker_exposure,
+        tricks=diagnosis.sensory_tricks,
+        referred_on=diagnosis.referred_on,
+        referral_kind=diagnosis.referral_kind,
+        referral_outcome=diagnosis.referral_outcome,
+        outcome_on=diagnosis.referral_outcome_on,
+        today=timezone.localdate(),
+    )
+    if problems:
+        raise InvalidWorkupError(tuple(problems))
     diagnosis.save()
     record_access(
         request,

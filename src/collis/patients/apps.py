@@ -9,5 +9,7 @@ class PatientsConfig(AppConfig):
         from collis.accounts.privacy import register_anonymiser, register_export_section
         from collis.patients import privacy
 
-        register_export_section("clinical_record", privacy.export_clinical_record)
-        register_anonymiser("patients", privacy.anonymise_notes)
+        register_export_section("diagnosis", privacy.export_diagnosis)
+        register_anonymiser("diagnosis", privacy.anonymise_diagnosis)
+        register_export_section("visits", privacy.export_visits)
+        register_anonymiser("visits", privacy.anonymise_visit_notes)

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from django import forms
 
+from collis.patients import workup
 from collis.patients.colcap import FORM_LABELS, SIDED_FORMS, ColCapForm
 from collis.patients.models import Diagnosis, Visit
 from collis.providers.models import Clinician
 
 _SIDED = [("", "Absent"), ("left", "Toward the left"), ("right", "Toward the right")]
 _MIDLINE = [("", "Absent"), ("present", "Present")]
+TRICK_ROWS = 3
 
 
 def _pattern_field(form: ColCapForm) -> str:
@@ -28,9 +30,23 @@ class DiagnosisForm(forms.ModelForm):
             "allergies",
             "relevant_history",
             "treating_clinician",
+            "cause",
+            "onset_age",
+            "dopamine_blocker_exposure",
+            "dopamine_blocker_detail",
+            "family_history",
+            "family_history_detail",
+            "spread",
+            "spread_detail",
+            "referral_kind",
+            "referred_on",
+            "referral_outcome",
+            "referral_outcome_on",
         ]
         widgets = {
             "onset_date": forms.DateInput(attrs={"type": "date"}),
+            "referred_on": forms.DateInput(attrs={"type": "date"}),
+            "referral_outcome_on": forms.DateInput(attrs={"type": "date"}),
             "has_tremor": forms.NullBooleanSelect(),
             "allergies": forms.Textarea(attrs={"rows": 2}),
             "relevant_history": forms.Textarea(attrs={"rows": 3}),
@@ -54,8 +70,47 @@ class DiagnosisForm(forms.ModelForm):
                 initial=current.get(form.value, ""),
             )
 
+        tricks = list(self.instance.sensory_tricks or [])
+        for n in range(TRICK_ROWS):
+            row = tricks[n] if n < len(tricks) else {}
+            self.fields[f"trick_{n}"] = forms.ChoiceField(
+                label=f"Sensory trick {n + 1}",
+                required=False,
+                choices=[("", "—")] + list(workup.SENSORY_TRICKS.items()),
+                initial=row.get("trick", ""),
+            )
+            self.fields[f"trick_effect_{n}"] = forms.TypedChoiceField(
+                label="How well it works (TWSTRS-2 grade)",
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[("", "—")]
+                + [(str(k), f"{k} – {v}") for k, v in workup.TRICK_EFFECT.items()],
+                initial=row.get("effect", ""),
+            )
+
     def pattern_fields(self):
         return [self[_pattern_field(form)] for form in ColCapForm]
+
+    def trick_rows(self):
+        return [(self[f"trick_{n}"], self[f"trick_effect_{n}"]) for n in range(TRICK_ROWS)]
+
+    def workup_fields(self):
+        names = (
+            "cause",
+            "onset_age",
+            "dopamine_blocker_exposure",
+            "dopamine_blocker_detail",
+            "family_history",
+            "family_history_detail",
+            "spread",
+            "spread_detail",
+        )
+        return [self[n] for n in names]
+
+    def referral_fields(self):
+        names = ("referral_kind", "referred_on", "referral_outcome", "referral_outcome_on")
+        return [self[n] for n in names]
 
     def clean(self):
         data = super().clean()
@@ -68,6 +123,14 @@ class DiagnosisForm(forms.ModelForm):
         if primary and primary not in {c["form"] for c in pattern}:
             self.add_error("primary_form", "The primary form must be one of the forms present.")
         data["colcap_pattern"] = pattern
+        tricks = []
+        for n in range(TRICK_ROWS):
+            trick, effect = data.get(f"trick_{n}"), data.get(f"trick_effect_{n}")
+            if trick and effect is None:
+                self.add_error(f"trick_effect_{n}", "Grade how well the trick works.")
+            elif trick:
+                tricks.append({"trick": trick, "effect": effect})
+        data["sensory_tricks"] = tricks
         return data
 
 

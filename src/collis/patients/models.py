@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from collis.patients import workup
 from collis.patients.colcap import FORM_LABELS, ColCapForm, PostureComponent, Side
 
 
@@ -103,6 +104,41 @@ class Diagnosis(models.Model):
     )
     allergies = models.TextField(blank=True)
     relevant_history = models.TextField(blank=True)
+    # Work-up (collis.patients.workup holds the choices and the consistency checks).
+    cause = models.CharField(
+        max_length=20, choices=list(workup.CAUSES.items()), default="unknown", blank=True
+    )
+    onset_age = models.PositiveSmallIntegerField("age at onset", null=True, blank=True)
+    dopamine_blocker_exposure = models.CharField(
+        "exposure to dopamine-blocking drugs",
+        max_length=10,
+        choices=list(workup.EXPOSURE.items()),
+        default="unknown",
+        blank=True,
+    )
+    dopamine_blocker_detail = models.CharField("which drugs, when", max_length=200, blank=True)
+    family_history = models.CharField(
+        max_length=10, choices=list(workup.FAMILY_HISTORY.items()), default="unknown", blank=True
+    )
+    family_history_detail = models.CharField(max_length=200, blank=True)
+    spread = models.CharField(
+        "spread beyond the neck",
+        max_length=12,
+        choices=list(workup.SPREAD.items()),
+        default="unknown",
+        blank=True,
+    )
+    spread_detail = models.CharField("regions involved", max_length=200, blank=True)
+    # [{"trick": key of workup.SENSORY_TRICKS, "effect": 0–4, "note": str}]
+    sensory_tricks = models.JSONField(default=list, blank=True)
+    referral_kind = models.CharField(
+        "referred for", max_length=25, choices=list(workup.REFERRAL_KINDS.items()), blank=True
+    )
+    referred_on = models.DateField(null=True, blank=True)
+    referral_outcome = models.CharField(
+        max_length=15, choices=list(workup.REFERRAL_OUTCOMES.items()), blank=True
+    )
+    referral_outcome_on = models.DateField("outcome date", null=True, blank=True)
     treating_clinician = models.ForeignKey(
         "providers.Clinician",
         on_delete=models.SET_NULL,
@@ -123,6 +159,14 @@ class Diagnosis(models.Model):
         return [
             PostureComponent(ColCapForm(c["form"]), Side(c["side"]) if c.get("side") else None)
             for c in self.colcap_pattern
+        ]
+
+    def trick_lines(self) -> list[str]:
+        """Return each structured sensory trick as "trick: effect"."""
+        return [
+            f"{workup.SENSORY_TRICKS.get(t.get('trick'), t.get('trick'))}: "
+            f"{workup.TRICK_EFFECT.get(t.get('effect'), '?').lower()}"
+            for t in self.sensory_tricks or []
         ]
 
     @property

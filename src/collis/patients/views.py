@@ -14,6 +14,7 @@ from django.utils import timezone
 from collis.audit.actions import Action, record_access
 from collis.patients import actions
 from collis.patients.access import access_patient_record, access_visit, require_clinician
+from collis.patients.errors import InvalidWorkupError
 from collis.patients.forms import DiagnosisForm, VisitForm, VisitNotesForm
 from collis.patients.models import Diagnosis, Patient
 
@@ -46,9 +47,15 @@ def diagnosis_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
     instance = getattr(patient, "diagnosis", None) or Diagnosis(patient=patient)
     form = DiagnosisForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        data = {**form.cleaned_data, "colcap_pattern": form.cleaned_data["colcap_pattern"]}
-        actions.update_diagnosis(request, actor=request.user, patient=patient, data=data)
-        return redirect("patients:patient-detail", patient_id=patient.pk)
+        try:
+            actions.update_diagnosis(
+                request, actor=request.user, patient=patient, data=form.cleaned_data
+            )
+        except InvalidWorkupError as exc:
+            for problem in exc.problems:
+                form.add_error(None, problem)
+        else:
+            return redirect("patients:patient-detail", patient_id=patient.pk)
     record_access(request, Action.READ, instance if instance.pk else patient)
     return render(request, "patients/diagnosis_form.html", {"patient": patient, "form": form})
 

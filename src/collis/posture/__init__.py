@@ -14,9 +14,9 @@ MediaPipe.
 """
 
 from .analysis import analyze
-from .errors import NoFaceError, PostureError, UnreadableInputError
+from .errors import NoFaceError, OrientationError, PostureError, UnreadableInputError
 from .progress import Progress
-from .result import HeadAngles, PostureResult, Shifts
+from .result import Excursion, HeadAngles, NeutralReference, PostureResult, Shifts
 from .series import AngleSeries, clean_series
 from .suggestions import SeveritySuggestion
 from .tremor import AngleSpectra, TremorEstimate, angle_spectra
@@ -24,8 +24,11 @@ from .tremor import AngleSpectra, TremorEstimate, angle_spectra
 __all__ = [
     "AngleSeries",
     "AngleSpectra",
+    "Excursion",
     "HeadAngles",
+    "NeutralReference",
     "NoFaceError",
+    "OrientationError",
     "PostureError",
     "PostureResult",
     "Progress",

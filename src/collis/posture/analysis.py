@@ -13,21 +13,24 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from .annotate import IMAGE_SUFFIXES, Annotator, draw_overlay
-from .errors import NoFaceError, UnreadableInputError
+from .errors import NoFaceError, OrientationError, UnreadableInputError
 from .landmarks import FaceCounter, LandmarkTracker
-from .measurement import FrameMeasurement, measure_frame
-from .media import Frame, FrameStream, MediaInfo, probe
+from .measurement import BLEND_START_DEG, FrameMeasurement, RotationBlender, measure_frame
+from .media import Frame, FrameStream, MediaInfo, prefetched, probe
 from .progress import ProgressCallback, ProgressReporter
 from .quality import CaptureStats, QualityWarning, assess_quality
 from .reference_face import load_reference_face
-from .result import HeadAngles, PostureResult, Shifts
+from .result import Excursion, HeadAngles, NeutralReference, PostureResult, Shifts
 from .series import (
+    AXES,
     AngleSeries,
     clean_series,
     dropped_frame_count,
     fraction_near_neutral,
+    reentry_mask,
     representative_frame,
     robust_centre,
+    sustained_excursion,
 )
 from .suggestions import suggest_severity
 from .tremor import estimate_tremor
@@ -38,10 +41,24 @@ FloatArray = NDArray[np.float64]
 # Count faces in a video every 2 s: a second person walking in is rare and the detector costs
 # ~5 ms a frame. Own choice.
 FACE_COUNT_INTERVAL_S = 2.0
-# Run the pose model on every frame while the head is turned this far: 10° short of the 45°
-# beyond which the nose/ear estimate may replace the face-mesh rotation
-# (measurement.MESH_RELIABLE_ROTATION_DEG), so that estimate is never from a held pose. Own choice.
-POSE_EVERY_FRAME_ROTATION_DEG = 35.0
+# Run the pose model at its faster rate (landmarks.POSE_FAST_INTERVAL_S) while the head is turned
+# this far: where the nose/ear estimate starts to blend into the rotation
+# (measurement.BLEND_START_DEG). Own choice.
+TURNED_ROTATION_DEG = BLEND_START_DEG
+# Head-on-trunk angles are reported when the shoulders were seen in at least half the frames
+# with a face. Own choice.
+MIN_TRUNK_SHARE = 0.5
+# A picture counts as on its side or upside down when the median face roll exceeds 60° or the
+# median body axis (shoulders → nose) is over 50° from image-up: no posture of the head on an
+# upright patient reaches either (TWSTRS laterocollis tops out at ">35°", clinical.md §1.1 A).
+# Own choice.
+MAX_UPRIGHT_ROLL_DEG = 60.0
+MAX_BODY_UP_DEG = 50.0
+# The trunk's lean is the median of the pose samples within this window centred on each frame
+# (see _head_on_trunk_series). Own choice: about five 2-s pose samples.
+TRUNK_SMOOTHING_S = 10.0
+# Frames decoded ahead of the analysis by the decoding thread (a 640×480 RGB frame is 0.9 MB).
+PREFETCH_FRAMES = 4
 # Face brightness, blur and the PnP cross-check only feed medians over the video (quality
 # warnings, diagnostics), so a video measures them 5 times a second, not on every frame. Own
 # choice.
@@ -62,6 +79,7 @@ _COLUMNS = (
     "trunk_from_hips",
     "lateral_offset",
     "trunk_turn_deg",
+    "body_up_deg",
     "fit_residual",
     "pnp_disagreement_deg",
 )
@@ -94,6 +112,7 @@ class _Columns:
             ),
             "lateral_offset": tr.lateral_offset,
             "trunk_turn_deg": tr.trunk_turn_deg,
+            "body_up_deg": tr.body_up_deg,
             "fit_residual": m.fit_residual,
             "pnp_disagreement_deg": m.pnp_disagreement_deg,
         }
@@ -113,6 +132,7 @@ def analyze(
     mirrored: bool = False,
     progress: ProgressCallback | None = None,
     annotate_to: str | PathLike[str] | None = None,
+    neutral: NeutralReference | None = None,
 ) -> PostureResult:
     """Measure head posture, shifts and tremor in a photo or video.
 
@@ -120,6 +140,8 @@ def analyze(
     flipped back before analysis. ``progress`` receives throttled ``Progress`` reports; raise
     from it to cancel. ``annotate_to``: also write an annotated copy (image or .mp4); for a
     video, an image path gets one annotated still of the frame closest to the central angles.
+    ``neutral``: the patient's own neutral posture (a clinician-marked recording); flexion is
+    then reported against it instead of against the packaged reference face.
 
     Raises UnreadableInputError (not a readable or safe image/video) and NoFaceError.
     """
@@ -144,10 +166,13 @@ def analyze(
         turned = False
         next_diagnostics_t = 0.0
         trunk_cache: tuple[object, TrunkMeasurement] | None = None
-        for frame in _frames(stream, mirrored):
-            landmarks = tracker.detect(frame.rgb, frame.t, pose_every_frame=turned)
+        blender = RotationBlender()
+        frames = stack.enter_context(prefetched(_frames(stream, mirrored), PREFETCH_FRAMES))
+        for frame in frames:
+            landmarks = tracker.detect(frame.rgb, frame.t, turned=turned)
             # A held pose is the same array from frame to frame: measure the trunk once.
-            if trunk_cache is None or trunk_cache[0] is not landmarks.pose:
+            pose_new = trunk_cache is None or trunk_cache[0] is not landmarks.pose
+            if pose_new:
                 trunk_cache = (landmarks.pose, measure_trunk(landmarks.pose))
             diagnostics = frame.t >= next_diagnostics_t
             measurement, overlay = measure_frame(
@@ -157,13 +182,15 @@ def analyze(
                 reference,
                 trunk=trunk_cache[1],
                 diagnostics=diagnostics,
+                blender=blender,
+                pose_new=pose_new,
             )
             if diagnostics and measurement.has_face:
                 next_diagnostics_t = frame.t + DIAGNOSTICS_INTERVAL_S
             columns.append(measurement)
             turned = (
                 measurement.angles is not None
-                and abs(measurement.angles.rotation_deg) >= POSE_EVERY_FRAME_ROTATION_DEG
+                and abs(measurement.angles.rotation_deg) >= TURNED_ROTATION_DEG
             )
             if frame.t >= next_count_t:
                 max_faces = max(max_faces, counter.count(frame.rgb))
@@ -173,7 +200,7 @@ def analyze(
             reporter.frame_done(frame.t)
     if len(columns) == 0:
         raise UnreadableInputError(f"{source} contains no frames")
-    result = _summarise(info, columns, max_faces, stream.stopped_early, mirrored)
+    result = _summarise(info, columns, max_faces, stream.stopped_early, mirrored, neutral)
     if still_to is not None:
         _write_still(info, result, mirrored, still_to)
     reporter.finish()
@@ -189,7 +216,7 @@ def _write_still(info: MediaInfo, result: PostureResult, mirrored: bool, out: Pa
         if number < index:
             continue
         with LandmarkTracker(static_image_mode=True) as tracker:
-            landmarks = tracker.detect(frame.rgb, frame.t, pose_every_frame=True)
+            landmarks = tracker.detect(frame.rgb, frame.t)
         measurement, overlay = measure_frame(
             frame.t,
             frame.rgb,
@@ -212,16 +239,31 @@ def _frames(stream: FrameStream, mirrored: bool) -> Iterator[Frame]:
 
 
 def _summarise(
-    info: MediaInfo, columns: _Columns, max_faces: int, stopped_early: bool, mirrored: bool
+    info: MediaInfo,
+    columns: _Columns,
+    max_faces: int,
+    stopped_early: bool,
+    mirrored: bool,
+    neutral: NeutralReference | None = None,
 ) -> PostureResult:
+    flexion = columns["flexion_deg"]
+    if neutral is not None:
+        flexion = flexion - neutral.flexion_deg
     series = AngleSeries(
-        columns["t"], columns["rotation_deg"], columns["laterocollis_deg"], columns["flexion_deg"]
+        columns["t"], columns["rotation_deg"], columns["laterocollis_deg"], flexion
     )
     with_face = series.valid
+    reentry = reentry_mask(series.t, with_face) if info.kind == "video" else None
+    if reentry is not None and reentry.any():
+        series = AngleSeries(
+            series.t,
+            *(np.where(reentry, np.nan, series.axis(name)) for name in AXES),
+        )
     frames_with_face = int(with_face.sum())
     if frames_with_face == 0:
         count = len(columns)
         raise NoFaceError(f"no face found in {info.path.name} ({count} frame{'s' * (count != 1)})")
+    _check_orientation(info, columns, series)
     cleaned = clean_series(series)
     rotation = _centre(cleaned.rotation_deg, series.rotation_deg)
     laterocollis = _centre(cleaned.laterocollis_deg, series.laterocollis_deg)
@@ -252,6 +294,14 @@ def _summarise(
             )
         )
     )
+    if info.front_camera_hint and not mirrored:
+        warnings.append(
+            QualityWarning(
+                "maybe_mirrored",
+                "the file says it comes from a front (selfie) camera, whose pictures are often "
+                "mirrored: if left and right are swapped, analyse it again as mirrored",
+            )
+        )
     warnings.append(
         QualityWarning(
             "sagittal_not_assessable",
@@ -259,15 +309,52 @@ def _summarise(
         )
     )
     tremor = estimate_tremor(cleaned)
-    if info.kind == "video" and tremor.note:
+    if info.kind == "video" and tremor.note and tremor.detected is not False:
         warnings.append(QualityWarning("tremor", tremor.note))
-    severity = suggest_severity(
-        rotation_deg=rotation,
-        laterocollis_deg=laterocollis,
-        flexion_deg=flexion,
-        lateral_shift=shifts.lateral_shift,
-        sagittal_shift=shifts.sagittal_shift,
-        shoulder_elevation_deg=shifts.shoulder_elevation_deg,
+    on_trunk_series = _head_on_trunk_series(cleaned, columns)
+    on_trunk = None
+    if on_trunk_series is not None:
+        on_trunk = HeadAngles(
+            _centre(on_trunk_series.rotation_deg, on_trunk_series.rotation_deg),
+            _centre(on_trunk_series.laterocollis_deg, on_trunk_series.laterocollis_deg),
+            _centre(on_trunk_series.flexion_deg, on_trunk_series.flexion_deg),
+            rotation_method=method,
+        )
+    graded = on_trunk_series if on_trunk_series is not None else cleaned
+    reference = "head on trunk" if on_trunk_series is not None else "camera"
+    excursion = Excursion(
+        *(
+            sustained_excursion(graded.t, graded.axis(name))
+            if info.kind == "video"
+            else graded.axis(name)[0]
+            for name in AXES
+        ),
+        reference=reference,
+    )
+    flexion_reference = (
+        f"flexion against the patient's neutral ({neutral.label})"
+        if neutral is not None
+        else "pitch zero uncalibrated (packaged reference face, no neutral recording)"
+    )
+    statistic = (
+        "sustained maximal excursion (95th percentile held ≥ 1 s)"
+        if info.kind == "video"
+        else "photo"
+    )
+    unreliable = any(w.code == "angles_unreliable" for w in warnings)
+    severity = (
+        ()
+        if unreliable
+        else suggest_severity(
+            rotation_deg=_or(excursion.rotation_deg, rotation),
+            laterocollis_deg=_or(excursion.laterocollis_deg, laterocollis),
+            flexion_deg=_or(excursion.flexion_deg, flexion),
+            lateral_shift=shifts.lateral_shift,
+            sagittal_shift=shifts.sagittal_shift,
+            shoulder_elevation_deg=shifts.shoulder_elevation_deg,
+            measured_as=f"{statistic}, {reference}",
+            flexion_reference=flexion_reference,
+        )
     )
     t = series.t
     fps = (len(t) - 1) / float(t[-1] - t[0]) if len(t) > 1 and t[-1] > t[0] else info.nominal_fps
@@ -288,6 +375,75 @@ def _summarise(
         mirrored=mirrored,
         fit_residual=robust_centre(columns["fit_residual"]),
         pnp_disagreement_deg=robust_centre(columns["pnp_disagreement_deg"]),
+        head_on_trunk=on_trunk,
+        head_on_trunk_series=on_trunk_series,
+        excursion=excursion,
+        flexion_reference="neutral_recording" if neutral is not None else "reference_face",
+        neutral_label=neutral.label if neutral is not None else None,
+        neutral_offset_deg=neutral.flexion_deg if neutral is not None else 0.0,
+    )
+
+
+def _check_orientation(info: MediaInfo, columns: _Columns, series: AngleSeries) -> None:
+    """Refuse a picture on its side or upside down (issue #14: −89° laterocollis reported).
+
+    Two independent cues: the face mesh's roll (a quarter turn reads as ±90°) and the body's
+    up direction from the pose (shoulders above the nose when upside down, where the face mesh
+    is fitted upright to an inverted face and its angles mean nothing).
+    """
+    roll = robust_centre(series.laterocollis_deg)
+    body_up = robust_centre(np.abs(columns["body_up_deg"]))
+    turned = (roll is not None and abs(roll) > MAX_UPRIGHT_ROLL_DEG) or (
+        body_up is not None and body_up > MAX_BODY_UP_DEG
+    )
+    if not turned:
+        return
+    seen = f"face rolled {roll:+.0f}°" if roll is not None else "face not measured"
+    if body_up is not None:
+        seen += f", body {body_up:.0f}° from upright"
+    raise OrientationError(
+        f"{info.path.name} looks turned on its side or upside down ({seen}); rotate the "
+        "picture upright (or check the phone's rotation setting) and analyse it again"
+    )
+
+
+def _or(value: float | None, fallback: float) -> float:
+    return fallback if value is None else value
+
+
+def _head_on_trunk_series(cleaned: AngleSeries, columns: _Columns) -> AngleSeries | None:
+    """Head angles relative to the trunk: laterocollis − the trunk's lean.
+
+    The lean (hips → shoulders, or the shoulder line without hips) is smoothed by a rolling
+    median over ``TRUNK_SMOOTHING_S``: a pose sample is held up to 2 s and carries ±3–4° of
+    noise, which would otherwise show as a sustained head tilt. Rotation and flexion pass
+    through: BlazePose's shoulder depth read 28–41° of trunk yaw on an unrotated synthetic
+    trunk (bench/RESULTS.md, 2026-11-30), too unreliable to subtract, and a frontal view does
+    not show the trunk's pitch. None when the trunk was seen in under half the frames with a
+    face.
+    """
+    tilt = columns["trunk_tilt_deg"]
+    face = cleaned.valid
+    seen = ~np.isnan(tilt)
+    if face.sum() == 0 or np.mean(seen[face]) < MIN_TRUNK_SHARE:
+        return None
+    t = cleaned.t
+    # One value per pose run (a held pose repeats the same float from frame to frame).
+    starts = seen & np.concatenate(([True], tilt[1:] != tilt[:-1]))
+    sample_t, sample_v = t[starts], tilt[starts]
+    lean = np.array(
+        [
+            float(np.median(sample_v[np.abs(sample_t - time) <= TRUNK_SMOOTHING_S / 2]))
+            if np.any(np.abs(sample_t - time) <= TRUNK_SMOOTHING_S / 2)
+            else float(sample_v[np.argmin(np.abs(sample_t - time))])
+            for time in t
+        ]
+    )
+    return AngleSeries(
+        t,
+        cleaned.rotation_deg.copy(),
+        cleaned.laterocollis_deg - lean,
+        cleaned.flexion_deg.copy(),
     )
 
 

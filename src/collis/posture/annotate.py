@@ -54,13 +54,27 @@ def draw_overlay(rgb: RgbImage, overlay: Overlay, measurement: FrameMeasurement)
         )
     else:
         lines = ("no face",)
-    for row, text in enumerate(lines):
-        position = (8 * scale, (22 + 22 * row) * scale)
-        cv2.putText(canvas, text, position, cv2.FONT_HERSHEY_SIMPLEX, 0.6 * scale, (0, 0, 0),
-                    4 * scale, cv2.LINE_AA)  # fmt: skip
-        cv2.putText(canvas, text, position, cv2.FONT_HERSHEY_SIMPLEX, 0.6 * scale,
-                    (255, 255, 255), scale, cv2.LINE_AA)  # fmt: skip
+    _label(canvas, lines, scale)
     return canvas
+
+
+def _label(canvas: RgbImage, lines: tuple[str, ...], scale: int) -> None:
+    """Draw the lines once, white on one dark box with a light outline (issue #14: the text
+    was drawn twice, offset, and read as a double image)."""
+    font, size, weight = cv2.FONT_HERSHEY_SIMPLEX, 0.6 * scale, max(1, scale)
+    pad, gap = 6 * scale, 8 * scale
+    sizes = [cv2.getTextSize(text, font, size, weight) for text in lines]
+    line_height = max(h + base for (_, h), base in sizes)
+    width = max(w for (w, _), _ in sizes) + 2 * pad
+    height = len(lines) * line_height + (len(lines) - 1) * gap + 2 * pad
+    x0, y0 = 8 * scale, 8 * scale
+    box = canvas[y0 : y0 + height, x0 : x0 + width]
+    box[:] = (box * 0.35).astype(np.uint8)  # darken what is behind, keep it faintly visible
+    cv2.rectangle(canvas, (x0, y0), (x0 + width, y0 + height), (255, 255, 255), 1, cv2.LINE_AA)
+    for row, ((_, h), _base) in enumerate(sizes):
+        y = y0 + pad + row * (line_height + gap) + h
+        cv2.putText(canvas, lines[row], (x0 + pad, y), font, size, (255, 255, 255), weight,
+                    cv2.LINE_AA)  # fmt: skip
 
 
 class Annotator:

@@ -114,7 +114,8 @@ def format_summary(result: PostureResult) -> str:
     lines = [
         f"{result.source}: {result.kind}, {result.frames} frame(s), "
         f"face in {result.frames_with_face}" + (" (mirrored input)" if result.mirrored else ""),
-        "Head angles (median; TWSTRS grades are suggestions for the examiner):",
+        "Head angles (median, camera; TWSTRS grades, suggestions for the examiner, are from the "
+        "maximal excursion):",
     ]
     rows = (
         ("rotation", a.rotation_deg, "chin toward left shoulder", "chin toward right shoulder"),
@@ -135,6 +136,26 @@ def format_summary(result: PostureResult) -> str:
                 f" ({', '.join(flags)})" if flags else ""
             )
         lines.append(f"  {name:<13}{value:+7.1f}°  {_side(value, positive, negative):<28}{grade}")
+    if result.head_on_trunk is not None:
+        h = result.head_on_trunk
+        lines.append(
+            f"  head on trunk: rotation {h.rotation_deg:+.1f}°, laterocollis "
+            f"{h.laterocollis_deg:+.1f}°, flexion {h.flexion_deg:+.1f}°"
+        )
+    e = result.excursion
+    if e is not None and result.kind == "video":
+        shown = ", ".join(
+            f"{name} {value:+.1f}°"
+            for name, value in (
+                ("rotation", e.rotation_deg),
+                ("laterocollis", e.laterocollis_deg),
+                ("flexion", e.flexion_deg),
+            )
+            if value is not None
+        )
+        lines.append(f"  maximal excursion held ≥ 1 s ({e.reference}): {shown}")
+    if result.flexion_reference == "neutral_recording":
+        lines.append(f"  flexion against the patient's neutral ({result.neutral_label})")
     if s.shoulder_elevation_deg is not None:
         side = _side(s.shoulder_elevation_deg, "left higher", "right higher")
         lines.append(f"  shoulder line{s.shoulder_elevation_deg:+7.1f}°  {side}")
@@ -145,6 +166,8 @@ def format_summary(result: PostureResult) -> str:
     t = result.tremor
     if t.frequency_hz is not None and t.amplitude_deg is not None:
         lines.append(f"  tremor: {t.frequency_hz:.2f} Hz, ±{t.amplitude_deg:.1f}° ({t.axis})")
+    elif result.kind == "video" and t.detected is False:
+        lines.append("  tremor: none found (no spectral peak above the background)")
     elif result.kind == "video":
         lines.append(f"  tremor: not measured ({t.note})")
     if result.fraction_near_neutral is not None and result.kind == "video":

@@ -4,6 +4,7 @@ Tree::
 
     PostureError                      base; never raised itself
     ├── UnreadableInputError          code "unreadable", CLI exit 2 (also a ValueError)
+    │   └── OrientationError          code "orientation": picture on its side or upside down
     └── NoFaceError                   code "no_face", CLI exit 3
 """
 
@@ -36,3 +37,13 @@ class NoFaceError(PostureError):
 
     code = "no_face"
     exit_status = 3
+
+
+class OrientationError(UnreadableInputError):
+    """The picture is on its side or upside down (e.g. a portrait clip without rotation data).
+
+    Refused rather than measured: a quarter turn swaps laterocollis for ±90° and an upside-down
+    face gives a meaningless mesh (issue #14). CLI exit 2, like other unusable input.
+    """
+
+    code = "orientation"

@@ -47,11 +47,17 @@ POSE_LEFT_EYE_OUTER, POSE_RIGHT_EYE_OUTER = 3, 6
 # Face mesh: nose tip and outer eye corners (patient's left, right).
 MESH_NOSE_TIP, MESH_LEFT_EYE_OUTER, MESH_RIGHT_EYE_OUTER = 1, 263, 33
 
-# Run the pose model once a second of video: shoulders and hips move far slower than the
+# Run the pose model every 2 s of video: shoulders and hips move far slower than the
 # 1–10 Hz tremor band (posture-research.md §4.4), and the trunk measures are medians over the
-# video. One pose call costs ~5–7 face-mesh calls (§5.1; bench/RESULTS.md), so at 2 Hz it alone
-# would add ~35–45 % to the face-mesh loop, at 1 Hz ~15–20 %. Own choice.
-POSE_INTERVAL_S = 1.0
+# video. One tracking pose call costs ~10 ms ≈ 5 face-mesh calls and the first one of a video
+# ~70–100 ms (bench/RESULTS.md, 2026-11-30), so at 1 Hz the pose alone added ~20 % to the bare
+# decode + FaceMesh loop, at 2 Hz ~32 %. Own choice.
+POSE_INTERVAL_S = 2.0
+# ... and at most twice a second while the head is turned (the nose/ear rotation estimate blends
+# in beyond 35°, measurement.py) or the face is lost (the pose places the crop search). Pose on
+# every turned frame cost 40–47 % of the CPU on real exam videos (issue #14); between runs the
+# last trunk estimate is reused. Own choice.
+POSE_FAST_INTERVAL_S = 0.5
 # Square crop side around the head: 3× the extent of the pose head points (nose, eyes, ears,
 # mouth), so the face covers about a third of the crop, as FaceMesh's short-range detector
 # expects of a selfie-distance face. Own choice.
@@ -62,6 +68,17 @@ FACE_CROP_FACTOR = 2.0
 # Crops are resized to this side before FaceMesh: its detector works at 128², its landmark
 # model at 192² (posture-research.md §5.3), so larger crops add nothing.
 CROP_INPUT_SIDE_PX = 256
+# A small face is followed in a fixed window while it stays within this share of the window's
+# side of the window centre and within this size ratio; beyond, the window is re-centred. The
+# window is 2× the face (FACE_CROP_FACTOR), so a 20 % drift leaves the face well inside it.
+# Own choice.
+WINDOW_DRIFT_SHARE = 0.2
+WINDOW_RESIZE_RATIO = 1.3
+# While the face stays lost (a head turned beyond the mesh's range, a face out of the picture),
+# the pose-guided crop search (a detector + landmark run, ~3× a tracking frame) is tried on the
+# first frames and then every 0.2 s, not on every frame. Own choice.
+SEARCH_EVERY_FRAME_LOST = 3
+SEARCH_INTERVAL_S = 0.2
 # A face found in a crop that is at least this share of the frame width is in the range where
 # FaceMesh's own detector works (≥ ~11 %, posture-research.md §1.2); go back to whole frames.
 FULL_FRAME_FACE_SHARE = 0.15
@@ -271,11 +288,12 @@ def box_around_face(face: FloatArray) -> SquareBox:
 class CroppedFaceMesh:
     """FaceMesh on an enlarged square crop; landmarks come back in full-frame pixels.
 
-    Static mode: the crop moves with the head, so there is no tracking state to rely on.
+    Static mode (the default) for searching a crop that moves with the head; tracking mode for
+    following a face inside a window that stays put between frames.
     """
 
-    def __init__(self) -> None:
-        self._mesh = FaceMeshDetector(static_image_mode=True)
+    def __init__(self, *, static_image_mode: bool = True) -> None:
+        self._mesh = FaceMeshDetector(static_image_mode=static_image_mode)
 
     def detect(self, rgb: RgbImage, box: SquareBox) -> FloatArray | None:
         """Return the face landmarks found inside ``box`` in frame pixels, or None."""
@@ -316,46 +334,62 @@ class LandmarkTracker(_ClosesOnExit):
     """Landmarks of the frames of one photo or video: face mesh every frame, pose sparingly.
 
     A photo runs everything on its single frame. A video runs FaceMesh (tracking mode) on every
-    frame and the pose model every ``POSE_INTERVAL_S``, holding the last pose in between; every
-    frame when ``pose_every_frame`` is asked for or when no face is found (the pose then places
-    the head for a cropped face search).
+    frame and the pose model at most ``1 / POSE_FAST_INTERVAL_S`` times a second, holding the
+    last pose in between: every ``POSE_INTERVAL_S`` normally, every ``POSE_FAST_INTERVAL_S``
+    while the head is turned (``turned``) or the face is lost (the pose then places the head
+    for a cropped face search). A small face, once found in a crop, is followed in a stable
+    window around its previous landmarks by a tracking-mode FaceMesh, so neither the detector
+    nor the pose runs on every frame.
     """
 
     def __init__(self, *, static_image_mode: bool) -> None:
         self._static = static_image_mode
         self._mesh = FaceMeshDetector(static_image_mode=static_image_mode)
         self._pose_detector = PoseDetector(static_image_mode=static_image_mode)
-        self._crop_mesh: CroppedFaceMesh | None = None
+        self._crop_mesh: CroppedFaceMesh | None = None  # static: searches a pose-guided crop
+        self._follow_mesh: CroppedFaceMesh | None = None  # tracking: follows a small face
         self._pose: FloatArray | None = None
         self._pose_t: float | None = None
-        self._crop_box: SquareBox | None = None  # following a small face in crops
+        self._window: SquareBox | None = None  # following a small face in this window
+        self._lost_frames = 0
+        self._last_search_t: float | None = None
         self.pose_runs = 0
+        self.crop_searches = 0
         self.mesh_replaced = 0  # whole-frame meshes replaced after contradicting the pose
 
-    def detect(self, rgb: RgbImage, t: float, *, pose_every_frame: bool = False) -> Landmarks:
+    def detect(self, rgb: RgbImage, t: float, *, turned: bool = False) -> Landmarks:
         """Return the landmarks of the frame at ``t`` s (RGB, H×W×3 uint8, C-contiguous)."""
-        if (
-            self._static
-            or pose_every_frame
-            or self._pose_t is None
-            or t >= self._pose_t + POSE_INTERVAL_S
-            or t < self._pose_t
-        ):
+        interval = POSE_FAST_INTERVAL_S if turned else POSE_INTERVAL_S
+        if self._pose_due(t, interval):
             self._run_pose(rgb, t)
         face = None
-        if self._crop_box is not None:
-            face = self._crop_detect(rgb, self._crop_box)
+        if self._window is not None:
+            face = self._follow(rgb)
         if face is None:
             face = self._mesh.detect(rgb)
             if face is not None and self._pose_t == t and self._pose is not None:
                 face = self._checked_against_pose(rgb, face, self._pose)
-        if face is None:
-            if self._pose_t != t:
+        if face is None and self._search_due(t):
+            if self._pose_due(t, POSE_FAST_INTERVAL_S):
                 self._run_pose(rgb, t)
             box = head_box_from_pose(self._pose) if self._pose is not None else None
             if box is not None:
-                face = self._crop_detect(rgb, box)
+                self._last_search_t = t
+                face = self._search_crop(rgb, box)
+        self._lost_frames = 0 if face is not None else self._lost_frames + 1
         return Landmarks(face, self._pose)
+
+    def _search_due(self, t: float) -> bool:
+        if self._static or self._lost_frames < SEARCH_EVERY_FRAME_LOST:
+            return True
+        last = self._last_search_t
+        return last is None or t < last or t >= last + SEARCH_INTERVAL_S - 1e-3
+
+    def _pose_due(self, t: float, interval: float) -> bool:
+        if self._static or self._pose_t is None or t < self._pose_t:
+            return True
+        # A millisecond of slack: 30-fps timestamps are rounded to whole milliseconds.
+        return t >= self._pose_t + interval - 1e-3
 
     def _checked_against_pose(
         self, rgb: RgbImage, face: FloatArray, pose: FloatArray
@@ -364,8 +398,9 @@ class LandmarkTracker(_ClosesOnExit):
         if face_agrees_with_pose(face, pose):
             return face
         box = head_box_from_pose(pose)
-        cropped = self._crop_detect(rgb, box) if box is not None else None
+        cropped = self._search_crop(rgb, box) if box is not None else None
         if cropped is None or not face_agrees_with_pose(cropped, pose):
+            self._window = None
             return face  # the pose may be the one that is wrong
         self.mesh_replaced += 1
         if not self._static:
@@ -374,16 +409,46 @@ class LandmarkTracker(_ClosesOnExit):
             self._mesh = FaceMeshDetector(static_image_mode=False)
         return cropped
 
-    def _crop_detect(self, rgb: RgbImage, box: SquareBox) -> FloatArray | None:
+    def _search_crop(self, rgb: RgbImage, box: SquareBox) -> FloatArray | None:
+        """Look for the face in a pose-guided crop (static mode: detector + landmarks)."""
         if self._crop_mesh is None:
             self._crop_mesh = CroppedFaceMesh()
+        self.crop_searches += 1
         face = self._crop_mesh.detect(rgb, box)
-        self._crop_box = None
-        if face is not None and not self._static:
-            face_width = float(face[:, 0].max() - face[:, 0].min())
-            if face_width < FULL_FRAME_FACE_SHARE * rgb.shape[1]:
-                self._crop_box = box_around_face(face)
+        self._window = None
+        if face is not None and not self._static and _is_small(face, rgb):
+            self._window = box_around_face(face)
+            self._restart_follower()
         return face
+
+    def _follow(self, rgb: RgbImage) -> FloatArray | None:
+        """Follow a small face in the current window with the tracking-mode crop graph.
+
+        The window stays put while the face stays well inside it (the graph's own tracking
+        then holds, and no detector runs); it is re-centred on the face when the face drifts
+        or changes size, and dropped when the face is lost or large enough for whole frames.
+        """
+        assert self._window is not None
+        if self._follow_mesh is None:
+            self._restart_follower()
+        assert self._follow_mesh is not None
+        face = self._follow_mesh.detect(rgb, self._window)
+        if face is None or not _is_small(face, rgb):
+            self._window = None
+            return face
+        box = box_around_face(face)
+        window = self._window
+        drift = math.hypot(box.cx - window.cx, box.cy - window.cy)
+        if drift > WINDOW_DRIFT_SHARE * window.side or not (
+            1 / WINDOW_RESIZE_RATIO < box.side / window.side < WINDOW_RESIZE_RATIO
+        ):
+            self._window = box
+        return face
+
+    def _restart_follower(self) -> None:
+        if self._follow_mesh is not None:
+            self._follow_mesh.close()
+        self._follow_mesh = CroppedFaceMesh(static_image_mode=False)
 
     def _run_pose(self, rgb: RgbImage, t: float) -> None:
         self._pose = self._pose_detector.detect(rgb)
@@ -394,8 +459,14 @@ class LandmarkTracker(_ClosesOnExit):
         """Release the graphs."""
         self._mesh.close()
         self._pose_detector.close()
-        if self._crop_mesh is not None:
-            self._crop_mesh.close()
+        for graph in (self._crop_mesh, self._follow_mesh):
+            if graph is not None:
+                graph.close()
+
+
+def _is_small(face: FloatArray, rgb: RgbImage) -> bool:
+    """Return whether a face is too small for FaceMesh's whole-frame detector."""
+    return float(face[:, 0].max() - face[:, 0].min()) < FULL_FRAME_FACE_SHARE * rgb.shape[1]
 
 
 class HolisticDetector(_ClosesOnExit):

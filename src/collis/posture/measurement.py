@@ -30,6 +30,21 @@ RotationMethod = Literal["face_mesh", "pose_ears"]
 # MediaPipe face landmarks are reported to struggle beyond ~45° of rotation
 # (posture-research.md §2.2 [S33]); past it the pose-based estimate may take over.
 MESH_RELIABLE_ROTATION_DEG = 45.0
+# The nose/ear estimate blends in over this range of |mesh rotation| (smoothstep weight 0 → 1),
+# so the series never steps when the estimator changes (issue #14: 9–19° steps, flipping three
+# times in 0.1 s at the edge). Own choice: full weight at the 45° above.
+BLEND_START_DEG = 30.0
+BLEND_END_DEG = 45.0
+# The pose correction (pose rotation − mesh rotation at the last pose run, 2 Hz at most) moves
+# toward each new value at this rate, so a pose refresh never steps the series either: 30°/s is
+# 1°/frame at 30 fps, a third of a fast voluntary turn's speed. Own choice.
+CORRECTION_RATE_DEG_PER_S = 30.0
+# The reported method switches to "pose_ears" when the blended-in correction reaches 3° and back
+# when it falls below 1.5° (hysteresis, so one frame's jitter does not flip it). Own choice.
+METHOD_ON_DEG, METHOD_OFF_DEG = 3.0, 1.5
+# The blend weight follows the mesh rotation smoothed over ~0.15 s (exponential), so landmark
+# jitter is not amplified by the weight's slope in the blend range. Own choice.
+WEIGHT_SMOOTHING_S = 0.15
 # Blur and brightness are measured on the face crop resized to this width so the Laplacian
 # variance does not depend on face size.
 QUALITY_CROP_WIDTH_PX = 128
@@ -73,12 +88,16 @@ def measure_frame(
     *,
     trunk: TrunkMeasurement | None = None,
     diagnostics: bool = True,
+    blender: RotationBlender | None = None,
+    pose_new: bool = True,
 ) -> tuple[FrameMeasurement, Overlay]:
     """Measure one frame; the face-dependent fields are None when no face was found.
 
     ``trunk``: the trunk measures of ``landmarks.pose`` if already known (a video holds one pose
     for many frames). ``diagnostics=False`` skips the PnP cross-check and the face-crop
     brightness and blur (their fields stay None); they only feed medians over the video.
+    ``blender`` carries the mesh/pose rotation blend from frame to frame (a video passes one;
+    ``pose_new`` says the pose was run on this frame); without one the blend is instantaneous.
     """
     if trunk is None:
         trunk = measure_trunk(landmarks.pose)
@@ -91,7 +110,10 @@ def measure_frame(
     spread = _spread(reference)
     camera = euler_from_rotation(fit.rotation)
     mesh_angles = patient_angles(camera)
-    angles, method = _with_pose_fallback(mesh_angles, trunk)
+    rotation, method = (blender or RotationBlender()).blend(
+        t, mesh_angles.rotation_deg, trunk.pose_rotation_deg, pose_new
+    )
+    angles = PatientAngles(rotation, mesh_angles.laterocollis_deg, mesh_angles.flexion_deg)
     pnp = solve_pnp_rotation(mesh, reference.vertices, (width, height)) if diagnostics else None
     disagreement = None
     if pnp is not None:
@@ -128,21 +150,62 @@ def measure_frame(
     return measurement, Overlay(landmarks, origin, tips)
 
 
-def _with_pose_fallback(
-    mesh_angles: PatientAngles, trunk: TrunkMeasurement
-) -> tuple[PatientAngles, RotationMethod]:
-    pose_rotation = trunk.pose_rotation_deg
-    if (
-        abs(mesh_angles.rotation_deg) > MESH_RELIABLE_ROTATION_DEG
-        and pose_rotation is not None
-        and abs(pose_rotation) > abs(mesh_angles.rotation_deg)
-        and pose_rotation * mesh_angles.rotation_deg > 0
-    ):
-        fallback = PatientAngles(
-            pose_rotation, mesh_angles.laterocollis_deg, mesh_angles.flexion_deg
+def blend_weight(mesh_rotation_deg: float) -> float:
+    """Weight of the nose/ear correction: 0 inside the mesh's range, 1 beyond, smooth between."""
+    x = (abs(mesh_rotation_deg) - BLEND_START_DEG) / (BLEND_END_DEG - BLEND_START_DEG)
+    x = min(1.0, max(0.0, x))
+    return x * x * (3 - 2 * x)
+
+
+def correction_target(mesh_rotation_deg: float, pose_rotation_deg: float | None) -> float:
+    """How far the nose/ear estimate says the head is turned beyond the mesh's reading.
+
+    Only where the mesh nears its limit, the two agree on the side, and the pose says
+    further (the mesh saturates; it does not exaggerate). Otherwise 0.
+    """
+    m, p = mesh_rotation_deg, pose_rotation_deg
+    if p is None or abs(m) < BLEND_START_DEG or p * m <= 0 or abs(p) <= abs(m):
+        return 0.0
+    return p - m
+
+
+class RotationBlender:
+    """Blend the face-mesh rotation with the pose's nose/ear estimate, continuously.
+
+    rotation = mesh + w(|mesh|)·c, where c follows the latest correction target
+    (``correction_target`` at the last pose run) at ``CORRECTION_RATE_DEG_PER_S``: continuous
+    in the mesh reading, and a new pose changes it by at most 1° a frame.
+    """
+
+    def __init__(self) -> None:
+        self._target = 0.0
+        self._correction: float | None = None
+        self._t: float | None = None
+        self._pose_method = False
+        self._smoothed: float | None = None
+
+    def blend(
+        self, t: float, mesh_rotation_deg: float, pose_rotation_deg: float | None, pose_new: bool
+    ) -> tuple[float, RotationMethod]:
+        """Return the rotation of the frame at ``t`` and the method it is reported under."""
+        if pose_new or self._correction is None:
+            self._target = correction_target(mesh_rotation_deg, pose_rotation_deg)
+        if self._correction is None or self._smoothed is None or self._t is None or t < self._t:
+            self._correction = self._target
+            self._smoothed = mesh_rotation_deg
+        else:
+            step = CORRECTION_RATE_DEG_PER_S * (t - self._t)
+            self._correction += min(step, max(-step, self._target - self._correction))
+            alpha = 1.0 - math.exp(-(t - self._t) / WEIGHT_SMOOTHING_S)
+            self._smoothed += alpha * (mesh_rotation_deg - self._smoothed)
+        self._t = t
+        weight = blend_weight(self._smoothed)
+        effect = weight * abs(self._correction)
+        self._pose_method = effect >= METHOD_ON_DEG or (
+            self._pose_method and effect >= METHOD_OFF_DEG
         )
-        return fallback, "pose_ears"
-    return mesh_angles, "face_mesh"
+        method: RotationMethod = "pose_ears" if self._pose_method else "face_mesh"
+        return mesh_rotation_deg + weight * self._correction, method
 
 
 def _face_crop_quality(

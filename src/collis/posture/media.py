@@ -8,9 +8,12 @@ presentation timestamps (phones record variable frame rate) and the display-matr
 
 from __future__ import annotations
 
+import contextlib
 import math
+import queue
+import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -57,6 +60,9 @@ class MediaInfo:
     nominal_fps: float | None
     duration_s: float | None
     frame_count_estimate: int | None
+    # The file says it came from a front (selfie) camera, whose pictures are often mirrored
+    # (EXIF LensModel "… front camera …", QuickTime camera metadata "Front").
+    front_camera_hint: bool = False
 
 
 def sniff_kind(head: bytes) -> MediaKind | None:
@@ -174,7 +180,10 @@ def _open_image(path: Path) -> Image.Image:
 def _probe_image(path: Path) -> MediaInfo:
     with _open_image(path) as image:
         width, height = _oriented_size(image)
-    return MediaInfo(path, "image", width, height, None, None, 1)
+        exif = image.getexif()
+        lens = str(exif.get_ifd(0x8769).get(0xA434, "") or exif.get(0xA434, ""))
+    front = "front" in lens.lower()
+    return MediaInfo(path, "image", width, height, None, None, 1, front_camera_hint=front)
 
 
 def _oriented_size(image: Image.Image) -> tuple[int, int]:
@@ -222,13 +231,18 @@ def _probe_video(path: Path) -> MediaInfo:
             count = stream.frames or None
             if count is None and duration and fps:
                 count = round(duration * fps)
+            tags = {**dict(container.metadata), **dict(stream.metadata)}
+            front = any(
+                "camera" in str(key).lower() and "front" in str(value).lower()
+                for key, value in tags.items()
+            )
     except UnreadableInputError:
         raise
     except (av.FFmpegError, OSError, ValueError) as exc:
         raise UnreadableInputError(f"{path} is not a readable video") from exc
     if not width or not height or min(width, height) < MIN_SIDE_PX:
         raise UnreadableInputError(f"{path} has an unusable video size {width}×{height}")
-    return MediaInfo(path, "video", width, height, fps, duration, count)
+    return MediaInfo(path, "video", width, height, fps, duration, count, front_camera_hint=front)
 
 
 def _display_rgb(frame: av.VideoFrame) -> RgbImage:
@@ -247,3 +261,57 @@ def _display_rgb(frame: av.VideoFrame) -> RgbImage:
     if quarter_turns:
         rgb = np.ascontiguousarray(np.rot90(rgb, quarter_turns))
     return rgb
+
+
+_END = object()
+
+
+@contextlib.contextmanager
+def prefetched(frames: Iterable[Frame], size: int) -> Iterator[Iterator[Frame]]:
+    """Decode ``frames`` in a background thread, ``size`` frames ahead of the consumer.
+
+    PyAV and MediaPipe both release the GIL in their native code, so on 2 cores decoding runs
+    beside inference (issue #14). An exception in the decoder is raised in the consumer;
+    leaving the block early stops the thread.
+    """
+    buffer: queue.Queue[object] = queue.Queue(maxsize=size)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for frame in frames:
+                while not stop.is_set():
+                    try:
+                        buffer.put(frame, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            item: object = _END
+        except BaseException as exc:  # handed to the consumer, re-raised there
+            item = exc
+        while not stop.is_set():
+            try:
+                buffer.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    thread = threading.Thread(target=produce, name="collis-posture-decode", daemon=True)
+    thread.start()
+
+    def consume() -> Iterator[Frame]:
+        while True:
+            item = buffer.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+
+    try:
+        yield consume()
+    finally:
+        stop.set()
+        thread.join()

@@ -8,6 +8,11 @@ from dataclasses import dataclass
 MIN_FACE_WIDTH_PX = 60.0
 # Mean face luma below 60/255: own threshold; landmark jitter grows in dim light.
 MIN_FACE_LUMA = 60.0
+# Below these the angles themselves cannot be trusted (issue #14: at 6 % brightness rotation
+# erred up to 44°): the angles are flagged and no TWSTRS grade is suggested. Own thresholds,
+# a half and a quarter of the warning levels.
+UNRELIABLE_FACE_LUMA = 30.0
+UNRELIABLE_FACE_SHARPNESS = 0.005
 # Laplacian variance ÷ intensity variance of the 128-px face crop. Own calibration on the
 # astronaut photo: sharp ≈ 0.09, Gaussian blur σ = 1.5 px ≈ 0.007, σ = 3 px ≈ 0.004.
 MIN_FACE_SHARPNESS = 0.02
@@ -72,6 +77,14 @@ def assess_quality(stats: CaptureStats) -> list[QualityWarning]:
             "face_too_small",
             f"the face is only {stats.face_width_px:.0f} px wide; move closer "
             f"(≥ {MIN_FACE_WIDTH_PX:.0f} px)",
+        )
+    if (stats.face_luma is not None and stats.face_luma < UNRELIABLE_FACE_LUMA) or (
+        stats.face_sharpness is not None and stats.face_sharpness < UNRELIABLE_FACE_SHARPNESS
+    ):
+        warn(
+            "angles_unreliable",
+            "the face is too dark or blurred for reliable angles; no TWSTRS grade is suggested "
+            "— record again in good light",
         )
     if stats.face_luma is not None and stats.face_luma < MIN_FACE_LUMA:
         warn("too_dark", "the face is too dark; add light in front of the patient")

@@ -33,6 +33,27 @@ class HeadAngles:
 
 
 @dataclass(frozen=True)
+class Excursion:
+    """Sustained maximal excursion per angle (signed, °; None where unmeasured).
+
+    ``reference``: "head on trunk" or "camera" — which angles it was taken from.
+    """
+
+    rotation_deg: float | None
+    laterocollis_deg: float | None
+    flexion_deg: float | None
+    reference: str = "camera"
+
+
+@dataclass(frozen=True)
+class NeutralReference:
+    """The patient's own neutral posture: flexion is reported against ``flexion_deg``."""
+
+    flexion_deg: float
+    label: str
+
+
+@dataclass(frozen=True)
 class Shifts:
     """Trunk-relative findings; None where the view does not allow them.
 
@@ -76,6 +97,15 @@ class PostureResult:
     # largest per-axis difference between the fit and the solvePnP cross-check (degrees).
     fit_residual: float | None = None
     pnp_disagreement_deg: float | None = None
+    head_on_trunk: HeadAngles | None = None
+    head_on_trunk_series: AngleSeries | None = None
+    excursion: Excursion | None = None
+    # "reference_face" (packaged astronaut reference, pitch zero uncalibrated) or
+    # "neutral_recording" (the patient's own clinician-marked neutral, ``neutral_label``).
+    flexion_reference: str = "reference_face"
+    neutral_label: str | None = None
+    # The neutral's flexion subtracted from every flexion value (0 against the reference face).
+    neutral_offset_deg: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """Return the DESIGN.md JSON object (plain Python values, no NaN)."""
@@ -101,16 +131,36 @@ class PostureResult:
                 "frequency_hz": _number(self.tremor.frequency_hz, 3),
                 "amplitude_deg": _number(self.tremor.amplitude_deg, _ANGLE_DECIMALS),
                 "axis": self.tremor.axis,
+                "detected": self.tremor.detected,
             },
             "twstrs_severity": {item.item: item.grade for item in self.severity},
             "quality": {"warnings": [w.message for w in self.warnings]},
             "series": {
                 "t": [_number(v, _TIME_DECIMALS) for v in self.series.t],
-                "rotation_deg": [_number(v, _ANGLE_DECIMALS) for v in self.series.rotation_deg],
-                "laterocollis_deg": [
-                    _number(v, _ANGLE_DECIMALS) for v in self.series.laterocollis_deg
-                ],
-                "flexion_deg": [_number(v, _ANGLE_DECIMALS) for v in self.series.flexion_deg],
+                **_series_angles(self.series),
+            },
+            "head_on_trunk": None
+            if self.head_on_trunk is None
+            else {
+                "rotation_deg": _number(self.head_on_trunk.rotation_deg, _ANGLE_DECIMALS),
+                "laterocollis_deg": _number(self.head_on_trunk.laterocollis_deg, _ANGLE_DECIMALS),
+                "flexion_deg": _number(self.head_on_trunk.flexion_deg, _ANGLE_DECIMALS),
+                "series": _series_angles(self.head_on_trunk_series)
+                if self.head_on_trunk_series is not None
+                else None,
+            },
+            "excursion": None
+            if self.excursion is None
+            else {
+                "rotation_deg": _number(self.excursion.rotation_deg, _ANGLE_DECIMALS),
+                "laterocollis_deg": _number(self.excursion.laterocollis_deg, _ANGLE_DECIMALS),
+                "flexion_deg": _number(self.excursion.flexion_deg, _ANGLE_DECIMALS),
+                "reference": self.excursion.reference,
+            },
+            "flexion_reference": {
+                "kind": self.flexion_reference,
+                "neutral": self.neutral_label,
+                "offset_deg": _number(self.neutral_offset_deg, _ANGLE_DECIMALS),
             },
         }
 
@@ -119,3 +169,11 @@ def _number(value: float | None, decimals: int) -> float | None:
     if value is None or not math.isfinite(value):
         return None
     return round(float(value), decimals)
+
+
+def _series_angles(series: AngleSeries) -> dict[str, list[float | None]]:
+    return {
+        "rotation_deg": [_number(v, _ANGLE_DECIMALS) for v in series.rotation_deg],
+        "laterocollis_deg": [_number(v, _ANGLE_DECIMALS) for v in series.laterocollis_deg],
+        "flexion_deg": [_number(v, _ANGLE_DECIMALS) for v in series.flexion_deg],
+    }

@@ -21,6 +21,20 @@ MAD_TO_SIGMA = 1.4826
 MIN_OUTLIER_JUMP_DEG = 5.0
 # A pts step above 1.5× the median step means frames were dropped (posture-research.md §4.1).
 DROPPED_FRAME_STEP_RATIO = 1.5
+# Landmarks are off for a moment after the face re-enters (issue #14: up to 29°): frames within
+# 0.3 s after a gap of ≥ 0.1 s without a face are dropped. Own choice.
+REENTRY_GAP_S = 0.1
+REENTRY_DROP_S = 0.3
+# TWSTRS rates the maximal excursion of the head (clinical.md §1.1 A; issue #14), not the median.
+# The excursion is the 95th percentile, over all 1-s windows, of the level the angle stays beyond
+# for the whole window (its rolling minimum on that side), after a zero-phase 1-Hz low-pass
+# removes jitter and tremor (≥ 1 Hz, tremor.py's band). Own operationalisation of "sustained
+# maximal excursion".
+EXCURSION_HOLD_S = 1.0
+EXCURSION_PERCENTILE = 95.0
+EXCURSION_LOW_PASS_HZ = 1.0
+# A window counts when at least this share of its frames has a measured angle. Own choice.
+EXCURSION_MIN_COVERAGE = 0.8
 # TWSTRS item F: time the head is held within 10° of neutral (clinical.md §1.1 F).
 NEUTRAL_LIMIT_DEG = 10.0
 
@@ -134,3 +148,67 @@ def representative_frame(series: AngleSeries, centre: tuple[float, float, float]
     if not np.isfinite(distance).any():
         raise ValueError("the series has no frame with a face")
     return int(np.argmin(distance))
+
+
+def reentry_mask(t: FloatArray, valid: BoolArray) -> BoolArray:
+    """Return the frames to drop: within ``REENTRY_DROP_S`` after the face re-entered.
+
+    A re-entry follows a gap of at least ``REENTRY_GAP_S`` without a face; the start of the
+    video is not one.
+    """
+    drop = np.zeros(len(t), dtype=bool)
+    last_seen: float | None = None
+    reentered_at: float | None = None
+    for i in range(len(t)):
+        if not valid[i]:
+            continue
+        if last_seen is not None and t[i] - last_seen > REENTRY_GAP_S + 1e-6:
+            reentered_at = float(t[i])
+        if reentered_at is not None and t[i] - reentered_at < REENTRY_DROP_S - 1e-6:
+            drop[i] = True
+        last_seen = float(t[i])
+    return drop
+
+
+def sustained_excursion(t: FloatArray, values: FloatArray) -> float | None:
+    """Return the signed sustained maximal excursion of one angle, or None if unmeasurable.
+
+    For each side, the rolling minimum of the angle's magnitude on that side over
+    ``EXCURSION_HOLD_S`` windows is the level held for the whole window; the excursion is its
+    ``EXCURSION_PERCENTILE`` over the windows. The side with the larger excursion is returned,
+    signed. A single frame (a photo) is its own excursion.
+    """
+    present = ~np.isnan(values)
+    if present.sum() == 0:
+        return None
+    if len(values) == 1:
+        return float(values[0])
+    steps = np.diff(t)
+    step = float(np.median(steps)) if len(steps) and np.median(steps) > 0 else 1 / 30
+    window = max(1, int(round(EXCURSION_HOLD_S / step)))
+    if present.sum() < window:
+        return robust_centre(values)  # shorter than the hold: the central value is all there is
+    from numpy.lib.stride_tricks import sliding_window_view
+    from scipy.signal import butter, sosfiltfilt
+
+    filled = np.interp(t, t[present], values[present])
+    smoothed = filled
+    if 1 / step > 4 * EXCURSION_LOW_PASS_HZ and len(filled) > 30:
+        sos = butter(4, EXCURSION_LOW_PASS_HZ, btype="lowpass", fs=1 / step, output="sos")
+        smoothed = sosfiltfilt(sos, filled)
+
+    coverage = sliding_window_view(present.astype(np.float64), window).mean(axis=1)
+    usable = coverage >= EXCURSION_MIN_COVERAGE
+    if not usable.any():
+        return robust_centre(values)
+    best = 0.0
+    for side in (1.0, -1.0):
+        on_side = np.where(present, np.maximum(side * smoothed, 0.0), np.inf)
+        held = sliding_window_view(on_side, window).min(axis=1)[usable]
+        held = held[np.isfinite(held)]
+        if len(held) == 0:
+            continue
+        level = float(np.percentile(held, EXCURSION_PERCENTILE))
+        if level > abs(best):
+            best = side * level
+    return best

@@ -29,6 +29,10 @@ SHOULDER_ELEVATION_RANGE_DEG = 15.0
 # A measured angle within this of a band edge may belong to the next grade: head-pose methods on
 # dense landmarks err by ≈3–4° (posture-research.md §2.3).
 MEASUREMENT_UNCERTAINTY_DEG = 4.0
+# Noise floor: a head angle smaller than the engine's own stated error (±4°, above) cannot show
+# a deviation, so it suggests grade 0 (flagged near the band edge), never grade 1 (issue #14: a
+# 0.8° rotation suggested grade 1).
+NOISE_FLOOR_DEG = MEASUREMENT_UNCERTAINTY_DEG
 
 
 @dataclass(frozen=True)
@@ -98,37 +102,58 @@ def suggest_severity(
     lateral_shift: bool | None,
     sagittal_shift: bool | None,
     shoulder_elevation_deg: float | None,
+    measured_as: str = "",
+    flexion_reference: str = "pitch zero uncalibrated",
 ) -> tuple[SeveritySuggestion, ...]:
-    """Return suggestions for every item the measurements allow, in TWSTRS order."""
+    """Return suggestions for every item the measurements allow, in TWSTRS order.
+
+    ``measured_as`` says which angles were graded (e.g. "sustained maximal excursion, head on
+    trunk"); it is added to each head item's basis. Angles under ``NOISE_FLOOR_DEG`` suggest
+    grade 0, flagged as near a band edge.
+    """
     flexion_range = FLEXION_RANGE_DEG if flexion_deg >= 0 else EXTENSION_RANGE_DEG
     flexion_tops = (0, flexion_range / 3, 2 * flexion_range / 3)
+    suffix = f"; graded on the {measured_as}" if measured_as else ""
+
+    def floored(grade: int, angle: float) -> tuple[int, bool, str]:
+        if whole_degrees(angle) < NOISE_FLOOR_DEG:
+            note = f"; under the ±{NOISE_FLOOR_DEG:g}° measurement error, so grade 0"
+            return 0, True, note
+        return grade, False, ""
+
+    rot_grade, rot_floor, rot_note = floored(rotation_grade(rotation_deg), rotation_deg)
+    lat_grade, lat_floor, lat_note = floored(laterocollis_grade(laterocollis_deg), laterocollis_deg)
+    flex_grade, flex_floor, flex_note = floored(antero_retrocollis_grade(flexion_deg), flexion_deg)
     items = [
         SeveritySuggestion(
             "rotation",
-            rotation_grade(rotation_deg),
+            rot_grade,
             4,
             rotation_deg,
             approximate=False,
-            near_boundary=_near_edge(rotation_deg, ROTATION_BAND_TOPS_DEG),
-            basis="TWSTRS bands 0/1–22/23–45/46–67/68–90°",
+            near_boundary=rot_floor or _near_edge(rotation_deg, ROTATION_BAND_TOPS_DEG),
+            basis="TWSTRS bands 0/1–22/23–45/46–67/68–90°" + suffix + rot_note,
         ),
         SeveritySuggestion(
             "laterocollis",
-            laterocollis_grade(laterocollis_deg),
+            lat_grade,
             3,
             laterocollis_deg,
             approximate=False,
-            near_boundary=_near_edge(laterocollis_deg, LATEROCOLLIS_BAND_TOPS_DEG),
-            basis="TWSTRS bands 0/1–15/16–35/>35°",
+            near_boundary=lat_floor or _near_edge(laterocollis_deg, LATEROCOLLIS_BAND_TOPS_DEG),
+            basis="TWSTRS bands 0/1–15/16–35/>35°" + suffix + lat_note,
         ),
         SeveritySuggestion(
             "anterocollis_retrocollis",
-            antero_retrocollis_grade(flexion_deg),
+            flex_grade,
             3,
             flexion_deg,
             approximate=True,
-            near_boundary=_near_edge(flexion_deg, flexion_tops),
-            basis="no degree bands in TWSTRS; thirds of an assumed range, pitch zero uncalibrated",
+            near_boundary=flex_floor or _near_edge(flexion_deg, flexion_tops),
+            basis="no degree bands in TWSTRS; thirds of an assumed range, "
+            + flexion_reference
+            + suffix
+            + flex_note,
         ),
     ]
     for name, present in (("lateral_shift", lateral_shift), ("sagittal_shift", sagittal_shift)):

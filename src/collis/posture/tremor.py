@@ -1,8 +1,16 @@
-"""Head tremor from the angle series: dominant frequency, amplitude and axis.
+"""Head tremor from the angle series: dominant frequency, amplitude and axis — or none.
 
-Method of posture-research.md §4.4: resample onto a uniform grid, Welch PSD with Hann windows of
-≥ 4 s (≤ 0.25 Hz resolution) and 50 % overlap, linear detrend, peak search over 1–12 Hz (CD head
-tremor peaks as low as ~2 Hz in video, CMOR [S14]), zero-phase band-pass for the amplitude.
+Method of posture-research.md §4.4: resample onto a uniform grid, remove the slow voluntary
+movement (zero-phase high-pass), Welch PSD with Hann windows of ≥ 4 s (≤ 0.25 Hz resolution) and
+50 % overlap, linear detrend, peak search over 1–12 Hz (CD head tremor peaks as low as ~2 Hz in
+video, CMOR [S14]), zero-phase band-pass for the amplitude.
+
+A tremor is reported only for a true spectral peak (issue #14): voluntary turns give spectra
+that fall steadily from low frequencies (≈ 1/f^k) and, searched naively, a "peak" at the lower
+band edge. So a power law is fitted to the band's spectrum (robustly, in log–log), and the
+peak must stand ``MIN_PEAK_OVER_BACKGROUND`` times above that background, be a local maximum,
+and lie clear of both band edges. Otherwise the result is "looked, no tremor" (``detected``
+False), not a blank.
 """
 
 from __future__ import annotations
@@ -30,26 +38,39 @@ ZERO_PAD = 8
 AMPLITUDE_HALF_BAND_HZ = 1.0
 # Gaps of ≤ 0.2 s are interpolated (posture-research.md §4.2); longer ones are reported.
 MAX_INTERPOLATED_GAP_S = 0.2
-# A peak counts as tremor when its PSD is ≥ 10× the median PSD of the band. Own heuristic:
-# jitter of a still head is broadband (posture-research.md §2.4), a tremor is a narrow line.
-MIN_PEAK_TO_MEDIAN = 10.0
+# Zero-phase high-pass applied before the spectra: removes slow voluntary movement (turns of
+# 1–2 s) while passing the 1-Hz lower edge of the search band almost whole (2nd-order
+# Butterworth at 0.5 Hz: −0.3 dB at 1 Hz, squared by the forward–backward pass). Own choice.
+HIGH_PASS_HZ = 0.5
+# A peak must stand ≥ 6× (7.8 dB) above the fitted 1/f^k background of the band. The ratio of a
+# Welch estimate with ~3 averaged segments scatters by ~±3 dB around the background for
+# broadband movement, so 6× keeps false peaks rare; a 1° tremor over 0.3° jitter stands
+# 50–100× above. Own choice.
+MIN_PEAK_OVER_BACKGROUND = 6.0
+# ... and lie at least this far inside the band: a maximum at the band's edge is the tail of
+# slower movement (issue #14: 8 of 13 false "tremors" sat exactly at 1.0 Hz). Own choice.
+EDGE_MARGIN_HZ = 0.3
 AXIS_NAMES = {"rotation_deg": "yaw", "laterocollis_deg": "roll", "flexion_deg": "pitch"}
 
 
 @dataclass(frozen=True)
 class TremorEstimate:
-    """Tremor of the axis with most 1–12 Hz power; numbers are None when not measurable.
+    """Tremor of the axis with the clearest spectral peak; numbers are None when there is none.
 
+    ``detected``: True for a tremor, False when the series was analysed and shows no true
+    peak, None when it could not be analysed (a photo, too short) — ``note`` then says why.
     ``amplitude_deg`` is half the peak-to-peak excursion of the band-passed angle (√2·RMS,
-    exact for a sinusoid). ``band_power_deg2`` holds the 1–12 Hz power of every axis.
+    exact for a sinusoid). ``band_power_deg2`` holds the 1–12 Hz power of every axis;
+    ``peak_over_background`` the best peak's height over the fitted 1/f^k background.
     """
 
     frequency_hz: float | None
     amplitude_deg: float | None
     axis: str | None
     band_power_deg2: dict[str, float]
-    peak_to_median: float | None
+    peak_over_background: float | None
     note: str | None
+    detected: bool | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,6 +133,7 @@ def angle_spectra(series: AngleSeries) -> AngleSpectra:
         # Akima: follows a 5–8 Hz sine sampled at 30 fps far better than straight lines, and does
         # not overshoot across gaps the way a cubic spline can.
         uniform = Akima1DInterpolator(t[keep], values[keep], extrapolate=True)(grid)
+        uniform = _high_pass(uniform, fs)
         freqs, psd = welch(
             uniform,
             fs=fs,
@@ -136,19 +158,64 @@ def estimate_tremor(series: AngleSeries) -> TremorEstimate:
         return _unmeasured(spectra.unmeasured)
     assert spectra.fs is not None and spectra.band_high_hz is not None
     powers = {AXIS_NAMES[name]: spectra.band_power(name) for name in spectra.psd}
-    axis_key = max(spectra.psd, key=lambda k: powers[AXIS_NAMES[k]])
-    freqs, psd = spectra.freqs, spectra.psd[axis_key]
-    in_band = (freqs >= BAND_LOW_HZ) & (freqs <= spectra.band_high_hz)
-    band_freqs, band_psd = freqs[in_band], psd[in_band]
-    peak = int(np.argmax(band_psd))
-    median_psd = float(np.median(band_psd))
-    ratio = float(band_psd[peak] / median_psd) if median_psd > 0 else math.inf
-    if ratio < MIN_PEAK_TO_MEDIAN:
-        estimate = TremorEstimate(None, None, None, powers, ratio, "no distinct tremor peak")
-        return estimate
-    frequency = float(band_freqs[peak])
+    best: tuple[float, str, float] | None = None  # (height over background, axis key, Hz)
+    for name, psd in spectra.psd.items():
+        peak = spectral_peak(spectra.freqs, psd, BAND_LOW_HZ, spectra.band_high_hz)
+        if peak is not None and (best is None or peak[1] > best[0]):
+            best = (peak[1], name, peak[0])
+    if best is None or best[0] < MIN_PEAK_OVER_BACKGROUND:
+        height = None if best is None else best[0]
+        return TremorEstimate(
+            None, None, None, powers, height, "no tremor: no spectral peak above the background",
+            detected=False,
+        )  # fmt: skip
+    height, axis_key, frequency = best
     amplitude = _band_amplitude(spectra.uniform[axis_key], spectra.fs, frequency)
-    return TremorEstimate(frequency, amplitude, AXIS_NAMES[axis_key], powers, ratio, spectra.note)
+    return TremorEstimate(
+        frequency, amplitude, AXIS_NAMES[axis_key], powers, height, spectra.note, detected=True
+    )
+
+
+def spectral_peak(
+    freqs: FloatArray, psd: FloatArray, low_hz: float, high_hz: float
+) -> tuple[float, float] | None:
+    """Return (frequency, height over a fitted power-law background) of the best true peak.
+
+    The background is a straight line in log–log fitted to the band by iteratively
+    re-weighted least squares that ignores points standing far above it (the peaks). Only
+    local maxima at least ``EDGE_MARGIN_HZ`` inside the band count. None when there is none.
+    """
+    in_band = (freqs >= low_hz) & (freqs <= high_hz) & (psd > 0)
+    if in_band.sum() < 8:
+        return None
+    f, p = freqs[in_band], psd[in_band]
+    x, y = np.log10(f), np.log10(p)
+    keep = np.ones(len(f), dtype=bool)
+    slope, intercept = 0.0, float(np.median(y))
+    for _ in range(5):
+        slope, intercept = (float(v) for v in np.polyfit(x[keep], y[keep], 1))
+        residual = y - (slope * x + intercept)
+        spread = 1.4826 * float(np.median(np.abs(residual[keep] - np.median(residual[keep]))))
+        new_keep = residual < max(2.0 * spread, 0.15)
+        if new_keep.sum() < 4 or np.array_equal(new_keep, keep):
+            break
+        keep = new_keep
+    height = p / 10 ** (slope * x + intercept)
+    interior = (f >= low_hz + EDGE_MARGIN_HZ) & (f <= high_hz - EDGE_MARGIN_HZ)
+    local_max = np.zeros(len(f), dtype=bool)
+    local_max[1:-1] = (p[1:-1] >= p[:-2]) & (p[1:-1] >= p[2:])
+    candidates = np.flatnonzero(interior & local_max)
+    if len(candidates) == 0:
+        return None
+    best = int(candidates[np.argmax(height[candidates])])
+    return float(f[best]), float(height[best])
+
+
+def _high_pass(signal: FloatArray, fs: float) -> FloatArray:
+    if len(signal) < 16:
+        return signal
+    sos = butter(2, HIGH_PASS_HZ, btype="highpass", fs=fs, output="sos")
+    return np.asarray(sosfiltfilt(sos, signal - np.mean(signal)), dtype=np.float64)
 
 
 def _band_amplitude(signal: FloatArray, fs: float, frequency: float) -> float:
@@ -162,7 +229,7 @@ def _band_amplitude(signal: FloatArray, fs: float, frequency: float) -> float:
 
 
 def _unmeasured(note: str) -> TremorEstimate:
-    return TremorEstimate(None, None, None, {}, None, note)
+    return TremorEstimate(None, None, None, {}, None, note, detected=None)
 
 
 def _no_spectra(reason: str) -> AngleSpectra:

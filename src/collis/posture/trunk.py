@@ -51,6 +51,9 @@ class TrunkMeasurement:
     lateral_offset: float | None
     trunk_turn_deg: float | None
     pose_rotation_deg: float | None
+    # Direction from the shoulder midpoint to the nose, degrees from image-up (0 upright,
+    # ±90 lying on its side, 180 upside down); None without nose and shoulders.
+    body_up_deg: float | None = None
 
 
 NO_TRUNK = TrunkMeasurement(None, None, None, None, None, None)
@@ -70,6 +73,10 @@ def measure_trunk(pose: FloatArray | None) -> TrunkMeasurement:
         return TrunkMeasurement(None, None, None, None, None, pose_rotation)
     elevation = math.degrees(math.atan2(-across[1], across[0]))
     mid_shoulder = (left[:2] + right[:2]) / 2
+    body_up = None
+    if _visible(pose, NOSE):
+        to_nose = pose[NOSE, :2] - mid_shoulder
+        body_up = math.degrees(math.atan2(float(to_nose[0]), float(-to_nose[1])))
     if _visible(pose, LEFT_HIP, RIGHT_HIP):
         up = mid_shoulder - (pose[LEFT_HIP, :2] + pose[RIGHT_HIP, :2]) / 2
         tilt = math.degrees(math.atan2(up[0], -up[1]))
@@ -83,7 +90,7 @@ def measure_trunk(pose: FloatArray | None) -> TrunkMeasurement:
         head_centre = (pose[LEFT_EAR, :2] + pose[RIGHT_EAR, :2]) / 2
         offset = float((head_centre - mid_shoulder) @ across) / shoulder_width**2
     turn = math.degrees(math.atan2(float(left[2] - right[2]), shoulder_width))
-    return TrunkMeasurement(elevation, tilt, reference, offset, turn, pose_rotation)
+    return TrunkMeasurement(elevation, tilt, reference, offset, turn, pose_rotation, body_up)
 
 
 def lateral_shift_present(lateral_offset: float | None, laterocollis_deg: float) -> bool | None:

@@ -19,6 +19,7 @@ from collis.lib.uploads import check_upload, storage_name
 from collis.posture.media import MIN_SIDE_PX
 from collis.recordings.errors import (
     ConsentRequiredError,
+    NotAnalysedError,
     NotRetryableError,
     OriginalDeletedError,
     PictureTooSmallError,
@@ -118,8 +119,12 @@ def store_analysis(
 
 
 def summary_values(result: dict[str, Any]) -> dict[str, float | None]:
-    """Return the denormalised chart fields of a DESIGN.md result."""
-    angles = result.get("angles") or {}
+    """Return the denormalised chart fields of a DESIGN.md result.
+
+    The clinic's charts use the head-on-trunk angles when the trunk was seen (a patient leaning
+    in the chair is not laterocollis; DESIGN.md), else the camera-referenced ones.
+    """
+    angles = result.get("head_on_trunk") or result.get("angles") or {}
     tremor = result.get("tremor") or {}
     shifts = result.get("shifts") or {}
     return {
@@ -163,6 +168,42 @@ def delete_original(
         record_access(request, Action.DELETE, recording, user=actor, detail={"deleted": "media"})
         _delete_files_on_commit(names)
     return recording
+
+
+def mark_neutral(
+    request: HttpRequest | None,
+    *,
+    actor,  # noqa: ANN001
+    recording: PostureRecording,
+    neutral: bool,
+) -> PostureRecording:
+    """Mark (or unmark) an analysed recording as the patient's neutral posture.
+
+    Analyses run afterwards report flexion against the newest neutral recording of the patient
+    (``neutral_for``); earlier analyses keep what they were measured against. Raises
+    NotAnalysedError for a recording without a result.
+    """
+    with transaction.atomic():
+        recording = PostureRecording.objects.select_for_update().get(pk=recording.pk)
+        if neutral and recording.camera_flexion_deg is None:
+            raise NotAnalysedError("Only an analysed recording can be the patient's neutral.")
+        recording.is_neutral = neutral
+        recording.save(update_fields=["is_neutral"])
+        record_access(request, Action.UPDATE, recording, user=actor, detail={"neutral": neutral})
+    return recording
+
+
+def neutral_for(recording: PostureRecording) -> PostureRecording | None:
+    """Return the patient's newest neutral recording other than ``recording``, or None."""
+    return (
+        PostureRecording.objects.filter(
+            patient_id=recording.patient_id, is_neutral=True, result__isnull=False
+        )
+        .exclude(pk=recording.pk)
+        .select_related("visit")
+        .order_by("-visit__occurred_at", "-created_at", "-pk")
+        .first()
+    )
 
 
 def retry_analysis(

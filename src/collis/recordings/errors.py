@@ -6,7 +6,8 @@ Tree::
     ├── ConsentRequiredError          recordings.consent_required (also ValueError)
     ├── PictureTooSmallError          recordings.too_small (also ValueError)
     ├── OriginalDeletedError          recordings.original_deleted
-    └── NotRetryableError             recordings.not_retryable
+    ├── NotRetryableError             recordings.not_retryable
+    └── NotAnalysedError              recordings.not_analysed
 
 Upload checks of the bytes themselves raise ``collis.lib.uploads.UploadError`` subclasses.
 """
@@ -36,3 +37,7 @@ class OriginalDeletedError(RecordingError):
 
 class NotRetryableError(RecordingError):
     code = "recordings.not_retryable"
+
+
+class NotAnalysedError(RecordingError):
+    code = "recordings.not_analysed"

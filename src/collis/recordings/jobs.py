@@ -9,11 +9,19 @@ from pathlib import Path
 from typing import Any
 
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from collis.jobs import register
 from collis.jobs.models import Job
 from collis.jobs.runner import PermanentJobError
-from collis.posture import NoFaceError, Progress, UnreadableInputError, analyze
+from collis.posture import (
+    NeutralReference,
+    NoFaceError,
+    OrientationError,
+    Progress,
+    UnreadableInputError,
+    analyze,
+)
 from collis.recordings import actions
 from collis.recordings.models import ANNOTATED_DIR, PostureRecording
 
@@ -23,6 +31,10 @@ NO_FACE_MESSAGE = (
 )
 UNREADABLE_MESSAGE = (
     "The file could not be read as a photo or video. Upload it again, or use another file."
+)
+ORIENTATION_MESSAGE = (
+    "The picture is on its side or upside down (often a phone video without its rotation "
+    "setting). Angles were not measured: turn the video upright and upload it again."
 )
 DELETED_MESSAGE = "The photo or video was deleted before it could be analysed."
 
@@ -46,16 +58,31 @@ def analyze_recording(job: Job, recording_id: int) -> dict[str, Any]:
         note = "Done" if report.finished else f"{report.frames_done} frames analysed"
         job.report_progress(report.fraction or 0.0, note)
 
+    neutral = None
+    neutral_recording = actions.neutral_for(recording)
+    if neutral_recording is not None and neutral_recording.camera_flexion_deg is not None:
+        on = timezone.localtime(neutral_recording.visit.occurred_at).date()
+        neutral = NeutralReference(
+            neutral_recording.camera_flexion_deg,
+            f"neutral recording #{neutral_recording.pk} of {on:%Y-%m-%d}",
+        )
     try:
         result = analyze(
             default_storage.path(recording.original.name),
             mirrored=recording.mirrored,
             progress=progress,
             annotate_to=annotated_path,
+            neutral=neutral,
         )
     except (NoFaceError, UnreadableInputError) as exc:
         _remove(annotated_path)
-        message = NO_FACE_MESSAGE if isinstance(exc, NoFaceError) else UNREADABLE_MESSAGE
+        message = (
+            NO_FACE_MESSAGE
+            if isinstance(exc, NoFaceError)
+            else ORIENTATION_MESSAGE
+            if isinstance(exc, OrientationError)
+            else UNREADABLE_MESSAGE
+        )
         actions.record_analysis_failure(recording_id, message=message)
         raise PermanentJobError(message) from exc
     except BaseException:

@@ -73,6 +73,11 @@ class PostureRecording(models.Model):
     tremor_hz = models.FloatField(null=True, blank=True)
     tremor_amplitude_deg = models.FloatField(null=True, blank=True)
     shoulder_elevation_deg = models.FloatField(null=True, blank=True)
+    is_neutral = models.BooleanField(
+        default=False,
+        help_text="Marked by a clinician as the patient's neutral posture: later analyses report "
+        "flexion against it.",
+    )
     error_message = models.TextField(blank=True, help_text="Safe to show to the clinician.")
     created_at = models.DateTimeField(auto_now_add=True)
     original_deleted_at = models.DateTimeField(null=True, blank=True)
@@ -111,3 +116,14 @@ class PostureRecording(models.Model):
     @property
     def has_original(self) -> bool:
         return bool(self.original)
+
+    @property
+    def camera_flexion_deg(self) -> float | None:
+        """Flexion against the packaged reference face (undoing any neutral it was read against)."""
+        if not self.result:
+            return None
+        flexion = (self.result.get("angles") or {}).get("flexion_deg")
+        if flexion is None:
+            return None
+        offset = (self.result.get("flexion_reference") or {}).get("offset_deg") or 0.0
+        return float(flexion) + float(offset)

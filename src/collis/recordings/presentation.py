@@ -135,6 +135,30 @@ def suggestion_rows(suggestions: Iterable[Mapping[str, Any]]) -> list[Suggestion
     return rows
 
 
+def suggestion_caveat(suggestion: Mapping[str, Any]) -> str:
+    """Return the caveats of one stored suggestion as one line (shown beside pre-filled fields)."""
+    parts = [str(suggestion.get("basis") or "")]
+    if suggestion.get("approximate"):
+        parts.append("approximate, not a band of the scale itself")
+    if suggestion.get("near_boundary"):
+        parts.append("near a band edge: the neighbouring grade is as likely")
+    return "; ".join(p for p in parts if p)
+
+
+def flexion_reference_text(result: Mapping[str, Any]) -> str:
+    """Say what flexion was measured against: the patient's neutral or the reference face."""
+    reference = result.get("flexion_reference") or {}
+    if reference.get("kind") == "neutral_recording":
+        return (
+            f"Flexion is measured against the patient's own neutral ({reference.get('neutral')})."
+        )
+    return (
+        "Flexion is measured against a packaged reference face, whose pitch zero is not this "
+        "patient's neutral. Mark a recording of the patient's neutral posture to measure later "
+        "recordings against it."
+    )
+
+
 def thin(points: Sequence[tuple[float, float]], most: int | None = None) -> list:
     """Return every k-th point so that at most ``most`` remain (the last one always kept).
 

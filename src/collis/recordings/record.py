@@ -44,6 +44,14 @@ def visit_twstrs_severity(visit) -> dict[str, Any]:  # noqa: ANN001
     return dict(recording.result.get("twstrs_severity") or {})
 
 
+def visit_twstrs_caveats(visit) -> dict[str, str]:  # noqa: ANN001
+    """Return {item: caveats} of the visit's newest analysis's suggestions (basis, band edge)."""
+    recording = latest_analysis_of_visit(visit)
+    if recording is None:
+        return {}
+    return {s["item"]: presentation.suggestion_caveat(s) for s in recording.suggestions or ()}
+
+
 def visit_angles(visit) -> tuple[tuple[str, str], ...]:  # noqa: ANN001
     """Return ("Rotation", "24° chin toward the left shoulder")-style pairs for the visit."""
     recording = latest_analysis_of_visit(visit)

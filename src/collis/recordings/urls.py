@@ -24,4 +24,9 @@ urlpatterns = [
         name="recording-delete-original",
     ),
     path("recordings/<int:recording_id>/retry/", views.recording_retry, name="recording-retry"),
+    path(
+        "recordings/<int:recording_id>/neutral/",
+        views.recording_neutral,
+        name="recording-neutral",
+    ),
 ]

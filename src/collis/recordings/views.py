@@ -73,6 +73,9 @@ def recording_detail(request: HttpRequest, recording_id: int) -> HttpResponse:
         "time_chart": presentation.angles_over_time_chart(result) if result else None,
         "spectrum_chart": presentation.tremor_spectrum_chart(result) if result else None,
         "visits_chart": posture_chart(recording.patient),
+        "flexion_reference": presentation.flexion_reference_text(result),
+        "head_on_trunk": presentation.describe_angles(result.get("head_on_trunk")),
+        "excursion": presentation.describe_angles(result.get("excursion")),
     }
     return render(request, "recordings/recording_detail.html", context)
 
@@ -151,4 +154,24 @@ def recording_retry(request: HttpRequest, recording_id: int) -> HttpResponse:
         messages.info(request, exc.message)
     else:
         messages.success(request, "The analysis was queued again.")
+    return redirect(recording)
+
+
+@clinician_required
+@require_POST
+def recording_neutral(request: HttpRequest, recording_id: int) -> HttpResponse:
+    recording = access_recording(request.user, recording_id)
+    neutral = request.POST.get("neutral") == "1"
+    try:
+        actions.mark_neutral(request, actor=request.user, recording=recording, neutral=neutral)
+    except RecordingError as exc:
+        messages.info(request, exc.message)
+    else:
+        messages.success(
+            request,
+            "Marked as the patient's neutral posture: analyses from now on report flexion "
+            "against it."
+            if neutral
+            else "No longer the patient's neutral posture.",
+        )
     return redirect(recording)

@@ -38,12 +38,16 @@ class ScaleForm(forms.Form):
     timepoint = forms.ChoiceField(choices=Assessment.Timepoint.choices)
     visit = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Visit")
 
-    def __init__(self, *args, scale: str, visits=(), suggestions=None, **kwargs) -> None:
+    def __init__(
+        self, *args, scale: str, visits=(), suggestions=None, caveats=None, **kwargs
+    ) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.scale = scale
         self.items = SCALE_ITEMS[scale]
         self.suggestions = dict(suggestions or {})
+        # Caveats of pre-filled posture suggestions (basis, band edge), shown beside the field.
+        self.caveats = dict(caveats or {})
         self.fields["visit"].choices = [("", "— none —")] + [
             (str(v.pk), f"{v.occurred_at:%Y-%m-%d} {v.get_kind_display()}") for v in visits
         ]
@@ -69,11 +73,26 @@ class ScaleForm(forms.Form):
                 help_text="Fills the time item when it is left empty.",
             )
 
+    def clean(self):
+        data = super().clean()
+        best, worst, usual = (data.get(f"pain_{k}") for k in ("best", "worst", "usual"))
+        if None not in (best, worst, usual) and not best <= usual <= worst:
+            self.add_error(
+                "pain_usual",
+                "Usual pain must lie between the best and the worst pain of the week.",
+            )
+        return data
+
     def item_groups(self):
         groups: dict[str, list] = {}
         for item in self.items:
             groups.setdefault(item.group, []).append(
-                (self[item.key], item.key in self.suggestions, self.suggestions.get(item.key))
+                (
+                    self[item.key],
+                    item.key in self.suggestions,
+                    self.suggestions.get(item.key),
+                    self.caveats.get(item.key, "") if item.key in self.suggestions else "",
+                )
             )
         return list(groups.items())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -68,11 +69,16 @@ def check_answers(
     return clean
 
 
+# ASCII digits only, one optional minus: "--2" and "²" are not numbers, and "٣" (Arabic-Indic
+# three) is not accepted as 3 on a form that shows and stores Western digits.
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+
+
 def _as_grade(raw: object) -> int | None:
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int):
         return raw
-    if isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
+    if isinstance(raw, str) and _WHOLE_NUMBER.fullmatch(raw.strip()):
         return int(raw.strip())
     return None

@@ -52,10 +52,22 @@ PAIN_SEVERITY_FORMULA = "(worst + best + 2 × usual) / 4, rounded half up"
 
 
 def pain_severity_from_ratings(*, best: int, worst: int, usual: int) -> int:
-    """Return the [U] pain-severity suggestion (0–10) from three 0–10 ratings of the past week."""
+    """Return the [U] pain-severity suggestion (0–10) from three 0–10 ratings of the past week.
+
+    Raises ``ValueError`` unless each rating is a whole number 0–10 and best ≤ usual ≤ worst.
+    Halves round up: (worst + best + 2 × usual) is a whole number, so the quotient ends in
+    .0, .25, .5 or .75, and only .5 is a tie.
+    """
     for name, value in (("best", best), ("worst", worst), ("usual", usual)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{name} pain must be a whole number 0–10, not {value!r}")
         if not 0 <= value <= 10:
             raise ValueError(f"{name} pain must be 0–10, not {value}")
+    if not best <= usual <= worst:
+        raise ValueError(
+            f"pain ratings must satisfy best ≤ usual ≤ worst (best {best}, usual {usual}, "
+            f"worst {worst})"
+        )
     raw = Decimal(worst + best + 2 * usual) / 4
     return int(raw.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 

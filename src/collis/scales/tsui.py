@@ -2,6 +2,10 @@
 
 Which signs it covers is [V]; the point scheme is [U] and lives in ``reference.py``
 (clinical.md §1.3). Pure: no Django imports.
+
+Source: Tsui JK, Eisen A, Stoessl AJ, Calne S, Calne DB. Double-blind study of botulinum toxin
+in spasmodic torticollis. Lancet 1986;2(8501):245–247 [S: citation from the issue #13
+clinical review; clinical.md does not list the paper].
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collis.scales.errors import InvalidAnswersError, ItemProblem
 from collis.scales.grading import ItemSpec, check_answers
 
 TSUI_VERSION = "Tsui-1986/25-commonly-cited"
+TSUI_SOURCE = "Tsui JK et al. Lancet 1986;2(8501):245–247"
 TSUI_VERSION_LABEL = "Tsui scale, commonly cited point scheme (A × B + C + D, max 25) [unverified]"
 
 POSTURE, SHOULDER, TREMOR = "posture", "shoulder", "tremor"

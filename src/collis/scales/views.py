@@ -15,7 +15,7 @@ from collis.scales.access import access_assessment
 from collis.scales.errors import InvalidAnswersError
 from collis.scales.forms import SCALE_ITEMS, SCALE_TITLES, ScaleForm
 from collis.scales.models import Assessment
-from collis.scales.ports import posture_severity_for_visit
+from collis.scales.ports import posture_caveats_for_visit, posture_severity_for_visit
 from collis.scales.suggestions import initial_values, suggest_twstrs_from_posture
 
 
@@ -68,8 +68,10 @@ def assessment_create(request: HttpRequest, patient_id: int, scale: str) -> Http
     visits = list(patient.visits.all()[:30])
     visit = next((v for v in visits if str(v.pk) == request.GET.get("visit")), None)
     suggestions = {}
+    caveats: dict[str, str] = {}
     if scale == Assessment.Scale.TWSTRS and visit is not None:
         suggestions = initial_values(suggest_twstrs_from_posture(posture_severity_for_visit(visit)))
+        caveats = posture_caveats_for_visit(visit)
     initial = {
         "assessed_on": timezone.localdate(),
         "timepoint": request.GET.get("timepoint", Assessment.Timepoint.OTHER),
@@ -77,7 +79,12 @@ def assessment_create(request: HttpRequest, patient_id: int, scale: str) -> Http
         **suggestions,
     }
     form = ScaleForm(
-        request.POST or None, scale=scale, visits=visits, suggestions=suggestions, initial=initial
+        request.POST or None,
+        scale=scale,
+        visits=visits,
+        suggestions=suggestions,
+        caveats=caveats,
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         assessment = _save(request, form, patient)

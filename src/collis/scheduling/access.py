@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from collis.accounts.roles import STAFF_ROLES, has_role
+from collis.accounts.roles import holds_staff_role
 from collis.audit.actions import Action, record_access
 from collis.scheduling.errors import InvalidLinkError
 from collis.scheduling.links import appointment_id_from_token
@@ -21,7 +21,7 @@ class NotScheduleStaffError(PermissionDenied):
 
 
 def is_schedule_staff(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return any(has_role(user, role) for role in STAFF_ROLES)
+    return holds_staff_role(user)
 
 
 def require_schedule_staff(user: AbstractBaseUser | AnonymousUser) -> None:

@@ -16,7 +16,8 @@ from collis.lib.throttle import rate_limit
 from collis.providers.models import Clinician, Location
 from collis.scheduling import actions, availability
 from collis.scheduling import slots as core
-from collis.scheduling.access import access_appointment_by_token
+from collis.scheduling.access import access_appointment_by_token, is_schedule_staff
+from collis.scheduling.advice import booking_advice
 from collis.scheduling.errors import (
     CancellationWindowClosedError,
     InvalidTransitionError,
@@ -222,7 +223,10 @@ def create_appointment(request: HttpRequest, payload: BookingIn):
         )
     except SchedulingError as exc:
         return _problem(request, _status_for(exc), exc)
-    return Status(201, _appointment_out(appointment))
+    out = _appointment_out(appointment)
+    if request.user.is_authenticated and request.user.is_staff and is_schedule_staff(request.user):
+        out.warnings = booking_advice(appointment)
+    return Status(201, out)
 
 
 def _by_token(request: HttpRequest, token: str) -> Appointment:

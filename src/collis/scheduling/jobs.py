@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from collis.jobs import register
 from collis.jobs.models import Job
+from collis.jobs.outbox import send_once
 from collis.jobs.registry import register_periodic
 from collis.scheduling import recall, reminders, waitlist
 from collis.scheduling.models import Appointment
@@ -17,8 +18,11 @@ def send_appointment_email(job: Job, appointment_id: int, kind: str) -> dict:
     appointment = Appointment.objects.select_related(
         "clinician", "location", "appointment_type"
     ).get(pk=appointment_id)
-    appointment_email(appointment, kind).send()
-    return {"to": appointment.contact_email, "kind": kind}
+    # One email per job, however often the job runs (a worker may die after sending).
+    sent = send_once(
+        f"appointment:{appointment.uid}:{kind}:job-{job.pk}", appointment_email(appointment, kind)
+    )
+    return {"to": appointment.contact_email, "kind": kind, "sent": sent}
 
 
 @register("scheduling.send_reminders")

@@ -67,6 +67,14 @@ class AppointmentOut(Schema):
     end: datetime = Field(examples=["2026-12-01T09:20:00-06:00"])
     sequence: int = Field(description="iCalendar SEQUENCE, raised on each change", examples=[0])
     manage_token: str = Field(description="Signed token for cancel and reschedule")
+    warnings: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Advice for clinic staff booking on a patient's behalf, e.g. no valid prior "
+            "authorisation for a toxin injection; always empty for patients and anonymous callers"
+        ),
+        examples=[["No prior authorisation is valid on 2026-12-01 for onabotulinumtoxinA."]],
+    )
 
 
 class RescheduleIn(Schema):

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from collis.jobs.outbox import send_once
 from collis.scheduling.availability import clinic_zone, offered_slot
 from collis.scheduling.links import patient_token
 from collis.scheduling.models import Appointment, WaitlistEntry
@@ -57,12 +58,14 @@ def offer_freed_slot(appointment: Appointment, freed_start: datetime | None = No
             f"{local:%A, %B} {local.day} at {local:%I:%M %p} ({local.tzname()}), "
             f"{appointment.location.name}"
         )
-        waitlist_offer_email(
+        message = waitlist_offer_email(
             to=entry.patient.email,
             name=entry.patient.given_name,
             slot_text=slot_text,
             booking_url=url,
-        ).send()
+        )
+        # A retried job does not offer the same freed time to the same person twice.
+        send_once(f"waitlist-offer:{entry.pk}:{start.isoformat()}", message)
         WaitlistEntry.objects.filter(pk=entry.pk).update(
             status=WaitlistEntry.Status.OFFERED, offered_start=start
         )

@@ -24,6 +24,8 @@ from collis.diary.adherence import week_of
 from collis.diary.errors import FutureEntryError
 from collis.diary.forms import DiaryEntryForm
 from collis.diary.models import HomeProgramme, ProgrammeItem
+from collis.injections import actions as injection_actions
+from collis.injections.forms import SideEffectReportForm
 from collis.lib.charts import Marker
 from collis.patients.access import access_own_patient, access_own_visit
 from collis.scheduling.access import upcoming_appointments
@@ -143,3 +145,17 @@ def visit_summary_pdf(request: HttpRequest, visit_id: int) -> HttpResponse:
     return pdf_response(
         render_visit_summary_pdf(build_visit_summary(visit, include_notes=False)), visit
     )
+
+
+@login_required
+def side_effect_report(request: HttpRequest) -> HttpResponse:
+    """A patient reports a side effect after an injection. Breathing trouble, an allergic
+    reaction or severe swallowing trouble: the answer is to call emergency services now."""
+    patient = access_own_patient(request.user)
+    form = SideEffectReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        report = injection_actions.report_side_effect(
+            request, actor=request.user, patient=patient, **form.cleaned_data
+        )
+        return render(request, "portal/side_effect_sent.html", {"report": report})
+    return render(request, "portal/side_effect_form.html", {"patient": patient, "form": form})

@@ -10,7 +10,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from collis.accounts.roles import Role, has_role
+from collis.accounts.roles import (
+    holds_staff_role,
+    is_clinical_staff,
+    is_front_desk,
+    is_patient,
+)
 from collis.interop.models import ApiToken
 
 if TYPE_CHECKING:  # resources imports the modules that import this one
@@ -57,16 +62,12 @@ def authenticate(request: HttpRequest) -> FhirClient:
     raise FhirAuthError("Authenticate with a bearer token or a signed-in session.")
 
 
-def is_clinical_staff(user: AbstractBaseUser) -> bool:
-    return user.is_superuser or has_role(user, Role.CLINICIAN) or has_role(user, Role.ADMINISTRATOR)
-
-
 def require_reader(client: FhirClient, resource: ResourceType) -> None:
     """Raise FhirForbiddenError unless the client's role may read this type at all."""
     user = client.user
-    if is_clinical_staff(user) or has_role(user, Role.PATIENT):
+    if is_clinical_staff(user) or is_patient(user):
         return
-    if has_role(user, Role.FRONT_DESK):
+    if is_front_desk(user):
         if resource.clinical:
             raise FhirForbiddenError(f"The front desk does not read {resource.name} resources.")
         return
@@ -74,7 +75,7 @@ def require_reader(client: FhirClient, resource: ResourceType) -> None:
 
 
 def is_staff(client: FhirClient) -> bool:
-    return is_clinical_staff(client.user) or has_role(client.user, Role.FRONT_DESK)
+    return holds_staff_role(client.user)
 
 
 def own_patient_id(client: FhirClient) -> int | None:
@@ -88,7 +89,7 @@ def visible(client: FhirClient, resource: ResourceType) -> QuerySet:
     require_reader(client, resource)
     user = client.user
     qs = resource.queryset()
-    if is_clinical_staff(user) or has_role(user, Role.FRONT_DESK):
+    if is_clinical_staff(user) or is_front_desk(user):
         return qs
     if resource.patient_field is None:
         return qs  # directory data: practitioners, locations, the organisation

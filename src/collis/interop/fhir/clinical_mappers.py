@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fhir.resources.R4B.adverseevent import AdverseEvent
 from fhir.resources.R4B.medicationadministration import MedicationAdministration
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.procedure import Procedure
@@ -135,7 +136,10 @@ def muscle_administration(
         "resourceType": "MedicationAdministration",
         "id": str(injection.pk),
         "status": "completed",
-        "medicationCodeableConcept": {"text": f"{product.brand} ({product.generic_name})"},
+        # The session's lot as a Medication (lot number and expiry live there).
+        "medicationReference": reference(
+            "Medication", session.lot_id, f"{product.brand} ({product.generic_name})"
+        ),
         "subject": reference("Patient", session.patient_id),
         "effectiveDateTime": iso(session.injected_on),
         "performer": [{"actor": reference("Practitioner", performer.pk, performer.display_name)}],
@@ -170,3 +174,76 @@ def muscle_administration(
         },
     }
     return validated(MedicationAdministration, data)
+
+
+def adverse_event(event: Any, session: Any, kind_label: str) -> dict[str, Any]:
+    """An adverse event after a toxin session; the session's Procedure is the suspect entity.
+
+    Severe events are sent as "serious" (FHIR R4 seriousness); Collis records no other
+    seriousness criterion.
+    """
+    coded = codes.ADVERSE_EVENT_SNOMED.get(event.kind)
+    coding = [{"system": codes.SNOMED, "code": coded[0], "display": coded[1]}] if coded else None
+    serious = event.severity == "severe"
+    data = {
+        "resourceType": "AdverseEvent",
+        "id": str(event.pk),
+        "actuality": "actual",
+        "event": {"coding": coding, "text": kind_label},
+        "subject": reference("Patient", session.patient_id),
+        "date": iso(session.injected_on),
+        "recordedDate": iso(event.reported_on),
+        "severity": {"coding": [{"system": codes.ADVERSE_EVENT_SEVERITY, "code": event.severity}]},
+        "seriousness": {
+            "coding": [
+                {
+                    "system": codes.ADVERSE_EVENT_SERIOUSNESS,
+                    "code": "serious" if serious else "non-serious",
+                }
+            ]
+        },
+        "suspectEntity": [{"instance": reference("Procedure", session.pk)}],
+    }
+    return validated(AdverseEvent, data)
+
+
+# Outcome measures of a toxin cycle: (attribute, local code). No LOINC code for CGI-C/PGI-C in
+# this use or for CDIP-58 was verified, so local codes are used (codes.LOCAL_CODES).
+OUTCOME_COMPONENTS = (
+    ("cgi_c", "cgi-c"),
+    ("pgi_c", "pgi-c"),
+    ("pain_nrs_peak", "pain-nrs-peak"),
+    ("cdip58_score", "cdip58-total"),
+)
+
+
+def _number(value: Any) -> int | float:
+    return value if isinstance(value, int) else float(value)
+
+
+def outcome_observation(fhir_id: str, outcome: Any, patient_id: int) -> dict[str, Any]:
+    """CGI-C, PGI-C, pain NRS at peak and a paper CDIP-58 total of one cycle, as components;
+    ``derivedFrom`` names the session's Procedure. Unrated measures are left out."""
+    components = [
+        {
+            "code": {"coding": [codes.local_code(code)], "text": codes.LOCAL_CODES[code]},
+            "valueQuantity": _score(_number(getattr(outcome, attribute))),
+        }
+        for attribute, code in OUTCOME_COMPONENTS
+        if getattr(outcome, attribute) is not None
+    ]
+    data = {
+        "resourceType": "Observation",
+        "id": fhir_id,
+        "status": "final",
+        "category": [{"coding": [codes.SURVEY_CATEGORY]}],
+        "code": {
+            "coding": [codes.local_code("toxin-cycle-outcome")],
+            "text": codes.LOCAL_CODES["toxin-cycle-outcome"],
+        },
+        "subject": reference("Patient", patient_id),
+        "effectiveDateTime": iso(outcome.assessed_on),
+        "partOf": [reference("Procedure", outcome.session_id)],
+        "component": components or None,
+    }
+    return validated(Observation, data)

@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from collis.injections.dosing import GUIDANCE_LABELS, MUSCLES
-from collis.injections.models import Injection, InjectionSession
+from collis.injections.models import AdverseEvent, CycleOutcome, Injection, InjectionSession
 from collis.interop.fhir import clinical_mappers
 from collis.interop.fhir.resources import ResourceType, SearchParam, register
 from collis.interop.fhir.search import date_bounds, numeric_reference, token_code
@@ -119,6 +119,36 @@ POSTURE_OBSERVATIONS = ResourceType(
     id_prefix=POSTURE_PREFIX,
 )
 
+OUTCOME_PREFIX = "outcome-"
+
+
+def _outcome_code(qs: QuerySet, value: str) -> QuerySet:
+    return qs if token_code(value) == "toxin-cycle-outcome" else qs.none()
+
+
+def _outcome_observation(outcome: CycleOutcome) -> dict[str, Any]:
+    return clinical_mappers.outcome_observation(
+        f"{OUTCOME_PREFIX}{outcome.pk}", outcome, outcome.session.patient_id
+    )
+
+
+# CGI-C, PGI-C, pain NRS at peak and CDIP-58 (paper) of a toxin cycle.
+OUTCOME_OBSERVATIONS = ResourceType(
+    name="Observation",
+    queryset=lambda: CycleOutcome.objects.select_related("session"),
+    to_fhir=_outcome_observation,
+    search={
+        "patient": _patient("session__patient"),
+        "subject": _patient("session__patient"),
+        "code": SearchParam("token", _outcome_code),
+        "category": SearchParam("token", _category),
+        "date": _day("assessed_on"),
+    },
+    clinical=True,
+    patient_field="session__patient",
+    id_prefix=OUTCOME_PREFIX,
+)
+
 register(
     ResourceType(
         name="Observation",
@@ -135,7 +165,7 @@ register(
         clinical=True,
         patient_field="patient",
         id_prefix=OBSERVATION_PREFIX,
-        also=(POSTURE_OBSERVATIONS,),
+        also=(POSTURE_OBSERVATIONS, OUTCOME_OBSERVATIONS),
     )
 )
 register(
@@ -167,6 +197,26 @@ register(
                 "reference",
                 lambda qs, v: qs.filter(session_id=numeric_reference(v, "Procedure")),
             ),
+        },
+        clinical=True,
+        patient_field="session__patient",
+    )
+)
+
+
+def _adverse_event(event: AdverseEvent) -> dict[str, Any]:
+    return clinical_mappers.adverse_event(event, event.session, event.get_kind_display())
+
+
+register(
+    ResourceType(
+        name="AdverseEvent",
+        queryset=lambda: AdverseEvent.objects.select_related("session"),
+        to_fhir=_adverse_event,
+        search={
+            "patient": _patient("session__patient"),
+            "subject": _patient("session__patient"),
+            "date": _day("session__injected_on"),
         },
         clinical=True,
         patient_field="session__patient",

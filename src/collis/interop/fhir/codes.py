@@ -37,6 +37,11 @@ LOCAL_CODES = {
     "head-tremor-frequency": "Dominant head tremor frequency, Hz",
     "head-tremor-amplitude": "Head tremor amplitude, degrees",
     "shoulder-elevation": "Shoulder line elevation, degrees",
+    "toxin-cycle-outcome": "Outcome of a botulinum toxin cycle, rated at the peak visit",
+    "cgi-c": "Clinical Global Impression of Change (1 very much improved - 7 very much worse)",
+    "pgi-c": "Patient Global Impression of Change (1 very much improved - 7 very much worse)",
+    "pain-nrs-peak": "Pain at the peak effect, numeric rating scale (0-10)",
+    "cdip58-total": "CDIP-58 total from the licensed paper form (0-100)",
 }
 
 
@@ -72,3 +77,18 @@ LATERALITY = {
 # international standard) would both invite conversion, so the dose carries UCUM's arbitrary unit
 # "[arb'U]" with the product's own unit name as the human-readable unit, e.g. "Botox units".
 TOXIN_DOSE_UCUM = "[arb'U]"
+
+# Adverse events after a toxin session (injections.safety.EventKind). SNOMED CT codes only where
+# two or more third-party value sets agreed on the concept (cross-checked 2026-11, not against a
+# SNOMED browser) [S]; the others (voice change, ptosis, neck weakness, injection-site pain, dry
+# mouth, URTI) are sent as text only rather than with a possibly wrong code.
+ADVERSE_EVENT_SNOMED = {
+    "dysphagia": ("40739000", "Dysphagia"),
+    "breathing_difficulty": ("267036007", "Dyspnea"),
+    "diplopia": ("24982008", "Diplopia"),
+    "generalised_weakness": ("26544005", "Muscle weakness"),
+    "anaphylaxis": ("39579001", "Anaphylaxis"),
+    "headache": ("25064002", "Headache"),
+}
+ADVERSE_EVENT_SEVERITY = "http://terminology.hl7.org/CodeSystem/adverse-event-severity"
+ADVERSE_EVENT_SERIOUSNESS = "http://terminology.hl7.org/CodeSystem/adverse-event-seriousness"

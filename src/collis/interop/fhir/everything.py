@@ -9,7 +9,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from collis.accounts.roles import Role, has_role
+from collis.accounts.roles import is_administrator
 from collis.audit.actions import Action, record_access
 from collis.interop.fhir import mappers
 from collis.interop.fhir.access import FhirClient, FhirForbiddenError, authenticate, visible
@@ -79,7 +79,7 @@ def patient_everything(request: HttpRequest, resource_id: str) -> HttpResponse:
 
 def _require_admin(request: HttpRequest):
     client = authenticate(request)
-    if not (client.user.is_superuser or has_role(client.user, Role.ADMINISTRATOR)):
+    if not is_administrator(client.user):
         raise FhirForbiddenError("Bulk export is for clinic administrators.")
     if client.token is not None and not client.token.allows("*", "read"):
         raise FhirForbiddenError("Bulk export needs a token with the *.read scope.")

@@ -182,4 +182,8 @@ register(
 
 
 # The scheduling and clinical types live in their own modules; importing them registers them.
-from collis.interop.fhir import clinical_resources, scheduling_resources  # noqa: E402, F401
+from collis.interop.fhir import (  # noqa: E402, F401
+    clinical_resources,
+    scheduling_resources,
+    supply_resources,
+)

@@ -40,9 +40,13 @@ def _value_range(text: str, zone: tzinfo) -> tuple[datetime, datetime]:
         end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
         return start, end
     instant = parse_aware_datetime(text)
-    if instant is None and len(text) > 10 and text[10:11] == "T" and text[-6:-5] not in "+-":
-        if not text.endswith("Z"):
-            raise SearchError(f"{text!r} needs a UTC offset, e.g. 2026-03-02T09:00:00-06:00")
+    if (
+        instant is None
+        and text[10:11] == "T"
+        and text[-6:-5] not in ("+", "-")
+        and not text.endswith("Z")
+    ):
+        raise SearchError(f"{text!r} needs a UTC offset, e.g. 2026-03-02T09:00:00-06:00")
     if instant is None:
         raise SearchError(
             f"{text!r} is not a date or a date-time with a UTC offset "

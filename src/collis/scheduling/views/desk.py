@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from collis.audit.actions import Action, record_access
+from collis.lib.booking_checks import booking_warnings
 from collis.providers.models import Clinician
 from collis.scheduling import actions, availability
 from collis.scheduling import slots as core
@@ -21,6 +22,7 @@ from collis.scheduling.access import (
     access_appointment,
     require_schedule_staff,
 )
+from collis.scheduling.advice import booking_advice
 from collis.scheduling.calendar_grid import build_grid
 from collis.scheduling.errors import SchedulingError, SlotTakenError
 from collis.scheduling.forms import (
@@ -119,7 +121,16 @@ def desk_book(request: HttpRequest) -> HttpResponse:
     require_schedule_staff(request.user)
     form = DeskBookingForm(request.POST or None, initial=request.GET.dict())
     problem: SchedulingError | None = None
-    if request.method == "POST" and form.is_valid():
+    advice: list[str] | None = None
+    if request.method == "POST" and "check" in request.POST and form.is_valid():
+        # "Check first": show other apps' advice (prior authorisation) without booking.
+        data = form.cleaned_data
+        advice = booking_warnings(
+            data["patient"].pk,
+            data["date"],
+            is_injection=data["appointment_type"].is_reinjection,
+        )
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         patient = data["patient"]
         try:
@@ -142,6 +153,8 @@ def desk_book(request: HttpRequest) -> HttpResponse:
             problem = exc
         else:
             messages.success(request, f"Booked: {appointment}.")
+            for warning in booking_advice(appointment):
+                messages.warning(request, warning)
             return redirect("scheduling:desk-appointment", pk=appointment.pk)
     alternatives = (
         slot_rows(problem.alternatives, _desk_link) if isinstance(problem, SlotTakenError) else []
@@ -149,7 +162,7 @@ def desk_book(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scheduling/desk_book.html",
-        {"form": form, "problem": problem, "alternatives": alternatives},
+        {"form": form, "problem": problem, "alternatives": alternatives, "advice": advice},
     )
 
 
@@ -173,6 +186,7 @@ def desk_appointment(request: HttpRequest, pk: int) -> HttpResponse:
             "next_statuses": sorted(actions.TRANSITIONS.get(appointment.status, set())),
             "status_labels": dict(Appointment.Status.choices),
             "manage_token": manage_token(appointment),
+            "booking_warnings": booking_advice(appointment),
         },
     )
 

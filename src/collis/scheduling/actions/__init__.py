@@ -1,0 +1,39 @@
+"""Every write of the scheduling app. Views, the API, admin, jobs and commands call these.
+
+- ``booking``: book an appointment (``Contact``, ``book_appointment``);
+- ``changes``: cancel, reschedule, status changes (``TRANSITIONS``);
+- ``placement``: the step booking and rescheduling share (``place``, ``admit_patient``);
+- ``injection_recall``: when a patient is due for toxin again (``record_injection_cycle``);
+- ``waitlist_entries``, ``calendar_feeds``, ``mail`` (emails queued after commit).
+
+Import from here (``from collis.scheduling import actions``); the modules import downward only:
+``placement`` and ``mail`` at the bottom.
+"""
+
+from collis.scheduling.actions.booking import Contact, book_appointment
+from collis.scheduling.actions.calendar_feeds import ensure_calendar_feed, rotate_calendar_feed
+from collis.scheduling.actions.changes import (
+    TRANSITIONS,
+    cancel_appointment,
+    reschedule_appointment,
+    set_appointment_status,
+)
+from collis.scheduling.actions.injection_recall import record_injection_cycle
+from collis.scheduling.actions.placement import ALTERNATIVES, check_reinjection_interval
+from collis.scheduling.actions.waitlist_entries import join_waitlist, join_waitlist_online
+
+__all__ = [
+    "ALTERNATIVES",
+    "TRANSITIONS",
+    "Contact",
+    "book_appointment",
+    "cancel_appointment",
+    "check_reinjection_interval",
+    "ensure_calendar_feed",
+    "join_waitlist",
+    "join_waitlist_online",
+    "record_injection_cycle",
+    "reschedule_appointment",
+    "rotate_calendar_feed",
+    "set_appointment_status",
+]

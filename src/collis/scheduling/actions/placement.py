@@ -1,0 +1,168 @@
+"""The step booking and rescheduling share: place a visit at a time, then admit the patient.
+
+``place`` finds the clinician and location that offer ``start`` (or accepts a staff override
+outside the hours) and raises the same errors for both callers; ``admit_patient`` applies the
+re-injection interval and the patient's own calendar. Both run inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from collis.accounts.roles import is_clinical_staff
+from collis.patients.models import Patient
+from collis.providers.models import Clinician, Location
+from collis.scheduling import availability
+from collis.scheduling import slots as core
+from collis.scheduling.errors import (
+    OverrideReasonRequiredError,
+    PatientBusyError,
+    ReinjectionTooEarlyError,
+    SlotTakenError,
+    SlotUnavailableError,
+)
+from collis.scheduling.models import Appointment, AppointmentType, BookingPolicy, InjectionRecall
+
+__all__ = ["ALTERNATIVES", "Placement", "admit_patient", "check_reinjection_interval", "place"]
+
+User = AbstractBaseUser | AnonymousUser | None
+
+ALTERNATIVES = 5
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where and with whom a visit starting at ``start`` goes, and the time it keeps busy."""
+
+    clinician: Clinician
+    location: Location | None  # None: outside the hours, no location asked (rescheduling keeps it)
+    start: datetime
+    end: datetime
+    blocked: core.Interval
+
+
+def alternatives(
+    appointment_type: AppointmentType,
+    clinician: Clinician | None,
+    location: Location | None,
+    near: datetime,
+    now: datetime,
+) -> list[core.Slot]:
+    """Return up to ``ALTERNATIVES`` free starts nearest ``near`` (what a SlotTakenError offers)."""
+    clinicians = [clinician] if clinician is not None else None
+    candidates = availability.find_slots(
+        appointment_type,
+        clinicians=clinicians,
+        location=location,
+        since=max(now, near - timedelta(days=3)),
+        until=near + timedelta(days=10),
+        limit=60,
+        now=now,
+    )
+    return core.nearest(candidates, near, ALTERNATIVES)
+
+
+def place(
+    appointment_type: AppointmentType,
+    start: datetime,
+    *,
+    clinician: Clinician | None,
+    location: Location | None,
+    now: datetime,
+    for_staff: bool,
+    override_reason: str,
+    override_hint: str,
+    require_location: bool,
+    policy: BookingPolicy | None = None,
+    exclude: Appointment | None = None,
+) -> Placement:
+    """Return where ``start`` goes: with ``clinician`` (None: the first bookable one free then).
+
+    A time no one offers is taken (SlotTakenError with alternatives) if it overlaps a booking;
+    else staff may place it with an ``override_reason`` (OverrideReasonRequiredError without one;
+    SlotUnavailableError for patients, or without a location when ``require_location``).
+    ``exclude`` is the appointment being moved, which does not count against itself.
+    """
+    candidates: Sequence[Clinician] = (
+        [clinician] if clinician else availability.bookable_clinicians(appointment_type)
+    )
+    slot = None
+    chosen = None
+    for candidate in candidates:
+        slot = availability.offered_slot(
+            appointment_type,
+            candidate,
+            start,
+            location=location,
+            now=now,
+            exclude_appointment=exclude,
+            for_staff=for_staff,
+            policy=policy,
+        )
+        if slot is not None:
+            chosen = candidate
+            break
+    rules = availability.rules_for(appointment_type, policy or BookingPolicy.current())
+    blocked = rules.blocked(start)
+    if slot is None:
+        if clinician is None:
+            raise SlotTakenError(
+                alternatives=alternatives(appointment_type, None, location, start, now)
+            )
+        if availability.overlapping_booking(clinician, blocked, exclude=exclude) is not None:
+            raise SlotTakenError(
+                alternatives=alternatives(appointment_type, clinician, location, start, now)
+            )
+        if not for_staff:
+            raise SlotUnavailableError()
+        if not override_reason.strip():
+            raise OverrideReasonRequiredError(
+                f"That time is outside the clinician's bookable hours. {override_hint}"
+            )
+        chosen = clinician
+        if location is None and require_location:
+            raise SlotUnavailableError("Choose a location for a booking outside the hours.")
+    assert chosen is not None
+    if location is None and slot is not None:
+        location = Location.objects.get(pk=int(slot.place))
+    return Placement(chosen, location, start, start + rules.duration, blocked)
+
+
+def check_reinjection_interval(
+    patient: Patient, appointment_type: AppointmentType, start: datetime
+) -> None:
+    """Raise ReinjectionTooEarlyError when a toxin visit is before the patient's due date."""
+    if not appointment_type.is_reinjection:
+        return
+    recall = InjectionRecall.objects.filter(patient=patient).first()
+    if recall is not None and core.local_day(start, availability.clinic_zone()) < recall.due_on:
+        raise ReinjectionTooEarlyError(recall.due_on)
+
+
+def admit_patient(
+    patient: Patient,
+    appointment_type: AppointmentType,
+    placement: Placement,
+    *,
+    actor: User,
+    override_reason: str,
+    exclude: Appointment | None = None,
+) -> None:
+    """Check the patient may have this visit then: re-injection interval, no other visit.
+
+    ``actor`` is the staff member placing it (None for a patient): only a clinician may book a
+    re-injection before the due date, and says why. Raises ReinjectionTooEarlyError or
+    PatientBusyError.
+    """
+    try:
+        check_reinjection_interval(patient, appointment_type, placement.start)
+    except ReinjectionTooEarlyError:
+        if not (actor is not None and is_clinical_staff(actor) and override_reason.strip()):
+            raise
+    clash = availability.patient_clash(patient.pk, placement.start, placement.end, exclude=exclude)
+    if clash is not None:
+        raise PatientBusyError()

@@ -1,0 +1,194 @@
+"""Issue #20: a job runs exactly once however workers die, stall or get a message twice.
+
+Real threads with their own database connections play the workers. On SQLite they share a
+migrated database file (as in production); on PostgreSQL the test database.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, connections
+from django.utils import timezone
+
+from collis.jobs.lease import Lease, holder_is_alive
+from collis.jobs.models import Job
+from collis.jobs.registry import register
+from collis.jobs.runner import run_job
+
+RUNS: list[tuple[int, float, float]] = []  # (job id, started, ended)
+_runs_lock = threading.Lock()
+
+
+@register("tests.slow", max_attempts=2, retry_backoff=timedelta(seconds=0))
+def _slow(job: Job, seconds: float) -> dict:
+    started = time.monotonic()
+    time.sleep(seconds)
+    with _runs_lock:
+        RUNS.append((job.pk, started, time.monotonic()))
+    return {"slept": seconds}
+
+
+def _in_thread(work):
+    box: dict = {}
+
+    def run() -> None:
+        try:
+            box["result"] = work()
+        except BaseException as exc:
+            box["error"] = exc
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(120)
+    if "error" in box:
+        raise box["error"]
+    return box.get("result")
+
+
+_TEMPLATE: dict = {}
+
+
+@contextmanager
+def _shared_database(tmp_path) -> Iterator[None]:
+    if connection.vendor != "sqlite":
+        yield
+        return
+    settings_dict = connections["default"].settings_dict
+    original = settings_dict["NAME"]
+    target = tmp_path / "jobs.sqlite3"
+    settings_dict["NAME"] = str(target)
+    try:
+        if _TEMPLATE.get("path") is None:  # migrate once per run, copy for each test
+            _in_thread(lambda: call_command("migrate", verbosity=0))
+            _TEMPLATE["path"] = tmp_path.parent / "jobs-template.sqlite3"
+            shutil.copy(target, _TEMPLATE["path"])
+        else:
+            shutil.copy(_TEMPLATE["path"], target)
+        yield
+    finally:
+        settings_dict["NAME"] = original
+
+
+@pytest.fixture
+def workers_db(transactional_db, tmp_path, settings):
+    RUNS.clear()
+    with _shared_database(tmp_path):
+        yield
+
+
+def _job(**fields) -> int:
+    return _in_thread(lambda: Job.objects.create(**fields).pk)
+
+
+def _get(pk: int) -> Job:
+    return _in_thread(lambda: Job.objects.get(pk=pk))
+
+
+def test_heartbeat_is_renewed_while_the_job_runs(workers_db, settings):
+    settings.JOBS_LEASE_SECONDS = 2  # a beat every 0.5 s
+    pk = _job(name="tests.slow", kwargs={"seconds": 2.2})
+    beats: list = []
+
+    def watch() -> None:
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:
+            time.sleep(0.4)
+            beats.append(Job.objects.get(pk=pk).heartbeat_at)
+        connection.close()
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    job = _in_thread(lambda: run_job(pk))
+    watcher.join()
+    assert job.state == Job.State.DONE
+    distinct = {b for b in beats if b is not None}
+    assert len(distinct) >= 3, beats  # set at claim, then renewed at least twice
+
+
+def test_a_job_longer_than_its_lease_runs_once_and_is_done_once(workers_db, settings):
+    """Two workers, a 1 s lease, a 3 s job: the second never starts it while the first runs."""
+    settings.JOBS_LEASE_SECONDS = 1
+    pk = _job(name="tests.slow", kwargs={"seconds": 3})
+    outcomes: list = []
+
+    def worker() -> None:
+        try:
+            deadline = time.monotonic() + 4
+            while time.monotonic() < deadline:  # a redelivered message, tried again and again
+                outcomes.append(run_job(pk))
+                time.sleep(0.2)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.3)
+    for thread in threads:
+        thread.join(60)
+    assert len(RUNS) == 1, RUNS
+    finished = [o for o in outcomes if o is not None]
+    assert len(finished) == 1 and finished[0].state == Job.State.DONE
+    job = _get(pk)
+    assert job.state == Job.State.DONE
+    assert job.attempts == 1
+
+
+def test_redelivered_job_of_a_dead_worker_is_taken_over(workers_db, settings):
+    """A worker died mid-job moments ago (fresh heartbeat, nobody holds the job's lock)."""
+    settings.JOBS_LEASE_SECONDS = 60
+    pk = _job(
+        name="tests.slow",
+        kwargs={"seconds": 0},
+        state=Job.State.RUNNING,
+        attempts=1,
+        heartbeat_at=timezone.now(),
+    )
+    job = _in_thread(lambda: run_job(pk))
+    if connection.vendor == "postgresql":
+        assert job is not None and job.state == Job.State.DONE  # at once, not after 60 s
+        assert job.attempts == 2
+    else:
+        assert job is None  # SQLite cannot tell dead from alive before the lease runs out
+        assert _get(pk).state == Job.State.RUNNING
+
+
+def test_a_live_holder_keeps_its_job(workers_db, settings):
+    pk = _job(name="tests.slow", kwargs={"seconds": 0}, state=Job.State.RUNNING, attempts=1)
+    _in_thread(lambda: Job.objects.filter(pk=pk).update(heartbeat_at=timezone.now()))
+    holder = Lease(pk)
+    assert _in_thread(holder.acquire)
+    try:
+        assert _in_thread(lambda: run_job(pk)) is None
+        if connection.vendor == "postgresql":
+            assert _in_thread(lambda: holder_is_alive(pk)) is True
+    finally:
+        holder.release()
+    if connection.vendor == "postgresql":
+        assert _in_thread(lambda: holder_is_alive(pk)) is False
+
+
+def test_a_job_that_keeps_killing_its_worker_ends_failed(workers_db, settings):
+    settings.JOBS_LEASE_SECONDS = 1
+    stale = timezone.now() - timedelta(seconds=5)
+    pk = _job(
+        name="tests.slow",
+        kwargs={"seconds": 0},
+        state=Job.State.RUNNING,
+        attempts=2,  # max_attempts: both earlier runs died with their worker
+        heartbeat_at=stale,
+    )
+    job = _in_thread(lambda: run_job(pk))
+    assert job.state == Job.State.FAILED
+    assert "worker stopped" in job.error
+    assert RUNS == []
