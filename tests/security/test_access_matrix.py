@@ -105,6 +105,18 @@ MATRIX: list[Row] = [
     Row("/clinic/injections/{own_session}/", CLINICIAN_ONLY),
     Row("/clinic/injections/{own_session}/adverse-events/new/", CLINICIAN_ONLY),
     Row("/clinic/injections/{own_session}/cycle-report/", CLINICIAN_ONLY),
+    Row("/clinic/injections/{own_session}/outcome/", CLINICIAN_ONLY),
+    Row("/clinic/injections/{own_session}/goals/new/", CLINICIAN_ONLY),
+    Row("/clinic/injections/{own_session}/goals/999999/", frozenset()),  # no such goal: 404
+    Row("/clinic/patients/{own}/toxin-response/", CLINICIAN_ONLY),
+    Row("/clinic/side-effects/", CLINICIAN_ONLY),
+    Row("/clinic/side-effects/999999/", frozenset()),  # no such report: 404 even for clinicians
+    Row(
+        "/clinic/recordings/{own_recording}/neutral/",
+        CLINICIAN_ONLY,
+        method="POST",
+        data={"neutral": "1"},
+    ),
     Row("/clinic/visits/{own_visit}/", CLINICIAN_ONLY),
     Row("/clinic/visits/{own_visit}/summary/", CLINICIAN_ONLY),
     Row("/clinic/visits/{own_visit}/summary.pdf", CLINICIAN_ONLY),
@@ -173,6 +185,7 @@ MATRIX: list[Row] = [
     Row("/portal/diary/", PATIENT_ONLY),
     Row("/portal/diary/new/", PATIENT_ONLY),
     Row("/portal/programme/", PATIENT_ONLY),
+    Row("/portal/side-effects/new/", PATIENT_ONLY),
     Row("/portal/visits/{own_visit}/summary/", PATIENT_ONLY),
     Row("/portal/visits/{own_visit}/summary.pdf", PATIENT_ONLY),
     # FHIR with a signed-in session (read only): patients see their own record, staff all,

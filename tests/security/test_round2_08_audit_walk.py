@@ -28,6 +28,7 @@ NOT_READS = {
     "/clinic/recordings/{own_recording}/delete-original/",
     "/accounts/privacy/patients/{own}/anonymise/",
     "/portal/diary/new/",
+    "/portal/side-effects/new/",  # an empty form; the report it sends is audited as a create
 }
 
 

@@ -317,6 +317,7 @@ def cycle_outcome_edit(request: HttpRequest, session_id: int) -> HttpResponse:
         else:
             messages.success(request, "Outcome measures saved.")
             return redirect(session)
+    record_access(request, Action.READ, session, detail={"view": "outcome measures"})
     return render(request, "injections/simple_form.html", _page(session, form, "Outcome measures"))
 
 
@@ -345,6 +346,7 @@ def gas_goal_edit(
         )
         messages.success(request, "Goal saved.")
         return redirect(session)
+    record_access(request, Action.READ, goal or session, detail={"view": "GAS goal"})
     return render(request, "injections/simple_form.html", _page(session, form, "GAS goal"))
 
 
