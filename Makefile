@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= auto
 PYTEST_XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
 
 .PHONY: install run serve-prod test test-fast lint format check bench migrate seed clean system-deps \
-	backup restore load-test fault-test deploy-schema
+	backup restore load-test fault-test deploy-schema multi-node
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -81,6 +81,10 @@ load-test: install
 
 fault-test: install
 	$(BIN)/python bench/fault_test.py
+
+# Two web servers behind a proxy, two workers, beat, Redis, PostgreSQL, S3 (moto) as processes.
+multi-node: install
+	VENV=$(VENV) bash scripts/multi-node.sh
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -83,7 +83,7 @@ class Server:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "gunicorn"), "collis.wsgi:application",
+            [str(Path(PYTHON).parent / "gunicorn"), "collis.wsgi:application",
              "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
              "--threads", str(self.threads), "--worker-class", "gthread", "--timeout", "60",
              "--log-level", "warning"],

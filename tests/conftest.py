@@ -260,3 +260,87 @@ def xeomin_lot(db):
     return ToxinLot.objects.create(
         product=product, lot_number="XEO-T1", vial_size_units=100, expires_on=date(2099, 1, 1)
     )
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3-compatible server (moto in server mode) on loopback for the whole run.
+
+    ``COLLIS_TEST_S3_URL`` points the tests at another one (MinIO, a CI service) instead.
+    """
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    given = os.environ.get("COLLIS_TEST_S3_URL")
+    if given:
+        yield given
+        return
+    port = int(os.environ.get("COLLIS_TEST_S3_PORT", "8191"))
+    url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/moto-api/", timeout=1)  # noqa: S310 - loopback
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("moto server did not start") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture
+def s3_storage(s3_server, settings, monkeypatch):
+    """Media storage on a fresh private bucket of the S3 server, as in production."""
+    import uuid
+
+    import boto3
+
+    bucket = f"collis-test-{uuid.uuid4().hex[:12]}"
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "collis-test",
+        "AWS_SECRET_ACCESS_KEY": "collis-test-secret",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    client = boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1")
+    client.create_bucket(Bucket=bucket)
+    client.put_public_access_block(
+        Bucket=bucket,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket,
+                "endpoint_url": s3_server,
+                "region_name": "us-east-1",
+                "addressing_style": "path",
+                "signature_version": "s3v4",
+                "default_acl": None,
+                "querystring_auth": True,
+                "querystring_expire": 60,
+                "file_overwrite": False,
+            },
+        },
+    }
+    return {"client": client, "bucket": bucket, "url": s3_server}

@@ -214,8 +214,37 @@ LOGOUT_REDIRECT_URL = "home"
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", PROJECT_DIR / "staticfiles"))
+# Private media (uploads, annotated frames, FHIR exports): local disk by default (one machine);
+# STORAGE_BACKEND=s3 puts them in a private S3-compatible bucket so any web server or worker on
+# any host reads the same files (django-storages). Credentials come from the usual
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY environment (or the instance's role).
+STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
+if STORAGE_BACKEND not in {"local", "s3"}:
+    raise ImproperlyConfigured(f"STORAGE_BACKEND must be local or s3, not {STORAGE_BACKEND!r}")
+# With S3, the audited file views either stream the object through the web server (default;
+# the bucket's address never reaches a browser) or, with S3_PRESIGNED_REDIRECT, answer a
+# redirect to a URL signed for S3_PRESIGNED_SECONDS (the bucket must be reachable by browsers;
+# its origin is added to the CSP's img-src and media-src).
+S3_PRESIGNED_REDIRECT = env_bool("S3_PRESIGNED_REDIRECT", default=False)
+S3_PRESIGNED_SECONDS = env_int("S3_PRESIGNED_SECONDS", 60)
+_default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if STORAGE_BACKEND == "s3":
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("S3_BUCKET", "collis-private"),
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION", "us-east-1"),
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+            "default_acl": None,  # objects inherit the bucket's private policy; never public-read
+            "querystring_auth": True,  # every URL is signed ...
+            "querystring_expire": S3_PRESIGNED_SECONDS,  # ... and short-lived
+            "file_overwrite": False,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -300,6 +329,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+if STORAGE_BACKEND == "s3" and S3_PRESIGNED_REDIRECT:
+    _bucket_origin = os.environ.get("S3_ENDPOINT_URL", "https://*.amazonaws.com")
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_bucket_origin)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["media-src"] = ["'self'", _bucket_origin]
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

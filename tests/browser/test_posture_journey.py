@@ -49,7 +49,7 @@ def test_clinician_uploads_a_photo_and_sees_angles_and_suggestions(
     # The status page polls and reloads itself when the background job has finished.
     expect(page.get_by_role("heading", level=1)).to_have_text("Posture analysis")
     expect(page.get_by_role("heading", name="Head posture")).to_be_visible(timeout=60_000)
-    expect(page.get_by_role("term").filter(has_text="Rotation")).to_be_visible()
+    expect(page.get_by_role("term").filter(has_text="Rotation").first).to_be_visible()
     expect(page.get_by_role("definition").filter(has_text="°").first).to_be_visible()
     expect(page.get_by_role("heading", name="Suggested TWSTRS severity items")).to_be_visible()
     expect(page.get_by_text("suggested", exact=True).first).to_be_visible()

@@ -224,6 +224,7 @@ def test_response_page_shows_doses_beside_twstrs_and_records_antibodies(
     html = signed_in.get(url).content.decode()
     assert "Sternocleidomastoid (SCM) right: 40" in html
     assert "Too few rated cycles" in html
+    assert "Dose per muscle across cycles" in html
     assert "Positive (neutralising antibodies)" in html
     assert patient.antibody_tests.count() == 1
 

@@ -179,3 +179,18 @@ def test_live_backup_counts_match_the_dump_while_rows_are_written(
     env["MEDIA_ROOT"] = str(tmp_path / "restored-media")
     restored = _manage(env, "restore_data", str(info.path))
     assert restored.returncode == 0, restored.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_reads_media_from_object_storage(tmp_path, s3_storage):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    default_storage.save("posture/originals/a.jpg", ContentFile(b"JPEG-BYTES"))
+    info = create_backup(tmp_path / "backups")
+    manifest = read_manifest(info.path)
+    assert set(manifest["media_sha256"]) == {"posture/originals/a.jpg"}
+    import hashlib
+
+    expected = hashlib.sha256(b"JPEG-BYTES").hexdigest()
+    assert manifest["media_sha256"]["posture/originals/a.jpg"] == expected

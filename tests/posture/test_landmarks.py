@@ -15,6 +15,7 @@ from collis.posture import landmarks as landmarks_module
 from collis.posture.landmarks import (
     POSE_FAST_INTERVAL_S,
     POSE_INTERVAL_S,
+    POSE_TURNED_INTERVAL_S,
     SEARCH_EVERY_FRAME_LOST,
     SEARCH_INTERVAL_S,
     CroppedFaceMesh,
@@ -174,8 +175,8 @@ def test_video_pose_runs_at_most_twice_a_second_whatever_the_head_does(
     tracker, _, pose = _tracker(monkeypatch, [FACE])
     for i in range(60):
         tracker.detect(FRAME, i / 30, turned=True)
-    assert pose.calls == pytest.approx(2.0 / POSE_FAST_INTERVAL_S, abs=1)
-    assert POSE_FAST_INTERVAL_S >= 0.5
+    assert pose.calls == pytest.approx(2.0 / POSE_TURNED_INTERVAL_S, abs=1)
+    assert POSE_TURNED_INTERVAL_S >= POSE_FAST_INTERVAL_S >= 0.5
 
 
 def test_lost_face_searches_crops_sparingly(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -145,3 +145,23 @@ def test_very_dark_video_flags_the_angles_and_suggests_no_grade() -> None:
     codes = [w.code for w in result.warnings]
     assert "angles_unreliable" in codes and "too_dark" in codes
     assert result.severity == () and result.to_dict()["twstrs_severity"] == {}
+
+
+def test_video_results_keep_the_contract_and_its_additions(
+    moving_results: dict[str, PostureResult],
+) -> None:
+    import json
+
+    for result in moving_results.values():
+        data = json.loads(json.dumps(result.to_dict(), allow_nan=False))
+        assert list(data)[:11] == [
+            "source", "kind", "fps", "frames", "frames_with_face", "angles", "shifts", "tremor",
+            "twstrs_severity", "quality", "series",
+        ]  # fmt: skip
+        assert set(data["tremor"]) == {"frequency_hz", "amplitude_deg", "axis", "detected"}
+        assert data["head_on_trunk"] is None or len(
+            data["head_on_trunk"]["series"]["rotation_deg"]
+        ) == len(data["series"]["t"])
+        assert set(data["excursion"]) == {
+            "rotation_deg", "laterocollis_deg", "flexion_deg", "reference"
+        }  # fmt: skip

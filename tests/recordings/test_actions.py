@@ -233,3 +233,29 @@ def test_a_video_gets_a_series_and_an_annotated_still(
 
     with Image.open(default_storage.path(recording.annotated.name)) as still:
         assert still.size == (320, 240)
+
+
+def test_a_sideways_video_fails_with_an_orientation_message(
+    visit, clinician_user, upload, django_capture_on_commit_callbacks
+):
+    """Issue #14: a portrait clip without rotation metadata must not report −89° laterocollis."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "posture"))
+    import head_render
+
+    from collis.recordings.jobs import ORIENTATION_MESSAGE
+
+    clip = head_render.Clip(
+        "turned1", seconds=2.0, turned_quarter=1, rotation=head_render.Keyframes(((0.0, 10.0),)),
+        noise_seed=12,
+    )  # fmt: skip
+    video = head_render.render_clip(clip)
+    with django_capture_on_commit_callbacks(execute=True):
+        recording = _upload(
+            visit, clinician_user, upload(video.read_bytes(), "portrait.mp4", "video/mp4")
+        )
+    recording.refresh_from_db()
+    assert recording.status == "failed" and recording.job.attempts == 1
+    assert recording.error_message == ORIENTATION_MESSAGE
+    assert recording.result is None

@@ -137,3 +137,16 @@ def test_angles_across_visits_keep_one_value_per_date_the_last_given():
     rotation, tilt, flexion = series
     assert rotation.points == ((date(2026, 1, 5), 28.0), (date(2026, 3, 1), 12.0))
     assert tilt.name == "Laterocollis (tilt)" and len(flexion.points) == 2
+
+
+def test_angles_over_time_chart_adds_the_head_on_trunk_tilt_when_the_trunk_was_seen():
+    result = _video_result(4.0)
+    assert "Laterocollis on the trunk" not in p.angles_over_time_chart(result).table_headers
+    n = len(result["series"]["t"])
+    result["head_on_trunk"] = {
+        "laterocollis_deg": 1.0,
+        "series": {"rotation_deg": [10.0] * n, "laterocollis_deg": [1.0] * n,
+                   "flexion_deg": [0.0] * n},
+    }  # fmt: skip
+    chart = p.angles_over_time_chart(result)
+    assert "Laterocollis on the trunk" in chart.table_headers

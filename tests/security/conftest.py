@@ -127,6 +127,16 @@ def clinical_objects(
             f"{prefix}_recording": _analysed_recording(session.visit, clinician_user).pk,
         }
     ids["appointment"] = _staff_booking(clinician, own_patient, clinician_user).pk
+    from collis.injections.actions import report_side_effect, set_gas_goal
+    from collis.injections.models import InjectionSession
+
+    own_session = InjectionSession.objects.get(pk=ids["own_session"])
+    ids["own_goal"] = set_gas_goal(
+        None, actor=clinician_user, session=own_session, description="Read"
+    ).pk
+    ids["own_report"] = report_side_effect(
+        None, actor=own_patient.user, patient=own_patient, symptoms=["ptosis"]
+    ).pk
     ids |= _supply_objects(lot, clinician_user)
     return ids
 

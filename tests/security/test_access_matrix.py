@@ -107,16 +107,10 @@ MATRIX: list[Row] = [
     Row("/clinic/injections/{own_session}/cycle-report/", CLINICIAN_ONLY),
     Row("/clinic/injections/{own_session}/outcome/", CLINICIAN_ONLY),
     Row("/clinic/injections/{own_session}/goals/new/", CLINICIAN_ONLY),
-    Row("/clinic/injections/{own_session}/goals/999999/", frozenset()),  # no such goal: 404
+    Row("/clinic/injections/{own_session}/goals/{own_goal}/", CLINICIAN_ONLY),
     Row("/clinic/patients/{own}/toxin-response/", CLINICIAN_ONLY),
     Row("/clinic/side-effects/", CLINICIAN_ONLY),
-    Row("/clinic/side-effects/999999/", frozenset()),  # no such report: 404 even for clinicians
-    Row(
-        "/clinic/recordings/{own_recording}/neutral/",
-        CLINICIAN_ONLY,
-        method="POST",
-        data={"neutral": "1"},
-    ),
+    Row("/clinic/side-effects/{own_report}/", CLINICIAN_ONLY),
     Row("/clinic/visits/{own_visit}/", CLINICIAN_ONLY),
     Row("/clinic/visits/{own_visit}/summary/", CLINICIAN_ONLY),
     Row("/clinic/visits/{own_visit}/summary.pdf", CLINICIAN_ONLY),
@@ -128,6 +122,7 @@ MATRIX: list[Row] = [
     Row("/clinic/recordings/{own_recording}/delete-original/", CLINICIAN_ONLY),
     Row("/clinic/recordings/{own_recording}/delete-original/", CLINICIAN_ONLY, method="POST"),
     Row("/clinic/recordings/{own_recording}/retry/", CLINICIAN_ONLY, method="POST"),
+    Row("/clinic/recordings/{own_recording}/neutral/", CLINICIAN_ONLY, method="POST"),
     # Front desk: the schedule, for every staff role; a clinician's own calendar feed.
     Row("/admin/scheduling/appointment/", STAFF),
     Row("/admin/scheduling/appointmenttype/", STAFF),
@@ -264,7 +259,8 @@ PUBLIC_ROUTES: dict[str, str] = {
 
 PLACEHOLDERS = ("own", "other", "uninvited", "own_visit", "other_visit", "own_session",
                 "other_session", "own_assessment", "other_assessment", "appointment",
-                "own_recording", "other_recording", "lot", "vial")  # fmt: skip
+                "own_recording", "other_recording", "lot", "vial", "own_goal",
+                "own_report")  # fmt: skip
 
 LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/", "/accounts/two-factor/")
 

@@ -118,3 +118,29 @@ def test_expiring_soon_reorder_and_waste():
     assert stock.below_reorder(1, 2) and not stock.below_reorder(2, 2)
     assert stock.waste_percent(150, 50) == 25.0
     assert stock.waste_percent(0, 0) is None
+
+
+def test_single_dose_vial_serves_one_session_even_for_the_same_patient():
+    """Xeomin's label page [S]: one injection session and one patient per vial."""
+    used = vial(drawn_units=40, patient_ids=frozenset({7}), session_ids=frozenset({70}))
+    with pytest.raises(VialNotUsableError, match="one session"):
+        stock.check_draw(
+            used,
+            product_code="onabotulinumtoxinA",
+            units=10,
+            patient_id=7,
+            session_id=71,
+            now=NOW,
+            today=TODAY,
+            multi_patient_policy=False,
+        )
+    stock.check_draw(
+        used,
+        product_code="onabotulinumtoxinA",
+        units=10,
+        patient_id=7,
+        session_id=71,
+        now=NOW,
+        today=TODAY,
+        multi_patient_policy=True,
+    )

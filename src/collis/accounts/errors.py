@@ -22,8 +22,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from collis.lib.errors import DomainError
 
-class AccountsError(ValueError):
+
+class AccountsError(DomainError, ValueError):
     """Base error; ``str(error)`` is a message safe to show to the user."""
 
     code: ClassVar[str] = "accounts"

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from collis.accounts.two_factor import is_verified, second_factor_required
+from collis.lib.problems import problem_response
 
 _OPEN_PREFIXES = (
     "/accounts/two-factor/verify/",
@@ -43,15 +44,8 @@ class SecondFactorRequiredMiddleware:
 def second_factor_response(request: HttpRequest) -> HttpResponse:
     """Where an unverified session goes: 403 problem JSON for the API, else the 2FA page."""
     if request.path.startswith("/api/"):
-        return JsonResponse(
-            {
-                "type": "about:blank",
-                "title": "Second factor required",
-                "status": 403,
-                "detail": "Sign in with your second factor first.",
-            },
-            status=403,
-            content_type="application/problem+json",
+        return problem_response(
+            403, "Second factor required", detail="Sign in with your second factor first."
         )
     target = reverse("accounts:two-factor-verify")
     next_url = request.get_full_path() if request.method == "GET" else ""

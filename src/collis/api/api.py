@@ -9,9 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from collis.lib.errors import DomainError
 from collis.lib.problems import problem_response
 from collis.providers.api import router as providers_router
 from collis.scheduling.api import router as scheduling_router
+from collis.scheduling.api import slot_taken_members
+from collis.scheduling.errors import SlotTakenError
 from collis.supply.api import router as supply_router
 
 logger = logging.getLogger("django.request")
@@ -39,6 +42,19 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return problem(request, 404, "Not found")
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """Every app's rule errors: their own status (409 conflict, 422 otherwise) and code."""
+    return problem_response(exc.http_status, exc.user_message, code=exc.code)
+
+
+@api.exception_handler(SlotTakenError)
+def _slot_taken(request: HttpRequest, exc: SlotTakenError) -> HttpResponse:
+    """A slot someone else just got: 409 with nearby free ``alternatives``."""
+    members = slot_taken_members(exc)
+    return problem_response(exc.http_status, exc.user_message, code=exc.code, **members)
 
 
 @api.exception_handler(PermissionDenied)

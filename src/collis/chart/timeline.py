@@ -288,4 +288,31 @@ def response_overview(patient: Patient) -> dict:
         "assessment": assessment,
         "antibody_tests": list(patient.antibody_tests.all()),
         "twstrs_chart": twstrs_chart(patient, cycles),
+        "dose_chart": dose_chart(sessions),
     }
+
+
+def dose_chart(sessions) -> Chart:  # noqa: ANN001 (InjectionSession rows with injections)
+    """Units per muscle and side at each session, one line per muscle (each product's own units:
+    a product switch is marked, since the lines are not comparable across it)."""
+    points: dict[str, list] = {}
+    for s in sessions:
+        for i in s.injections.all():
+            points.setdefault(f"{i.get_muscle_display()} {i.side}", []).append(
+                (s.injected_on, i.units)
+            )
+    top = max((u for p in points.values() for _, u in p), default=1)
+    markers = []
+    previous = None
+    for s in sessions:
+        if previous is not None and s.product_id != previous:
+            markers.append(Marker(s.injected_on, f"Switch to {s.product.brand}"))
+        previous = s.product_id
+    return line_chart(
+        "Dose per muscle across cycles",
+        [Series(name, tuple(p)) for name, p in sorted(points.items())],
+        y_min=0,
+        y_max=top * 1.1,
+        y_label="units (each product's own)",
+        markers=markers,
+    )

@@ -4,8 +4,10 @@ DiaryError
  └── FutureEntryError (ValueError): a diary entry or check-off dated after today
 """
 
+from collis.lib.errors import DomainError
 
-class DiaryError(Exception):
+
+class DiaryError(DomainError):
     code = "diary_error"
 
 

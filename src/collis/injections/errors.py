@@ -11,8 +11,10 @@ InjectionError
 
 from __future__ import annotations
 
+from collis.lib.errors import DomainError
 
-class InjectionError(Exception):
+
+class InjectionError(DomainError):
     code = "injection_error"
 
 

@@ -18,7 +18,7 @@ from django.db import close_old_connections, connections
 from django.db.models import Q
 from django.utils import timezone
 
-from collis.jobs.lease import holder_is_alive, uses_advisory_locks
+from collis.jobs.lease import holder_is_alive, lease_seconds, uses_advisory_locks
 from collis.jobs.models import Job
 from collis.jobs.registry import periodic_jobs
 from collis.jobs.runner import RetryLater, claimable, run_job
@@ -76,7 +76,11 @@ def redispatch_queued(older_than_seconds: int = 30) -> int:
     ids = list(stale.values_list("pk", flat=True)[:500])
     if uses_advisory_locks():
         # A running job whose lock nobody holds lost its worker: send it now, not after the lease.
-        running = Job.objects.filter(state=Job.State.RUNNING).exclude(pk__in=ids)
+        # Its heartbeat must have missed two beats, so a live worker whose lock went away with
+        # a database restart has time to take it again first.
+        quiet = timezone.now() - timedelta(seconds=lease_seconds() / 2)
+        running = Job.objects.filter(state=Job.State.RUNNING, heartbeat_at__lt=quiet)
+        running = running.exclude(pk__in=ids)
         ids += [pk for pk in running.values_list("pk", flat=True)[:500] if not holder_is_alive(pk)]
     return sum(send_to_celery(pk) for pk in ids)
 

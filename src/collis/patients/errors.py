@@ -7,8 +7,10 @@ PatientsError
 
 from __future__ import annotations
 
+from collis.lib.errors import DomainError
 
-class PatientsError(Exception):
+
+class PatientsError(DomainError):
     code = "patients_error"
 
 

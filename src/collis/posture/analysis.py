@@ -41,7 +41,7 @@ FloatArray = NDArray[np.float64]
 # Count faces in a video every 2 s: a second person walking in is rare and the detector costs
 # ~5 ms a frame. Own choice.
 FACE_COUNT_INTERVAL_S = 2.0
-# Run the pose model at its faster rate (landmarks.POSE_FAST_INTERVAL_S) while the head is turned
+# Run the pose model at its faster rate (landmarks.POSE_TURNED_INTERVAL_S) while the head is turned
 # this far: where the nose/ear estimate starts to blend into the rotation
 # (measurement.BLEND_START_DEG). Own choice.
 TURNED_ROTATION_DEG = BLEND_START_DEG

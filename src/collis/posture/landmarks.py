@@ -53,10 +53,12 @@ MESH_NOSE_TIP, MESH_LEFT_EYE_OUTER, MESH_RIGHT_EYE_OUTER = 1, 263, 33
 # ~70–100 ms (bench/RESULTS.md, 2026-11-30), so at 1 Hz the pose alone added ~20 % to the bare
 # decode + FaceMesh loop, at 2 Hz ~32 %. Own choice.
 POSE_INTERVAL_S = 2.0
-# ... and at most twice a second while the head is turned (the nose/ear rotation estimate blends
-# in beyond 35°, measurement.py) or the face is lost (the pose places the crop search). Pose on
-# every turned frame cost 40–47 % of the CPU on real exam videos (issue #14); between runs the
-# last trunk estimate is reused. Own choice.
+# ... once a second while the head is turned (the nose/ear rotation estimate blends in beyond
+# 30°, measurement.py; its correction moves at a limited rate, so a 1-s-old pose only delays
+# it), and at most twice a second while the face is lost (the pose places the crop search).
+# Pose on every turned frame cost 40–47 % of the CPU on real exam videos (issue #14); between
+# runs the last trunk estimate is reused. Own choice.
+POSE_TURNED_INTERVAL_S = 1.0
 POSE_FAST_INTERVAL_S = 0.5
 # Square crop side around the head: 3× the extent of the pose head points (nose, eyes, ears,
 # mouth), so the face covers about a third of the crop, as FaceMesh's short-range detector
@@ -335,11 +337,11 @@ class LandmarkTracker(_ClosesOnExit):
 
     A photo runs everything on its single frame. A video runs FaceMesh (tracking mode) on every
     frame and the pose model at most ``1 / POSE_FAST_INTERVAL_S`` times a second, holding the
-    last pose in between: every ``POSE_INTERVAL_S`` normally, every ``POSE_FAST_INTERVAL_S``
-    while the head is turned (``turned``) or the face is lost (the pose then places the head
-    for a cropped face search). A small face, once found in a crop, is followed in a stable
-    window around its previous landmarks by a tracking-mode FaceMesh, so neither the detector
-    nor the pose runs on every frame.
+    last pose in between: every ``POSE_INTERVAL_S`` normally, every ``POSE_TURNED_INTERVAL_S``
+    while the head is turned (``turned``), every ``POSE_FAST_INTERVAL_S`` while the face is lost
+    (the pose then places the head for a cropped face search). A small face, once found in a
+    crop, is followed in a stable window around its previous landmarks by a tracking-mode
+    FaceMesh, so neither the detector nor the pose runs on every frame.
     """
 
     def __init__(self, *, static_image_mode: bool) -> None:
@@ -359,7 +361,7 @@ class LandmarkTracker(_ClosesOnExit):
 
     def detect(self, rgb: RgbImage, t: float, *, turned: bool = False) -> Landmarks:
         """Return the landmarks of the frame at ``t`` s (RGB, H×W×3 uint8, C-contiguous)."""
-        interval = POSE_FAST_INTERVAL_S if turned else POSE_INTERVAL_S
+        interval = POSE_TURNED_INTERVAL_S if turned else POSE_INTERVAL_S
         if self._pose_due(t, interval):
             self._run_pose(rgb, t)
         face = None
@@ -446,9 +448,10 @@ class LandmarkTracker(_ClosesOnExit):
         return face
 
     def _restart_follower(self) -> None:
-        if self._follow_mesh is not None:
-            self._follow_mesh.close()
-        self._follow_mesh = CroppedFaceMesh(static_image_mode=False)
+        # One tracking graph for the whole video: in a new window its stale track fails once and
+        # it detects again, which costs less than starting a graph (~5 ms) each time.
+        if self._follow_mesh is None:
+            self._follow_mesh = CroppedFaceMesh(static_image_mode=False)
 
     def _run_pose(self, rgb: RgbImage, t: float) -> None:
         self._pose = self._pose_detector.detect(rgb)

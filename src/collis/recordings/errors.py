@@ -14,8 +14,10 @@ Upload checks of the bytes themselves raise ``collis.lib.uploads.UploadError`` s
 
 from __future__ import annotations
 
+from collis.lib.errors import DomainError
 
-class RecordingError(Exception):
+
+class RecordingError(DomainError):
     code = "recordings.error"
 
     def __init__(self, message: str) -> None:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
 import secrets
+import tempfile
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from collis.jobs import register
 from collis.jobs.models import Job
 from collis.jobs.runner import PermanentJobError
+from collis.lib.storage import local_copy, save_path
 from collis.posture import (
     NeutralReference,
     NoFaceError,
@@ -51,8 +51,6 @@ def analyze_recording(job: Job, recording_id: int) -> dict[str, Any]:
         actions.record_analysis_failure(recording_id, message=DELETED_MESSAGE)
         raise PermanentJobError(DELETED_MESSAGE)
     annotated = f"{ANNOTATED_DIR}/{secrets.token_urlsafe(24)}.png"
-    annotated_path = Path(default_storage.path(annotated))
-    annotated_path.parent.mkdir(parents=True, exist_ok=True)
 
     def progress(report: Progress) -> None:
         note = "Done" if report.finished else f"{report.frames_done} frames analysed"
@@ -66,39 +64,35 @@ def analyze_recording(job: Job, recording_id: int) -> dict[str, Any]:
             neutral_recording.camera_flexion_deg,
             f"neutral recording #{neutral_recording.pk} of {on:%Y-%m-%d}",
         )
-    try:
-        result = analyze(
-            default_storage.path(recording.original.name),
-            mirrored=recording.mirrored,
-            progress=progress,
-            annotate_to=annotated_path,
-            neutral=neutral,
-        )
-    except (NoFaceError, UnreadableInputError) as exc:
-        _remove(annotated_path)
-        message = (
-            NO_FACE_MESSAGE
-            if isinstance(exc, NoFaceError)
-            else ORIENTATION_MESSAGE
-            if isinstance(exc, OrientationError)
-            else UNREADABLE_MESSAGE
-        )
-        actions.record_analysis_failure(recording_id, message=message)
-        raise PermanentJobError(message) from exc
-    except BaseException:
-        _remove(annotated_path)
-        raise
+    # The original is read from storage (local disk or S3) into a temporary file on this worker,
+    # whatever host it runs on; the annotated still goes back through storage.
+    with local_copy(recording.original.name) as source, tempfile.TemporaryDirectory() as tmp:
+        annotated_path = Path(tmp) / "annotated.png"
+        try:
+            result = analyze(
+                source,
+                mirrored=recording.mirrored,
+                progress=progress,
+                annotate_to=annotated_path,
+                neutral=neutral,
+            )
+        except (NoFaceError, UnreadableInputError) as exc:
+            message = (
+                NO_FACE_MESSAGE
+                if isinstance(exc, NoFaceError)
+                else ORIENTATION_MESSAGE
+                if isinstance(exc, OrientationError)
+                else UNREADABLE_MESSAGE
+            )
+            actions.record_analysis_failure(recording_id, message=message)
+            raise PermanentJobError(message) from exc
+        stored_annotated = save_path(annotated, annotated_path) if annotated_path.exists() else ""
     data = result.to_dict()
     data["source"] = f"recording {recording_id}"  # not the server's file path
     stored = actions.store_analysis(
         recording_id,
         result=data,
         suggestions=[asdict(s) for s in result.severity],
-        annotated=annotated if annotated_path.exists() else "",
+        annotated=stored_annotated,
     )
     return {"recording_id": stored.pk, "angles": data["angles"]}
-
-
-def _remove(path: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()

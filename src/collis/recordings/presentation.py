@@ -204,6 +204,16 @@ def angles_over_time_chart(result: Mapping[str, Any]) -> Chart:
             if i < len(values) and times[i] is not None and values[i] is not None
         ]
         charted.append(Series(name, tuple(points)))
+    # Laterocollis with the trunk's lean taken out, when the trunk was seen (DESIGN.md: the
+    # clinic's charts use head-on-trunk angles; rotation and flexion are the same on both).
+    on_trunk = ((result.get("head_on_trunk") or {}).get("series") or {}).get("laterocollis_deg")
+    if on_trunk:
+        points = [
+            (times[i], on_trunk[i])
+            for i in frames
+            if i < len(on_trunk) and times[i] is not None and on_trunk[i] is not None
+        ]
+        charted.append(Series("Laterocollis on the trunk", tuple(points)))
     limit = _symmetric_range(v for s in charted for _, v in s.points)
     return line_chart(
         title,

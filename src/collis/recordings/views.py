@@ -6,15 +6,24 @@ Every page is for clinicians with a verified second factor; media are streamed o
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from collis.accounts.guards import staff_member_required
 from collis.accounts.roles import Role
 from collis.audit.actions import Action, record_access
+from collis.lib.storage import is_remote
 from collis.lib.uploads import UploadError
 from collis.patients.access import access_visit
 from collis.recordings import actions, presentation
@@ -118,7 +127,25 @@ def annotated_file(request: HttpRequest, recording_id: int) -> FileResponse:
     return _private_file(recording.annotated.name, "image/png", f"posture-{recording.pk}.png")
 
 
-def _private_file(name: str, content_type: str, download_name: str) -> FileResponse:
+def _private_file(name: str, content_type: str, download_name: str) -> HttpResponse:
+    """The file, after the caller checked access and wrote the audit entry.
+
+    On S3 with ``S3_PRESIGNED_REDIRECT`` the answer is a redirect to a URL signed for
+    ``S3_PRESIGNED_SECONDS``; such a URL exists only for a request that passed this view.
+    """
+    if settings.S3_PRESIGNED_REDIRECT and is_remote():
+        url = default_storage.url(
+            name,
+            parameters={
+                "ResponseContentType": content_type,
+                "ResponseContentDisposition": f'inline; filename="{download_name}"',
+                "ResponseCacheControl": "private, no-store",
+            },
+        )
+        redirect = HttpResponseRedirect(url)
+        redirect["Cache-Control"] = "private, no-store"
+        redirect["Referrer-Policy"] = "no-referrer"
+        return redirect
     response = FileResponse(
         default_storage.open(name, "rb"), content_type=content_type, filename=download_name
     )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from collis.lib.errors import DomainError
+
 
 @dataclass(frozen=True)
 class ItemProblem:
@@ -21,7 +23,7 @@ class ItemProblem:
         return f"{self.label}: {self.message}"
 
 
-class ScaleError(Exception):
+class ScaleError(DomainError):
     code = "scale_error"
 
 

@@ -19,7 +19,10 @@ from collis.scales.grading import ItemSpec, check_answers
 
 TSUI_VERSION = "Tsui-1986/25-commonly-cited"
 TSUI_SOURCE = "Tsui JK et al. Lancet 1986;2(8501):245–247"
-TSUI_VERSION_LABEL = "Tsui scale, commonly cited point scheme (A × B + C + D, max 25) [unverified]"
+TSUI_VERSION_LABEL = (
+    "Tsui scale (Tsui et al., Lancet 1986), commonly cited point scheme "
+    "(A × B + C + D, max 25) [unverified]"
+)
 
 POSTURE, SHOULDER, TREMOR = "posture", "shoulder", "tremor"
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
 
+<<<<<<< HEAD
 from collis.lib.inputs import sane_date
 from collis.lib.problems import Problem, problem_response
+=======
+from collis.lib.problems import Problem
+>>>>>>> main
 from collis.lib.throttle import rate_limit
 from collis.providers.models import Clinician, Location
 from collis.scheduling import actions, availability
@@ -19,8 +23,6 @@ from collis.scheduling import slots as core
 from collis.scheduling.access import access_appointment_by_token, is_schedule_staff
 from collis.scheduling.advice import booking_advice
 from collis.scheduling.errors import (
-    CancellationWindowClosedError,
-    InvalidTransitionError,
     SchedulingError,
     SlotTakenError,
 )
@@ -41,17 +43,9 @@ router = Router(tags=["scheduling"])
 MAX_RANGE_DAYS = 31
 
 
-def _problem(request: HttpRequest, status: int, exc: SchedulingError) -> HttpResponse:
-    extra: dict[str, object] = {}
-    if isinstance(exc, SlotTakenError):
-        extra["alternatives"] = [s.dict() for s in _slots_out(exc.alternatives)]
-    return problem_response(status, exc.user_message, code=exc.code, **extra)
-
-
-def _status_for(exc: SchedulingError) -> int:
-    if isinstance(exc, SlotTakenError | CancellationWindowClosedError | InvalidTransitionError):
-        return 409
-    return 422
+def slot_taken_members(exc: SlotTakenError) -> dict[str, object]:
+    """The problem members of a taken slot: the nearby free ``alternatives``, as ``SlotOut``."""
+    return {"alternatives": [s.dict() for s in _slots_out(exc.alternatives)]}
 
 
 def _slots_out(found: list[core.Slot]) -> list[SlotOut]:
@@ -153,12 +147,8 @@ def list_slots(
             request, 422, SchedulingError("date_from and date_to must be real calendar dates.")
         )
     if date_to < date_from or (date_to - date_from).days > MAX_RANGE_DAYS:
-        return _problem(
-            request,
-            422,
-            SchedulingError(
-                f"date_to must be on or after date_from, and at most {MAX_RANGE_DAYS} days later."
-            ),
+        raise SchedulingError(
+            f"date_to must be on or after date_from, and at most {MAX_RANGE_DAYS} days later."
         )
     chosen_type = _type(appointment_type)
     clinicians = None
@@ -202,27 +192,24 @@ def create_appointment(request: HttpRequest, payload: BookingIn):
         else None
     )
     contact = payload.contact
-    try:
-        appointment = actions.book_appointment(
-            appointment_type=chosen_type,
-            start=payload.start,
-            clinician=clinician,
-            location=location,
-            contact=actions.Contact(
-                contact.given_name,
-                contact.family_name,
-                contact.email,
-                contact.phone,
-                contact.birth_date,
-            ),
-            reason=payload.reason,
-            source=Appointment.Source.API,
-            idempotency_key=payload.idempotency_key,
-            actor=request.user,
-            request=request,
-        )
-    except SchedulingError as exc:
-        return _problem(request, _status_for(exc), exc)
+    appointment = actions.book_appointment(
+        appointment_type=chosen_type,
+        start=payload.start,
+        clinician=clinician,
+        location=location,
+        contact=actions.Contact(
+            contact.given_name,
+            contact.family_name,
+            contact.email,
+            contact.phone,
+            contact.birth_date,
+        ),
+        reason=payload.reason,
+        source=Appointment.Source.API,
+        idempotency_key=payload.idempotency_key,
+        actor=request.user,
+        request=request,
+    )
     out = _appointment_out(appointment)
     if request.user.is_authenticated and request.user.is_staff and is_schedule_staff(request.user):
         out.warnings = booking_advice(appointment)
@@ -252,12 +239,9 @@ def get_appointment(request: HttpRequest, token: str) -> AppointmentOut:
 )
 def cancel(request: HttpRequest, token: str, payload: CancelIn):
     appointment = _by_token(request, token)
-    try:
-        appointment = actions.cancel_appointment(
-            appointment, reason=payload.reason, by_patient=True, actor=request.user, request=request
-        )
-    except SchedulingError as exc:
-        return _problem(request, _status_for(exc), exc)
+    appointment = actions.cancel_appointment(
+        appointment, reason=payload.reason, by_patient=True, actor=request.user, request=request
+    )
     return Status(200, _appointment_out(appointment))
 
 
@@ -268,14 +252,11 @@ def cancel(request: HttpRequest, token: str, payload: CancelIn):
 )
 def reschedule(request: HttpRequest, token: str, payload: RescheduleIn):
     appointment = _by_token(request, token)
-    try:
-        appointment = actions.reschedule_appointment(
-            appointment,
-            new_start=payload.start,
-            by_patient=True,
-            actor=request.user,
-            request=request,
-        )
-    except SchedulingError as exc:
-        return _problem(request, _status_for(exc), exc)
+    appointment = actions.reschedule_appointment(
+        appointment,
+        new_start=payload.start,
+        by_patient=True,
+        actor=request.user,
+        request=request,
+    )
     return Status(200, _appointment_out(appointment))

@@ -17,18 +17,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from collis.lib.errors import DomainError
 
-class SchedulingError(Exception):
+
+class SchedulingError(DomainError):
     code = "scheduling_error"
     message = "The appointment could not be booked."
+    http_status = 422
 
     def __init__(self, message: str | None = None, **data: Any) -> None:
         super().__init__(message or self.message)
         self.data = data
-
-    @property
-    def user_message(self) -> str:
-        return str(self)
 
 
 class SlotUnavailableError(SchedulingError, ValueError):
@@ -38,6 +37,7 @@ class SlotUnavailableError(SchedulingError, ValueError):
 
 class SlotTakenError(SlotUnavailableError):
     code = "slot_taken"
+    http_status = 409
     message = "Sorry, that time was just taken."
 
     def __init__(self, message: str | None = None, *, alternatives: list | None = None) -> None:
@@ -70,11 +70,13 @@ class OverrideReasonRequiredError(SchedulingError, ValueError):
 
 class InvalidTransitionError(SchedulingError, ValueError):
     code = "invalid_transition"
+    http_status = 409
     message = "The appointment cannot change to that status."
 
 
 class CancellationWindowClosedError(SchedulingError, ValueError):
     code = "cancellation_window_closed"
+    http_status = 409
     message = "It is too close to the appointment to change it online. Please call the clinic."
 
 

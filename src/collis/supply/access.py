@@ -16,7 +16,6 @@ from collis.supply.models import Vial
 MANAGERS = frozenset({Role.ADMINISTRATOR})
 VIAL_HANDLERS = frozenset({Role.CLINICIAN, Role.ADMINISTRATOR})
 CLINICIANS = frozenset({Role.CLINICIAN})
-STATUS_READERS = frozenset({Role.FRONT_DESK, Role.CLINICIAN, Role.ADMINISTRATOR})
 
 
 def get_lot(lot_id: int) -> ToxinLot:

@@ -334,6 +334,7 @@ def record_draws(
             product_code=session.product.code,
             units=units,
             patient_id=session.patient_id,
+            session_id=session.pk,
             now=now,
             today=timezone.localdate(now),
             multi_patient_policy=multi,

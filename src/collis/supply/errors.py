@@ -12,8 +12,10 @@ SupplyError
 
 from __future__ import annotations
 
+from collis.lib.errors import DomainError
 
-class SupplyError(Exception):
+
+class SupplyError(DomainError):
     code = "supply_error"
 
     def __init__(self, message: str) -> None:

@@ -20,6 +20,7 @@ from collis.supply.models import (
     StockReceipt,
     SupplyPolicy,
     Vial,
+    VialDraw,
 )
 
 
@@ -123,7 +124,7 @@ def below_reorder_rows(today: date | None = None) -> list[ReorderRow]:
 
 def vial_state(vial: Vial) -> stock.VialState:
     drawn = vial.draws.aggregate(n=Sum("units"))["n"] or 0
-    patients = frozenset(vial.draws.values_list("session__patient_id", flat=True))
+    pairs = list(vial.draws.values_list("session_id", "session__patient_id"))
     return stock.VialState(
         product_code=vial.lot.product.code,
         size_units=vial.size_units,
@@ -131,7 +132,8 @@ def vial_state(vial: Vial) -> stock.VialState:
         beyond_use_at=vial.beyond_use_at,
         lot_expires_on=vial.lot.expires_on,
         closed=vial.closed_at is not None,
-        patient_ids=patients,
+        patient_ids=frozenset(patient for _, patient in pairs),
+        session_ids=frozenset(session for session, _ in pairs),
     )
 
 
@@ -149,17 +151,19 @@ def selectable_vials(
         state = vial_state(vial)
         if not stock.usable(state, now=now, today=today):
             continue
-        if not multi and state.patient_ids - {patient.pk}:
-            continue
+        if not multi and (state.patient_ids - {patient.pk} or state.session_ids):
+            continue  # one patient and one session per single-dose vial
         found.append((vial, state))
     return found
 
 
 def recall_patients(lot: ToxinLot) -> list[tuple[Patient, list[InjectionSession]]]:
     """Every patient injected from ``lot``: by vial draws and by the session's recorded lot."""
+    ids = set(InjectionSession.objects.filter(lot=lot).values_list("pk", flat=True)) | set(
+        VialDraw.objects.filter(vial__lot=lot).values_list("session_id", flat=True)
+    )
     sessions = (
-        InjectionSession.objects.filter(Q(lot=lot) | Q(vial_draws__vial__lot=lot))
-        .distinct()
+        InjectionSession.objects.filter(pk__in=ids)
         .select_related("patient")
         .order_by("patient__family_name", "patient__given_name", "injected_on")
     )

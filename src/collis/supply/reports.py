@@ -7,12 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Sum
-
 from collis.injections.models import InjectionSession
 from collis.supply import stock
 from collis.supply.inventory import core_authorisations
-from collis.supply.models import PriorAuthorization, Vial, VialDraw, VialPrice
+from collis.supply.models import PriorAuthorization, Vial, VialPrice
 
 
 def month_bounds(year: int, month: int) -> tuple[date, date]:
@@ -130,12 +128,3 @@ def authorisation_usage(today: date) -> list[dict]:
             }
         )
     return rows
-
-
-def draws_total(start: date, end: date) -> int:
-    return (
-        VialDraw.objects.filter(
-            session__injected_on__gte=start, session__injected_on__lt=end
-        ).aggregate(n=Sum("units"))["n"]
-        or 0
-    )

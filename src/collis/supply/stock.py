@@ -82,6 +82,7 @@ class VialState:
     lot_expires_on: date
     closed: bool
     patient_ids: frozenset[int]  # patients already drawn for from this vial
+    session_ids: frozenset[int] = frozenset()  # sessions already drawn for from this vial
 
     @property
     def remaining_units(self) -> int:
@@ -94,11 +95,12 @@ def check_draw(
     product_code: str,
     units: int,
     patient_id: int,
+    session_id: int | None = None,
     now: datetime,
     today: date,
     multi_patient_policy: bool,
 ) -> None:
-    """Raise unless ``units`` may be drawn from ``vial`` for ``patient_id`` at ``now``.
+    """Raise unless ``units`` may be drawn from ``vial`` for a patient's session at ``now``.
 
     Single-dose vials serve one patient (clinical.md §7 [S]; Xeomin's label page says "only one
     injection session and only one patient" [S]) unless the clinic's documented multi-patient
@@ -117,6 +119,10 @@ def check_draw(
     if not multi_patient_policy and vial.patient_ids - {patient_id}:
         raise VialNotUsableError(
             "Single-dose vials are not shared between patients (no multi-patient policy)."
+        )
+    if not multi_patient_policy and session_id is not None and vial.session_ids - {session_id}:
+        raise VialNotUsableError(
+            "A single-dose vial serves one session only (no multi-patient policy)."
         )
     if units > vial.remaining_units:
         raise OverdrawError(

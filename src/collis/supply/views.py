@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from collis.accounts.guards import holds_any_role, staff_member_required
+from collis.accounts.guards import staff_member_required
+from collis.accounts.roles import is_administrator
 from collis.audit.actions import Action, record_access
 from collis.supply import actions, inventory, reports
 from collis.supply.access import (
@@ -53,7 +54,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         "now": timezone.now(),
         "authorisations": inventory.expiring_authorisations(today),
-        "is_manager": holds_any_role(request.user, MANAGERS),
+        "is_manager": is_administrator(request.user),
     }
     # The page names patients whose authorisations end soon: an audited read.
     record_access(

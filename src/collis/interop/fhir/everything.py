@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -16,7 +17,7 @@ from collis.interop.fhir.access import FhirClient, FhirForbiddenError, authentic
 from collis.interop.fhir.capability import OPERATIONS
 from collis.interop.fhir.resources import REGISTRY, ResourceType
 from collis.interop.fhir.views import _guarded, base_url, fhir_response, outcome
-from collis.interop.jobs import EXPORT_JOB, export_dir
+from collis.interop.jobs import EXPORT_JOB, export_name
 from collis.jobs.actions import enqueue
 from collis.jobs.models import Job
 
@@ -147,8 +148,10 @@ def bulk_export_status(request: HttpRequest, job_id: int) -> HttpResponse:
 @require_GET
 def bulk_export_file(request: HttpRequest, job_id: int, resource_type: str) -> HttpResponse:
     client = _require_admin(request)
-    path = export_dir(job_id) / f"{resource_type}.ndjson"
-    if resource_type not in REGISTRY or not path.is_file():
+    if resource_type not in REGISTRY:
+        return outcome(404, "not-found", "No such export file.")
+    name = export_name(job_id, resource_type)
+    if not default_storage.exists(name):
         return outcome(404, "not-found", "No such export file.")
     record_access(
         request,
@@ -157,4 +160,4 @@ def bulk_export_file(request: HttpRequest, job_id: int, resource_type: str) -> H
         object_id=f"{job_id}/{resource_type}",
         user=client.user,
     )
-    return FileResponse(path.open("rb"), content_type="application/fhir+ndjson")
+    return FileResponse(default_storage.open(name, "rb"), content_type="application/fhir+ndjson")
