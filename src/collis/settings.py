@@ -122,6 +122,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # JSON body and a same-site Origin for API writes (ninja skips Django's CSRF check).
+    "collis.api.middleware.ApiWriteGuardMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "collis.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -336,6 +338,7 @@ if STORAGE_BACKEND == "s3" and S3_PRESIGNED_REDIRECT:
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_PROXY_SSL_HEADER: tuple[str, str] | None = None
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)
@@ -343,7 +346,10 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # X-Forwarded-Proto is client-controlled unless a proxy in front rewrites it: trust it
+    # only when the operator says one does (TRUSTED_PROXY=true, see README "Security").
+    if env_bool("TRUSTED_PROXY", default=False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Structured JSON logs in production (one object per line, for log shippers); text in development.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
