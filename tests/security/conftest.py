@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from collis_testing import sign_in_with_second_factor
 from django.test import Client
 
 from collis.accounts.actions import ensure_user_with_role
 from collis.accounts.roles import Role
-from collis.accounts.testing import sign_in_with_second_factor
 from collis.patients.models import Patient
 
 PERSONAS = ("anonymous", "outsider", "patient", "front_desk", "clinician", "administrator")
@@ -205,6 +205,7 @@ def _staff_booking(clinician, patient, actor):
     location = Location.objects.create(
         clinic=owner, name="Matrix", slug="matrix", street="1 Main St", city="Chicago"
     )
+    clinician.locations.add(location)  # nobody is booked where the clinician does not work
     start = datetime.combine(timezone.localdate() + timedelta(days=7), time(10)).replace(
         tzinfo=timezone.get_current_timezone()
     )

@@ -58,7 +58,8 @@ def test_managing_the_second_factor_needs_the_password(live_server, patient_user
     assert TOTPDevice.objects.filter(user=patient_user, confirmed=True).exists()
     owner.post("/accounts/two-factor/backup-codes/", {"password": PASSWORD})
     assert _backup_codes(patient_user) != codes
-    owner.post("/accounts/two-factor/disable/", {"password": PASSWORD})
+    backup = sorted(_backup_codes(patient_user))[0]  # a current second factor, as asked
+    owner.post("/accounts/two-factor/disable/", {"password": PASSWORD, "token": backup})
     assert not TOTPDevice.objects.filter(user=patient_user, confirmed=True).exists()
 
 
@@ -75,4 +76,5 @@ def test_a_password_only_session_cannot_manage_the_second_factor(live_server, pa
     # And after passing the second factor, managing it still asks for the password.
     backup = sorted(_backup_codes(patient_user))[0]  # the app's code of this step is spent
     thief.post("/accounts/two-factor/verify/", {"token": backup})
-    assert re.search(r'name="password"', thief.get("/accounts/security/").text)
+    assert re.search(r'name="password"', thief.get("/accounts/two-factor/disable/").text)
+    assert re.search(r'name="password"', thief.get("/accounts/two-factor/backup-codes/").text)

@@ -11,6 +11,7 @@ Tree::
       LinkError                               accounts.link
       TwoFactorError                          accounts.two_factor
         WrongCodeError                        accounts.two_factor.wrong_code
+        WrongPasswordError                    accounts.two_factor.wrong_password
         TwoFactorRequiredError                accounts.two_factor.required
         ReauthenticationRequiredError         accounts.two_factor.reauthenticate
       AnonymisationError                      accounts.anonymise
@@ -63,6 +64,10 @@ class TwoFactorError(AccountsError):
 
 class WrongCodeError(TwoFactorError):
     code = "accounts.two_factor.wrong_code"
+
+
+class WrongPasswordError(TwoFactorError):
+    code = "accounts.two_factor.wrong_password"
 
 
 class TwoFactorRequiredError(TwoFactorError):

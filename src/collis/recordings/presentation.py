@@ -19,6 +19,24 @@ from collis.posture import AngleSeries, angle_spectra, clean_series
 from collis.posture.tremor import BAND_HIGH_HZ
 from collis.scales.twstrs import ITEMS_BY_KEY
 
+__all__ = [
+    "ANGLE_NAMES",
+    "MAX_CHART_POINTS",
+    "SuggestionRow",
+    "angles_across_visits",
+    "angles_over_time_chart",
+    "describe_angles",
+    "describe_flexion",
+    "describe_laterocollis",
+    "describe_rotation",
+    "flexion_reference_text",
+    "short_angles",
+    "suggestion_caveat",
+    "suggestion_rows",
+    "thin",
+    "tremor_spectrum_chart",
+]
+
 # A chart of more points than this is thinned for display (an SVG of 3,600 frames × 3 angles
 # would weigh about a megabyte); the stored series keeps every frame.
 MAX_CHART_POINTS = 300
@@ -48,7 +66,7 @@ def _whole(value: float) -> int:
 
 
 def describe_rotation(rotation_deg: float) -> str:
-    """Return e.g. "24° toward the left shoulder" (positive: chin toward the patient's left)."""
+    """Return e.g. "24° chin toward the left shoulder" (positive: chin to the patient's left)."""
     degrees = _whole(rotation_deg)
     if degrees == 0:
         return "0° (facing forward)"
@@ -57,7 +75,7 @@ def describe_rotation(rotation_deg: float) -> str:
 
 
 def describe_laterocollis(laterocollis_deg: float) -> str:
-    """Return e.g. "10° toward the left shoulder" (positive: left ear down)."""
+    """Return e.g. "10° left ear toward the left shoulder" (positive: left ear down)."""
     degrees = _whole(laterocollis_deg)
     if degrees == 0:
         return "0° (upright)"
@@ -66,7 +84,7 @@ def describe_laterocollis(laterocollis_deg: float) -> str:
 
 
 def describe_flexion(flexion_deg: float) -> str:
-    """Return e.g. "8° chin down (anterocollis)" (positive: chin down)."""
+    """Return e.g. "8° chin down (anterocollis direction)" (positive: chin down)."""
     degrees = _whole(flexion_deg)
     if degrees == 0:
         return "0° (level)"

@@ -23,11 +23,16 @@ from collis.patients.models import Patient
 from collis.providers.models import Clinician, Location
 from collis.scheduling import slots as core
 from collis.scheduling.actions.mail import email_after_commit
-from collis.scheduling.actions.placement import User, admit_patient, alternatives, place
+from collis.scheduling.actions.placement import (
+    User,
+    admit_patient,
+    check_bookable_time,
+    place,
+    taken,
+)
 from collis.scheduling.errors import (
     IdempotencyKeyReusedError,
     SchedulingError,
-    SlotTakenError,
     SlotUnavailableError,
 )
 from collis.scheduling.models import Appointment, AppointmentType, BookingPolicy, WaitlistEntry
@@ -67,6 +72,7 @@ def resolve_patient(contact: Contact, request: HttpRequest | None, actor: User) 
         birth_date=contact.birth_date,
         email=contact.email,
         phone=contact.phone,
+        is_pending_contact=True,
     )
     record_access(
         request,
@@ -152,6 +158,15 @@ def book_appointment(
         existing = _existing_for_key(idempotency_key, fingerprint)
         if existing is not None:
             return existing
+    check_bookable_time(
+        start=start,
+        clinician=clinician,
+        location=location,
+        appointment_type=appointment_type,
+        now=now,
+        for_staff=source == Appointment.Source.STAFF,
+        override_reason=override_reason,
+    )
     try:
         appointment = _book_once(
             appointment_type=appointment_type,
@@ -181,9 +196,7 @@ def book_appointment(
                 return existing
         if isinstance(exc, IntegrityError):
             # Lost a race at the database for the same time (exclusion constraint).
-            raise SlotTakenError(
-                alternatives=alternatives(appointment_type, clinician, location, start, now)
-            ) from None
+            raise taken(None, appointment_type, clinician, location, start, now) from None
         raise
     return appointment
 

@@ -43,10 +43,12 @@ def parse_start(value: str) -> datetime | None:
     return parse_aware_datetime(value)
 
 
-def week_from(request: HttpRequest) -> tuple[date, datetime, datetime]:
-    """The page of days to show: from ?from= (never before today), DAYS_PER_PAGE long."""
+def week_from(
+    request: HttpRequest, earliest: date | None = None
+) -> tuple[date, datetime, datetime]:
+    """The page of days to show: from ?from= (never before today or ``earliest``)."""
     zone = availability.clinic_zone()
-    today = timezone.now().astimezone(zone).date()
+    today = max(timezone.now().astimezone(zone).date(), earliest or date.min)
     asked = parse_date(request.GET.get("from", ""))
     # Never before today, never past the booking horizon's far edge (a year and a bit).
     first_day = min(max(asked or today, today), today + timedelta(days=MAX_DAYS_AHEAD))
