@@ -199,6 +199,9 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# And a ceiling per account across all addresses (collis.accounts.lockout): past it, sign-in
+# from addresses the account never used pauses with a growing backoff; the owner is emailed.
+ACCOUNT_FAILURE_CEILING = env_int("ACCOUNT_FAILURE_CEILING", 20)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "collis.accounts.views.locked_out"  # "try again in N minutes" page
 AXES_HTTP_RESPONSE_CODE = 429

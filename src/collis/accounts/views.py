@@ -61,6 +61,21 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        # The per-account ceiling across addresses (accounts.lockout); axes handles the pairs.
+        from collis.accounts import lockout
+
+        wait = lockout.blocked_seconds(
+            request.POST.get("username", ""), request.META.get("REMOTE_ADDR")
+        )
+        if wait:
+            response = render(
+                request, "accounts/lockout.html", {"minutes": -(-wait // 60)}, status=429
+            )
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
+
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """The page axes shows after too many failed sign-ins (AXES_LOCKOUT_CALLABLE)."""
