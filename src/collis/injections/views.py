@@ -379,4 +379,5 @@ def side_effect_review(request: HttpRequest, report_id: int) -> HttpResponse:
             messages.success(request, "Report reviewed.")
             return redirect("injections:side-effect-triage")
     row = triage_row(report, timezone.now())
+    record_access(request, Action.READ, report, detail={"view": "side-effect review"})
     return render(request, "injections/side_effect_review.html", {"row": row, "form": form})

@@ -64,7 +64,21 @@ def resolve_patient(contact: Contact, request: HttpRequest | None, actor: User) 
     and birth date could otherwise attach bookings to that record and learn from the answer
     (e.g. "the next injection is due from ...") that the person is treated here. The front desk
     matches the new record to an existing one; a signed-in patient books on their own record.
+    Only an earlier *pending contact* (made by the public site itself, no clinical record yet)
+    is reused, so the same person booking or joining the waitlist twice stays one contact.
     """
+    if contact.birth_date is not None:
+        pending = (
+            Patient.objects.filter(
+                is_pending_contact=True,
+                email__iexact=contact.email,
+                birth_date=contact.birth_date,
+            )
+            .order_by("pk")
+            .first()
+        )
+        if pending is not None:
+            return pending
     patient = Patient.objects.create(
         mrn=f"W{timezone.now():%y%m}-{secrets.token_hex(3).upper()}",
         given_name=contact.given_name,
