@@ -6,6 +6,12 @@ class InteropConfig(AppConfig):
     verbose_name = "Interoperability (FHIR, iCalendar)"
 
     def ready(self) -> None:
+        from corsheaders.signals import check_request_enabled
+
+        from collis.interop.smart.cors import registered_origin
+
+        check_request_enabled.connect(registered_origin, dispatch_uid="collis-smart-cors")
+
         from collis.accounts.privacy import register_anonymiser
         from collis.interop import privacy
 
