@@ -17,6 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from collis.audit.actions import Action, record_access
 from collis.lib.booking_checks import booking_warnings
+from collis.lib.inputs import parse_date as parse_sane_date
+from collis.lib.inputs import parse_id
 from collis.patients.models import Patient
 from collis.providers.models import Clinician
 from collis.scheduling import actions, availability
@@ -131,14 +133,20 @@ def desk_calendar(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def desk_book(request: HttpRequest) -> HttpResponse:
     require_schedule_staff(request.user)
-    form = DeskBookingForm(request.POST or None, initial=request.GET.dict())
+    # Prefill from the query string, keeping only ids that are ids (odd input is ignored).
+    initial = {
+        k: v
+        for k, v in request.GET.dict().items()
+        if k not in {"patient", "clinician", "location", "appointment_type"} or parse_id(v)
+    }
+    form = DeskBookingForm(request.POST or None, initial=initial)
     query = request.GET.get("q", "").strip()[:100]
     if request.method == "GET":
         # A patient picker, not a list of every patient: the matches, and the one chosen.
         chosen = request.GET.get("patient", "")
         matches = matching_patients(query) if query else Patient.objects.none()
-        if chosen.isdigit():
-            matches = matches | Patient.objects.filter(pk=int(chosen))
+        if parse_id(chosen):
+            matches = matches | Patient.objects.filter(pk=parse_id(chosen))
         form.fields["patient"].queryset = matches.distinct()
         if not chosen and query and len(found := list(matches[:2])) == 1:
             form.initial["patient"] = found[0].pk  # one match: chosen already
@@ -239,15 +247,17 @@ def _free_times(params) -> list[dict]:
     from collis.providers.models import Location
     from collis.scheduling.models import AppointmentType
 
-    kind = AppointmentType.objects.filter(pk=params.get("appointment_type") or 0).first()
-    clinician = Clinician.objects.filter(pk=params.get("clinician") or 0).first()
+    kind = AppointmentType.objects.filter(pk=parse_id(params.get("appointment_type")) or 0).first()
+    clinician = Clinician.objects.filter(pk=parse_id(params.get("clinician")) or 0).first()
     try:
-        day = date.fromisoformat(params.get("date", ""))
+        day = parse_sane_date(params.get("date", ""))
+        if day is None:
+            raise ValueError("not a date in range")
     except ValueError:
         return []
     if kind is None or clinician is None:
         return []
-    location = Location.objects.filter(pk=params.get("location") or 0).first()
+    location = Location.objects.filter(pk=parse_id(params.get("location")) or 0).first()
     zone = availability.clinic_zone()
     since = core.wall_to_utc(day, datetime.min.time(), zone)
     slots = availability.find_slots(
