@@ -1,7 +1,9 @@
 """Top-level URL map: the public site, the staff admin, the portal and the API."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from collis import views
 from collis.api.api import api
@@ -11,6 +13,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("healthz", ops_views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (admin, error pages).
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("collis/favicon.svg"), permanent=True),
+        name="favicon",
+    ),
     path("readyz", ops_views.readyz, name="readyz"),
     path("conditions/", include("collis.education.urls")),
     path("providers/", include("collis.providers.urls")),
