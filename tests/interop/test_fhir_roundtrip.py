@@ -12,9 +12,9 @@ from fhir.resources.R4B.bundle import Bundle
 
 from collis.accounts.actions import ensure_user_with_role
 from collis.accounts.roles import Role
+from collis.checkins.models import HomeCheckin
 from collis.injections.models import CycleOutcome, Injection, InjectionSession
 from collis.patients.models import Patient
-from collis.checkins.models import HomeCheckin
 from collis.recordings.models import PostureRecording
 from collis.scales.models import Assessment
 from collis.scheduling.models import Appointment
