@@ -40,3 +40,19 @@ def test_demo_curve_and_review_queue_pages(demo_data, client, login_staff):
     assert page.content.count(b"Cycle from") >= 3  # cycles overlaid, one line each
     queue = client.get(reverse("checkins:review-queue"))
     assert b"Early wearing-off (suggestion)" in queue.content
+
+
+def test_flag_shows_on_the_patient_record_and_the_recall_list(demo_data, client, login_staff):
+    from django.contrib.auth import get_user_model
+
+    login_staff(get_user_model().objects.get(username="dr.maya-okafor"))
+    wears = Patient.objects.get(mrn="DEMO-0002")
+    holds = Patient.objects.get(mrn="DEMO-0001")
+    page = client.get(reverse("patients:patient-detail", args=[wears.pk]))
+    assert b"Early wearing-off (home check-ins)" in page.content
+    page = client.get(reverse("patients:patient-detail", args=[holds.pk]))
+    assert b"Early wearing-off (home check-ins)" not in page.content
+    assert record.recall_notes({wears.pk, holds.pk}) == {wears.pk: record.RECALL_NOTE}
+    from collis.scheduling.ports import recall_notes
+
+    assert recall_notes([wears.pk, holds.pk]) == {wears.pk: [record.RECALL_NOTE]}

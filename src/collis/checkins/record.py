@@ -78,6 +78,17 @@ def flagged_patient_ids(patient_ids) -> set[int]:  # noqa: ANN001
     return {p.pk for p in Patient.objects.filter(pk__in=with_checkins) if wearing_off_flag(p)}
 
 
+RECALL_NOTE = (
+    "Home check-ins suggest early wearing-off: consider reviewing the dose or interval "
+    "(a suggestion, not an order)."
+)
+
+
+def recall_notes(patient_ids: set[int]) -> dict[int, str]:
+    """The recall list's note for patients whose check-ins carry the wearing-off flag."""
+    return dict.fromkeys(flagged_patient_ids(patient_ids), RECALL_NOTE)
+
+
 @dataclass(frozen=True)
 class Curves:
     cycles: list[Cycle]
