@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from collis.checkins.models import ANNOTATED_DIR, HomeCheckin
 from collis.checkins.protocol import analyse_segments
 from collis.jobs import register
 from collis.jobs.models import Job
+from collis.jobs.registry import register_periodic
 from collis.jobs.runner import PermanentJobError
 from collis.lib.storage import local_copy, save_path
 from collis.posture import NoFaceError, OrientationError, Progress, UnreadableInputError, analyze
@@ -66,3 +68,13 @@ def analyze_checkin(job: Job, checkin_id: int) -> dict[str, Any]:
         segments.setdefault("neutral", {}).setdefault("flags", []).append(TOO_DARK)
     actions.store_analysis(checkin_id, result=data, segments=segments, annotated=stored)
     return {"checkin_id": checkin_id}
+
+
+@register("checkins.send_reminders")
+def send_reminders(job: Job) -> dict[str, int]:
+    from collis.checkins.reminders import send_checkin_reminders
+
+    return send_checkin_reminders()
+
+
+register_periodic("checkins.send_reminders", every=timedelta(hours=6))

@@ -50,7 +50,10 @@
   }
 
   startButton.addEventListener("click", function () {
-    navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 } }, audio: false })
+    // 640 x 480 is plenty for head angles (a face needs 32 px a side) and keeps uploads small;
+    // a width-only request can make a camera stretch its picture to another aspect ratio.
+    var wanted = { facingMode: "user", width: { ideal: 640 }, height: { ideal: 480 } };
+    navigator.mediaDevices.getUserMedia({ video: wanted, audio: false })
       .then(function (s) {
         stream = s;
         preview.srcObject = s;
