@@ -71,7 +71,8 @@
 
   recordButton.addEventListener("click", function () {
     var chunks = [];
-    var recorder = new MediaRecorder(stream, { mimeType: videoType });
+    // A generous bit rate: blocky frames lose the face landmarks the analysis needs.
+    var recorder = new MediaRecorder(stream, { mimeType: videoType, videoBitsPerSecond: 4000000 });
     var started = 0;
     var timer = null;
     recorder.addEventListener("dataavailable", function (event) {
