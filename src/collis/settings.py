@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "collis.interop",
     "collis.scheduling",
     "collis.recordings",
+    "collis.checkins",
     "collis.supply",
     "collis.chart",
     "collis.demo",
@@ -316,6 +317,14 @@ WAITLIST_RATE_LIMIT = os.environ.get("WAITLIST_RATE_LIMIT", "5/h")
 # "thread" (in-process; the default without CELERY_BROKER_URL), "celery" (the default with
 # one), or "sync" (run at commit in the caller's thread: tests, commands). Empty: the default.
 JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "")
+
+# Home video check-ins (issue #16). The video is deleted once measured unless kept; the
+# annotated still and the measurements stay.
+CHECKINS_KEEP_VIDEO = os.environ.get("CHECKINS_KEEP_VIDEO", "") == "1"
+# Objective early wearing-off: resting deviation back to this fraction of the pre-injection
+# baseline before this week, on two check-ins in a row [U: issue #16 defaults].
+CHECKINS_WEAR_OFF_FRACTION = float(os.environ.get("CHECKINS_WEAR_OFF_FRACTION", "0.8"))
+CHECKINS_WEAR_OFF_BEFORE_WEEK = float(os.environ.get("CHECKINS_WEAR_OFF_BEFORE_WEEK", "10"))
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # idle expiry: the 30-minute window restarts on activity

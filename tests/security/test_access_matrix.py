@@ -124,6 +124,19 @@ MATRIX: list[Row] = [
     Row("/clinic/recordings/{own_recording}/delete-original/", CLINICIAN_ONLY, method="POST"),
     Row("/clinic/recordings/{own_recording}/retry/", CLINICIAN_ONLY, method="POST"),
     Row("/clinic/recordings/{own_recording}/neutral/", CLINICIAN_ONLY, method="POST"),
+    # Home video check-ins (issue #16): the patient's own pages, the clinician's review.
+    Row("/portal/checkins/", PATIENT_ONLY),
+    Row("/portal/checkins/consent/", PATIENT_ONLY),
+    Row("/portal/checkins/consent/", PATIENT_ONLY, method="POST"),
+    Row("/portal/checkins/new/", PATIENT_ONLY),
+    Row("/portal/checkins/{own_checkin}/", PATIENT_ONLY),
+    Row("/portal/checkins/{own_checkin}/status.json", PATIENT_ONLY),
+    Row("/clinic/checkins/", CLINICIAN_ONLY),
+    Row("/clinic/checkins/{own_checkin}/", CLINICIAN_ONLY),
+    Row("/clinic/checkins/{own_checkin}/annotated.png", CLINICIAN_ONLY),
+    Row("/clinic/checkins/{own_checkin}/reviewed/", CLINICIAN_ONLY, method="POST"),
+    Row("/clinic/patients/{own}/wearing-off/", CLINICIAN_ONLY),
+    Row("/clinic/patients/{own}/checkin-schedule/", CLINICIAN_ONLY, method="POST"),
     # Front desk: the schedule, for every staff role; a clinician's own calendar feed.
     Row("/admin/scheduling/appointment/", STAFF),
     Row("/admin/scheduling/appointmenttype/", STAFF),
@@ -229,6 +242,9 @@ IDOR_ROWS: list[Row] = [
     Row("/clinic/recordings/{other_recording}/original", frozenset()),
     Row("/clinic/recordings/{other_recording}/annotated.png", frozenset()),
     Row("/clinic/recordings/{other_recording}/", frozenset()),
+    # Another patient's check-in answers 404 to the patient; clinicians use the clinic pages.
+    Row("/portal/checkins/{other_checkin}/", frozenset()),
+    Row("/portal/checkins/{other_checkin}/status.json", frozenset()),
 ]
 
 # Routes anyone may open (or that only start a sign-in), with the reason.
@@ -281,7 +297,7 @@ PUBLIC_ROUTES: dict[str, str] = {
 PLACEHOLDERS = ("own", "other", "uninvited", "own_visit", "other_visit", "own_session",
                 "other_session", "own_assessment", "other_assessment", "appointment",
                 "own_recording", "other_recording", "lot", "vial", "own_goal",
-                "own_report")  # fmt: skip
+                "own_report", "own_checkin", "other_checkin")  # fmt: skip
 
 LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/", "/accounts/two-factor/")
 

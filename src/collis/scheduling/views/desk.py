@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from django.contrib import messages
@@ -42,6 +43,7 @@ from collis.scheduling.forms import (
 )
 from collis.scheduling.links import manage_token
 from collis.scheduling.models import Appointment, AppointmentType, BookingPolicy
+from collis.scheduling.ports import recall_notes
 from collis.scheduling.recall import clinic_today, due_recalls
 from collis.scheduling.views.slot_pages import slot_rows
 
@@ -389,6 +391,8 @@ def desk_recalls(request: HttpRequest) -> HttpResponse:
     today = clinic_today()
     rows = due_recalls(today, within_days=BookingPolicy.current().recall_lead_days)
     record_access(request, Action.READ, object_type="scheduling.InjectionRecall", detail={})
+    notes = recall_notes(row.recall.patient_id for row in rows)
+    rows = [replace(row, notes=tuple(notes.get(row.recall.patient_id, ()))) for row in rows]
     reinjection = AppointmentType.objects.filter(is_reinjection=True, is_active=True).first()
     return render(
         request,
