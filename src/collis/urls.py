@@ -10,6 +10,7 @@ from collis.ops import views as ops_views
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    path("language/", views.set_language, name="set_language"),
     path("healthz", ops_views.healthz, name="healthz"),
     path("readyz", ops_views.readyz, name="readyz"),
     path("conditions/", include("collis.education.urls")),
