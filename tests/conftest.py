@@ -208,7 +208,7 @@ def login_staff(client):
     Pass ``client=`` to sign in on another test client.
     """
 
-    from collis.accounts.testing import sign_in_with_second_factor
+    from collis_testing import sign_in_with_second_factor
 
     def _login(user, client=client):
         sign_in_with_second_factor(client, user)

@@ -314,7 +314,8 @@ CACHES = {
 }
 # Booking submissions (web form and API) per client address; loopback load tests raise it.
 BOOKING_RATE_LIMIT = os.environ.get("BOOKING_RATE_LIMIT", "20/m")
-# "thread" (in-process, default without a broker), "celery", or "sync" (tests).
+# "thread" (in-process; the default without CELERY_BROKER_URL), "celery" (the default with
+# one), or "sync" (run at commit in the caller's thread: tests, commands). Empty: the default.
 JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "")
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)

@@ -145,7 +145,7 @@ def test_patient_opts_in_and_is_then_asked_at_every_sign_in(client, patient_user
 
 
 def test_patient_can_turn_two_factor_off(client, patient_user):
-    from collis.accounts.testing import sign_in_with_second_factor
+    from collis_testing import sign_in_with_second_factor
 
     sign_in_with_second_factor(client, patient_user)
     response = client.post(reverse("accounts:two-factor-disable"))

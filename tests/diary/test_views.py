@@ -1,9 +1,9 @@
 """The clinician assigns a home programme."""
 
 import pytest
+from collis_testing import sign_in_with_second_factor
 from django.urls import reverse
 
-from collis.accounts.testing import sign_in_with_second_factor
 from collis.diary.models import Exercise, HomeProgramme
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from collis_testing import sign_in_with_second_factor
 from django.urls import reverse
 
-from collis.accounts.testing import sign_in_with_second_factor
 from collis.injections import actions, safety
 from collis.injections.dosing import PlannedInjection, Side
 from collis.injections.errors import UnacknowledgedWarningsError

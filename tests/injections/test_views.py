@@ -3,9 +3,9 @@
 from datetime import date, timedelta
 
 import pytest
+from collis_testing import sign_in_with_second_factor
 from django.urls import reverse
 
-from collis.accounts.testing import sign_in_with_second_factor
 from collis.injections.actions import record_injection_session
 from collis.injections.dosing import PlannedInjection, Side
 from collis.injections.models import (

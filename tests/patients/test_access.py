@@ -3,10 +3,10 @@
 from datetime import date, datetime
 
 import pytest
+from collis_testing import sign_in_with_second_factor
 from django.urls import reverse
 from django.utils import timezone
 
-from collis.accounts.testing import sign_in_with_second_factor
 from collis.audit.models import AuditEvent
 from collis.diary.models import DiaryEntry
 from collis.patients.models import Visit

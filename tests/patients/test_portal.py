@@ -3,10 +3,10 @@
 from datetime import date, datetime, timedelta
 
 import pytest
+from collis_testing import sign_in_with_second_factor
 from django.urls import reverse
 from django.utils import timezone
 
-from collis.accounts.testing import sign_in_with_second_factor
 from collis.diary.actions import ProgrammeLine, assign_home_programme
 from collis.diary.models import AdherenceCheck, DiaryEntry, Exercise
 from collis.patients.models import Visit

@@ -4,11 +4,11 @@ from datetime import date, datetime
 from io import BytesIO
 
 import pytest
+from collis_testing import sign_in_with_second_factor
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from collis.accounts.testing import sign_in_with_second_factor
 from collis.injections.actions import record_injection_session
 from collis.injections.dosing import PlannedInjection, Side
 from collis.patients.models import Diagnosis, Visit

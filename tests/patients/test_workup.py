@@ -4,9 +4,9 @@ and surgical referral; checked for consistency, shown on the record and exported
 from datetime import date
 
 import pytest
+from collis_testing import sign_in_with_second_factor
 from django.urls import reverse
 
-from collis.accounts.testing import sign_in_with_second_factor
 from collis.patients import workup
 from collis.patients.actions import update_diagnosis
 from collis.patients.errors import InvalidWorkupError

@@ -3,10 +3,10 @@
 from datetime import date
 
 import pytest
+from collis_testing import sign_in_with_second_factor
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from collis.accounts.testing import sign_in_with_second_factor
 from collis.scales.forms import ScaleForm
 from collis.scales.models import Assessment
 from collis.scales.twstrs import ITEMS

@@ -7,10 +7,10 @@ from datetime import UTC, timedelta
 from urllib.parse import urlencode
 
 import pytest
+from collis_testing import sign_in_with_second_factor
 from django.core import mail
 from django.urls import reverse
 
-from collis.accounts.testing import sign_in_with_second_factor
 from collis.audit.models import AuditEvent
 from collis.scheduling import actions
 from collis.scheduling.links import manage_token

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from collis_testing import sign_in_with_second_factor
 from django.test import Client
 
 from collis.accounts.actions import ensure_user_with_role
 from collis.accounts.roles import Role
-from collis.accounts.testing import sign_in_with_second_factor
 from collis.patients.models import Patient
 
 PERSONAS = ("anonymous", "outsider", "patient", "front_desk", "clinician", "administrator")

@@ -141,6 +141,8 @@ def test_check_deploy_is_clean_in_production_settings(tmp_path):
         DEBUG="false",
         SECRET_KEY="k" * 20 + "7f3c9a1e5b2d8c4f6a0e9d3b7c1f5a2e8d4b6c0a9f3e7d1b5c",
         ALLOWED_HOSTS="clinic.example.org",
+        SITE_URL="https://clinic.example.org",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         COLLIS_VAR_DIR=str(tmp_path),
         PYTHONPATH="src",
     )

@@ -1,14 +1,16 @@
 """Patients' own data, machine-readable: a registry each app adds its section to.
 
-Each app registers, in its ``AppConfig.ready()``:
+An app registers, in its ``AppConfig.ready()``:
 
-- ``register_export_section("scales", export_scales)`` where ``export_scales(patient)`` returns
-  JSON-serialisable data (dicts, lists, strings, numbers, dates) for that patient;
-- ``register_anonymiser("diary", anonymise_diary)`` where ``anonymise_diary(patient)`` strips
+- ``register_export_section("injections", export_injections)`` where ``export_injections(patient)``
+  returns JSON-serialisable data (dicts, lists, strings, numbers, dates) for that patient;
+- ``register_anonymiser("injections", anonymise_injections)`` where the function strips
   identifying free text from that app's rows inside the anonymisation transaction
   (clinical values stay, for statistics).
 
-``export_patient_data(patient)`` collects every section; ``anonymise_patient`` (in
+Registered today: ``patient``, ``account`` and ``record_access_history`` (here), ``diagnosis``
+(patients), ``injections`` and ``posture_recordings``. Scales and the diary register no section
+yet. ``export_patient_data(patient)`` collects every section; ``anonymise_patient`` (in
 ``collis.accounts.actions``) runs every anonymiser.
 """
 

@@ -9,8 +9,8 @@ Public API::
     PostureError, UnreadableInputError, NoFaceError
 
 Imports point inward: cli → analysis → (media, landmarks, measurement, series, tremor, trunk,
-suggestions, quality, annotate) → geometry, reference_face, errors. Only ``landmarks`` imports
-MediaPipe.
+suggestions, quality, annotate) → geometry, reference_face, errors. MediaPipe is imported by
+``landmarks`` (the face mesh and pose) and ``reference_face`` (the canonical face model).
 """
 
 from .analysis import analyze

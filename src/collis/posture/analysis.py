@@ -38,9 +38,9 @@ from .trunk import TrunkMeasurement, lateral_shift_present, measure_trunk
 
 FloatArray = NDArray[np.float64]
 
-# Count faces in a video every 2 s: a second person walking in is rare and the detector costs
-# ~5 ms a frame. Own choice.
-FACE_COUNT_INTERVAL_S = 2.0
+# Count faces in a video every 4 s: a second person walking in is rare and the detector costs
+# ~4 ms a frame (~2 FaceMesh tracking frames). Own choice.
+FACE_COUNT_INTERVAL_S = 4.0
 # Run the pose model at its faster rate (landmarks.POSE_TURNED_INTERVAL_S) while the head is turned
 # this far: where the nose/ear estimate starts to blend into the rotation
 # (measurement.BLEND_START_DEG). Own choice.
@@ -60,9 +60,9 @@ TRUNK_SMOOTHING_S = 10.0
 # Frames decoded ahead of the analysis by the decoding thread (a 640×480 RGB frame is 0.9 MB).
 PREFETCH_FRAMES = 4
 # Face brightness, blur and the PnP cross-check only feed medians over the video (quality
-# warnings, diagnostics), so a video measures them 5 times a second, not on every frame. Own
+# warnings, diagnostics), so a video measures them twice a second, not on every frame. Own
 # choice.
-DIAGNOSTICS_INTERVAL_S = 0.2
+DIAGNOSTICS_INTERVAL_S = 0.5
 
 _COLUMNS = (
     "t",

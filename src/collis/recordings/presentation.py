@@ -48,7 +48,7 @@ def _whole(value: float) -> int:
 
 
 def describe_rotation(rotation_deg: float) -> str:
-    """Return e.g. "24° toward the left shoulder" (positive: chin toward the patient's left)."""
+    """Return e.g. "24° chin toward the left shoulder" (positive: chin to the patient's left)."""
     degrees = _whole(rotation_deg)
     if degrees == 0:
         return "0° (facing forward)"
@@ -57,7 +57,7 @@ def describe_rotation(rotation_deg: float) -> str:
 
 
 def describe_laterocollis(laterocollis_deg: float) -> str:
-    """Return e.g. "10° toward the left shoulder" (positive: left ear down)."""
+    """Return e.g. "10° left ear toward the left shoulder" (positive: left ear down)."""
     degrees = _whole(laterocollis_deg)
     if degrees == 0:
         return "0° (upright)"
@@ -66,7 +66,7 @@ def describe_laterocollis(laterocollis_deg: float) -> str:
 
 
 def describe_flexion(flexion_deg: float) -> str:
-    """Return e.g. "8° chin down (anterocollis)" (positive: chin down)."""
+    """Return e.g. "8° chin down (anterocollis direction)" (positive: chin down)."""
     degrees = _whole(flexion_deg)
     if degrees == 0:
         return "0° (level)"

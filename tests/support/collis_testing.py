@@ -1,4 +1,5 @@
-"""Test helper for every app's tests: sign a user in as if they had passed their second factor."""
+"""Test helper for every app's tests (not shipped in src): sign a user in as if they had passed
+their second factor. On the path through pytest's ``pythonpath`` (pyproject)."""
 
 from __future__ import annotations
 
