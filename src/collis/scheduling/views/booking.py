@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from collis.lib.throttle import rate_limit
@@ -110,7 +111,7 @@ def book_start(request: HttpRequest) -> HttpResponse:
 def book_choose(request: HttpRequest) -> HttpResponse:
     choice = BookingChoice(request)
     if choice.type is None:
-        messages.error(request, "Please choose the kind of appointment first.")
+        messages.error(request, _("Please choose the kind of appointment first."))
         return redirect("scheduling:book-start")
     clinicians = availability.bookable_clinicians(choice.type)
     locations = Location.objects.filter(is_active=True, clinicians__in=clinicians).distinct()
@@ -167,7 +168,7 @@ def book_details(request: HttpRequest) -> HttpResponse:
     choice = BookingChoice(request)
     start = parse_start(choice.params.get("start", ""))
     if choice.type is None or start is None:
-        messages.error(request, "Please pick a time first.")
+        messages.error(request, _("Please pick a time first."))
         return redirect("scheduling:book-start")
     form = BookingDetailsForm(request.POST or None, patient=choice.patient)
     problem: SchedulingError | None = None
@@ -244,7 +245,7 @@ def book_waitlist(request: HttpRequest) -> HttpResponse:
             request=request,
         )
         messages.success(
-            request, "You are on the waitlist. We will email you if an earlier time frees up."
+            request, _("You are on the waitlist. We will email you if an earlier time frees up.")
         )
         return redirect("scheduling:book-start")
     return render(request, "scheduling/booking_waitlist.html", {"choice": choice, "form": form})
