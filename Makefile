@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 PYTEST_XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
 
-.PHONY: messages install run serve-prod test test-fast lint format check bench migrate seed clean system-deps \
+.PHONY: messages install run serve-prod test test-fast lint format check bench migrate seed clean system-deps js-deps \
 	backup restore load-test fault-test deploy-schema multi-node
 
 $(INSTALLED): pyproject.toml
@@ -32,7 +32,7 @@ run: seed
 	@echo ""
 	@echo "Collis is starting on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "Stop it with Ctrl+C."
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production mode: gunicorn + PostgreSQL (DATABASE_URL) + Celery on Redis (CELERY_BROKER_URL).
 serve-prod: install
@@ -58,7 +58,14 @@ messages: install
 system-deps:
 	@bash scripts/ensure-system-deps.sh
 
-test: install system-deps
+# axe-core for the browser crawl, from the committed lock file (never a CDN).
+JS_DEPS := tests/js/node_modules/.package-lock.json
+$(JS_DEPS): tests/js/package.json tests/js/package-lock.json
+	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
+
+js-deps: $(JS_DEPS)
+
+test: install system-deps js-deps
 	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 test-fast: install
@@ -73,6 +80,7 @@ lint: install
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/python manage.py makemigrations --check --dry-run --noinput
 	PYTHONPATH=src $(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix src tests bench
@@ -95,4 +103,4 @@ multi-node: install
 	VENV=$(VENV) bash scripts/multi-node.sh
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache .mypy_cache

@@ -83,3 +83,22 @@ def test_redis_cache_is_the_resilient_backend():
         "s.CACHES['default']['BACKEND']", CACHE_URL="redis://127.0.0.1:6379/1"
     )
     assert backend == "collis.lib.cache.ResilientRedisCache"
+
+
+def test_make_run_links_emails_to_the_port_it_serves():
+    """Issue #11 defect 15: `make run PORT=8123` emails links on 8123, not SITE_URL's 8000."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    assert shutil.which("make"), "make runs the project; it must be installed"
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        ["make", "-n", "run", "PORT=8123", "HOST=127.0.0.1"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin"},
+    ).stdout
+    assert 'SITE_URL="${SITE_URL:-http://127.0.0.1:8123}"' in out

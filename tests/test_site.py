@@ -47,3 +47,33 @@ def test_site_stylesheet_is_found_by_staticfiles():
     from django.contrib.staticfiles import finders
 
     assert finders.find("collis/site.css")
+
+
+def test_search_stems_and_matches_words_not_phrases(client, demo_data):
+    """Defect 13: "dystonia exercises" finds the exercise page; "physical therapist" finds
+    therapists; languages are searchable."""
+    html = client.get(reverse("search"), {"q": "dystonia exercises"}).content.decode()
+    assert "No page mentions" not in html
+    assert "Cervical dystonia (spasmodic torticollis)" in html
+    html = client.get(reverse("search"), {"q": "exercising with heat"}).content.decode()
+    assert "Home exercises, heat and massage" in html
+    html = client.get(reverse("search"), {"q": "physical therapist"}).content.decode()
+    assert "Tom Becker" in html
+    html = client.get(reverse("search"), {"q": "Portuguese"}).content.decode()
+    assert "Dr. Rafael Soto" in html
+    html = client.get(reverse("search"), {"q": "injections"}).content.decode()
+    assert "Botulinum" in html  # "injections" stems to "injection"
+
+
+def test_no_template_has_inline_style_or_script():
+    """Issue #11 defect 15: the CSP blocks inline style= attributes and <script> bodies."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "src" / "collis"
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("templates/**/*.html")
+        if re.search(r"\sstyle=|<script>|<script\s+(?![^>]*\bsrc=)", path.read_text())
+    ]
+    assert not offenders, offenders

@@ -1,7 +1,9 @@
 """Top-level URL map: the public site, the staff admin, the portal and the API."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from collis import views
 from collis.api.api import api
@@ -12,6 +14,12 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("language/", views.set_language, name="set_language"),
     path("healthz", ops_views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (admin, error pages).
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("collis/favicon.svg"), permanent=True),
+        name="favicon",
+    ),
     path("readyz", ops_views.readyz, name="readyz"),
     path("conditions/", include("collis.education.urls")),
     path("providers/", include("collis.providers.urls")),

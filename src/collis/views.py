@@ -3,13 +3,13 @@
 import sys
 
 from django import db
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from collis.education.models import Page
+from collis.lib import fulltext
 from collis.lib.i18n import language_code_for
 from collis.patients.actions import set_preferred_language
 from collis.providers.models import Clinician, Location
@@ -41,24 +41,43 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     pages = clinicians = []
     if query:
-        pages = Page.objects.published().filter(
-            Q(title__icontains=query) | Q(summary__icontains=query) | Q(body__icontains=query)
-        )[:20]
-        clinicians = (
-            Clinician.objects.active()
-            .filter(
-                Q(display_name__icontains=query)
-                | Q(bio__icontains=query)
-                | Q(conditions_treated__icontains=query)
-                | Q(specialties__name__icontains=query)
-                | Q(locations__name__icontains=query)
-                | Q(locations__city__icontains=query)
-            )
-            .distinct()
-            .prefetch_related("specialties")[:20]
+        pages = _ranked(Page.objects.published(), _page_text, query)
+        clinicians = _ranked(
+            Clinician.objects.active().prefetch_related("specialties", "locations", "languages"),
+            _clinician_text,
+            query,
         )
     context = {"query": query, "pages": pages, "clinicians": clinicians}
     return render(request, "search.html", context)
+
+
+def _ranked(queryset, text, query: str) -> list:
+    """The objects of ``queryset`` whose text matches ``query`` (stemmed full-text), best first."""
+    objects = {obj.pk: obj for obj in queryset}
+    ids = fulltext.rank(((pk, text(obj)) for pk, obj in objects.items()), query)
+    return [objects[pk] for pk in ids]
+
+
+def _page_text(page: Page) -> str:
+    return "\n".join([page.title, page.title, page.summary, page.body])
+
+
+def _clinician_text(clinician: Clinician) -> str:
+    related = [
+        *(s.name for s in clinician.specialties.all()),
+        *(f"{loc.name} {loc.city}" for loc in clinician.locations.all()),
+        *(lang.name for lang in clinician.languages.all()),
+    ]
+    return "\n".join(
+        [
+            clinician.display_name,
+            clinician.credentials,
+            clinician.title,
+            clinician.bio,
+            clinician.conditions_treated,
+            *related,
+        ]
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -58,3 +58,13 @@ def test_patient_cannot_enter_the_admin(client, patient_user):
 def test_sign_in_sends_the_front_desk_to_the_schedule(client, login_staff, front_desk):
     login_staff(front_desk)
     assert client.get(reverse("accounts:start"))["Location"] == reverse("scheduling:desk-calendar")
+
+
+def test_an_empty_sign_in_form_says_what_is_missing(client, db):
+    """Issue #11 defect 15: an empty sign-in form shows a message, not the same blank form."""
+    from django.urls import reverse
+
+    page = client.post(reverse("accounts:login"), {"username": "", "password": ""})
+    html = page.content.decode()
+    assert "Enter your username and password" in html and 'role="alert"' in html
+    assert "Enter your username." in html and "Enter your password." in html

@@ -148,12 +148,37 @@ def test_patient_can_turn_two_factor_off(client, patient_user):
     from collis_testing import sign_in_with_second_factor
 
     sign_in_with_second_factor(client, patient_user)
-    response = client.post(reverse("accounts:two-factor-disable"))
+    device = TOTPDevice.objects.get(user=patient_user)
+    url = reverse("accounts:two-factor-disable")
+    # One click asks first; an empty or wrong answer leaves it on.
+    assert "Turn off two-factor sign-in?" in client.get(url).content.decode()
+    assert client.post(url).status_code == 200
+    page = client.post(url, {"password": "wrong", "token": code_for(device, steps_ahead=1)})
+    assert "password is wrong" in page.content.decode()
+    page = client.post(url, {"password": "pw-pat-1234567", "token": "000000"})
+    assert "wrong or has already been used" in page.content.decode()
+    assert TOTPDevice.objects.filter(user=patient_user).exists()
+    TOTPDevice.objects.get(pk=device.pk).throttle_reset()  # the wait after a wrong code
+    response = client.post(
+        url, {"password": "pw-pat-1234567", "token": code_for(device, steps_ahead=1)}
+    )
+    assert response.status_code == 302, response.content.decode()
     assert response["Location"] == reverse("accounts:security")
     assert not TOTPDevice.objects.filter(user=patient_user).exists()
     client.logout()
     sign_in(client, "t-patient", "pw-pat-1234567")
     assert client.get(reverse("accounts:home")).status_code == 200
+
+
+def test_the_wait_after_wrong_codes_reads_naturally():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from collis.accounts.two_factor import _wait_message
+
+    assert "Wait 1 second," in _wait_message(timezone.now() + timedelta(milliseconds=10))
+    assert "Wait 5 seconds," in _wait_message(timezone.now() + timedelta(seconds=4.5))
 
 
 def test_totp_code_command_is_refused_in_production(db):

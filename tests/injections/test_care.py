@@ -375,3 +375,24 @@ def test_visit_summary_and_pdf_show_screening_events_outcome_and_goals(
         assert "Voice change" in content
         assert "PGI-C 2" in content
         assert "Drive 20 minutes" in content
+
+
+def test_the_plan_shows_recent_adverse_events_beside_it(
+    signed_in, patient, session, clinician_user
+):
+    actions.record_adverse_event(
+        None,
+        actor=clinician_user,
+        session=session,
+        kind="dysphagia",
+        severity="moderate",
+        reported_on=FIRST + timedelta(days=10),
+    )
+    html = signed_in.get(
+        reverse("injections:session-create", args=[patient.pk]), {"start": "copy"}
+    ).content.decode()
+    assert "Adverse events after recent sessions" in html
+    assert (
+        "Swallowing difficulty (dysphagia) (moderate) after Sternocleidomastoid (SCM) right 40 U"
+        in (html)
+    )

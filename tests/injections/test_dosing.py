@@ -239,3 +239,18 @@ def test_total_units_is_the_sum_and_units_stay_in_product_units(units):
     assert p.total_units == sum(units)
     warnings = check_session(p, [])
     assert (WarningCode.SESSION_LIMIT in codes(warnings)) is (sum(units) > 400)
+
+
+def test_clinicians_see_no_internal_notes_in_warnings():
+    """Issue #11 defect 15: the session form shows the warning, not its "(clinical.md §3)"
+    source note; the Tsui label has no "[unverified]"."""
+    from pathlib import Path
+
+    from collis.scales import tsui
+
+    warnings = check_session(plan(BOTOX, *split(1000)), [])
+    assert warnings  # the warnings exist; what the clinician reads is their message
+    root = Path(__file__).resolve().parents[2] / "src" / "collis"
+    form = (root / "injections" / "templates" / "injections" / "session_form.html").read_text()
+    assert "w.source" not in form
+    assert "[unverified]" not in tsui.TSUI_VERSION_LABEL

@@ -275,3 +275,14 @@ def test_label_figures_edited_in_the_admin_are_validated_and_audited(client, adm
     assert (botox.limit_window_days, botox.min_interval_days) == (92, 92)
     audit = AuditEvent.objects.filter(object_type="injections.ToxinProduct").latest("pk")
     assert audit.detail["changed"]["min_interval_days"] == [84, 92]
+
+
+def test_session_page_forms_keep_each_label_with_its_input(signed_in, earlier_session):
+    """Issue #11 defect 8: adverse-event and response forms, one labelled field per row."""
+    import re
+
+    html = signed_in.get(earlier_session.get_absolute_url()).content.decode()
+    for action in ("adverse-events/new/", "cycle-report/"):
+        form = re.search(rf'<form[^>]*action="[^"]*{action}".*?</form>', html, re.S).group(0)
+        labels = form.count("<label")
+        assert labels >= 2 and form.count('<div class="field">') >= 4  # one block per field

@@ -198,3 +198,32 @@ def test_future_day_cannot_be_ticked(portal, programme):
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     portal.post(reverse("portal:programme"), {"item": item.pk, "day": tomorrow, "done": "1"})
     assert not AdherenceCheck.objects.exists()
+
+
+def test_ticking_a_day_returns_to_that_exercise(portal, programme):
+    """Issue #11 defect 15: the page comes back at the exercise, not at the top."""
+    item = programme.items.get()
+    today = timezone.localdate().isoformat()
+    response = portal.post(
+        reverse("portal:programme"), {"item": item.pk, "day": today, "done": "1"}
+    )
+    assert response["Location"].endswith(f"#ex-{item.pk}")
+    assert f'id="ex-{item.pk}"' in portal.get(reverse("portal:programme")).content.decode()
+
+
+def test_the_diary_list_is_paged(portal, patient):
+    """Issue #11 defect 15: the diary list pages instead of cutting off at 60 entries."""
+    from datetime import timedelta
+
+    from collis.diary.models import DiaryEntry
+
+    today = timezone.localdate()
+    DiaryEntry.objects.bulk_create(
+        DiaryEntry(patient=patient, entry_date=today - timedelta(days=n), pain=2, severity=3)
+        for n in range(70)
+    )
+    first = portal.get(reverse("portal:diary-list")).content.decode()
+    assert "Page 1 of 3" in first and "Older entries" in first
+    last = portal.get(reverse("portal:diary-list"), {"page": 3}).content.decode()
+    oldest = today - timedelta(days=69)
+    assert f"{oldest:%a} {oldest.day} {oldest:%b %Y}" in last

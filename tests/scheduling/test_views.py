@@ -260,7 +260,8 @@ def test_desk_books_moves_marks_and_cancels(client, clinic, front_desk, patient)
     appointment.refresh_from_db()
     assert appointment.clinician == clinic.brennan
     assert appointment.start == clinic.at(clinic.monday, 14)
-    client.post(reverse("scheduling:desk-status", args=[appointment.pk]), {"status": "arrived"})
+    # Arrival is for the appointment's day (test_person_pages covers the refusal before it).
+    actions.set_appointment_status(appointment, "arrived", now=appointment.start)
     appointment.refresh_from_db()
     assert appointment.status == "arrived"
     response = client.post(

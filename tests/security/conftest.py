@@ -205,6 +205,7 @@ def _staff_booking(clinician, patient, actor):
     location = Location.objects.create(
         clinic=owner, name="Matrix", slug="matrix", street="1 Main St", city="Chicago"
     )
+    clinician.locations.add(location)  # nobody is booked where the clinician does not work
     start = datetime.combine(timezone.localdate() + timedelta(days=7), time(10)).replace(
         tzinfo=timezone.get_current_timezone()
     )

@@ -49,6 +49,7 @@ MATRIX: list[Row] = [
     Row("/accounts/password/change/done/", SIGNED_IN),
     Row("/accounts/two-factor/backup-codes/", SIGNED_IN),
     Row("/accounts/two-factor/disable/", frozenset({"outsider", "patient"}), method="POST"),
+    Row("/accounts/two-factor/disable/", frozenset({"outsider", "patient"})),
     Row("/accounts/my-data.json", frozenset({"patient"})),
     Row("/accounts/privacy/", ADMIN_ONLY),
     Row("/accounts/privacy/patients/{own}/export.json", ADMIN_ONLY),
@@ -143,6 +144,12 @@ MATRIX: list[Row] = [
     Row(
         "/desk/appointments/{appointment}/status/", STAFF, method="POST", data={"status": "arrived"}
     ),
+    Row(
+        "/desk/appointments/{appointment}/status/undo/",
+        STAFF,
+        method="POST",
+        data={"reason": "mistake"},
+    ),
     Row("/desk/appointments/{appointment}/move/", STAFF, method="POST"),
     Row("/desk/appointments/{appointment}/cancel/", STAFF, method="POST"),
     # Supply: the clinic manager (administrator) runs stock, authorisations, claims and
@@ -214,6 +221,7 @@ PUBLIC_ROUTES: dict[str, str] = {
     "": "home page",
     "search/": "site search over public pages and providers",
     "healthz": "load-balancer health check, no data",
+    "favicon.ico": "redirect to the site icon",
     "readyz": "readiness probe: database and broker up or down, no data",
     "fhir/metadata": "FHIR CapabilityStatement, public by the FHIR specification",
     "conditions/": "education pages",

@@ -9,6 +9,7 @@ Tree::
         UsernameTakenError                    accounts.invite.username_taken
       TwoFactorError                          accounts.two_factor
         WrongCodeError                        accounts.two_factor.wrong_code
+        WrongPasswordError                    accounts.two_factor.wrong_password
         TwoFactorRequiredError                accounts.two_factor.required
       AnonymisationError                      accounts.anonymise
         AlreadyAnonymisedError                accounts.anonymise.done
@@ -50,6 +51,10 @@ class TwoFactorError(AccountsError):
 
 class WrongCodeError(TwoFactorError):
     code = "accounts.two_factor.wrong_code"
+
+
+class WrongPasswordError(TwoFactorError):
+    code = "accounts.two_factor.wrong_password"
 
 
 class TwoFactorRequiredError(TwoFactorError):

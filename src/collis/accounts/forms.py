@@ -16,6 +16,19 @@ class TokenForm(forms.Form):
     )
 
 
+class TwoFactorOffForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    token = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6-digit code from your authenticator app, or one of your backup codes.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
+    )
+
+
 class EnrolmentForm(forms.Form):
     token = forms.CharField(
         label="Code from the app",

@@ -21,7 +21,7 @@ from django_otp.models import Device, VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from collis.accounts.errors import TwoFactorRequiredError, WrongCodeError
+from collis.accounts.errors import TwoFactorRequiredError, WrongCodeError, WrongPasswordError
 from collis.audit.actions import Action, record_access
 
 SESSION_KEY = "collis_second_factor_required"
@@ -162,11 +162,25 @@ def regenerate_backup_codes(request: HttpRequest) -> list[str]:
     return codes
 
 
-def disable_two_factor(request: HttpRequest) -> None:
-    """Remove a patient's second factor. Staff cannot: it is mandatory for them."""
+def disable_two_factor(request: HttpRequest, *, password: str, token: str) -> None:
+    """Remove a patient's second factor, proven by their password and a current code.
+
+    Staff cannot: it is mandatory for them. Raises WrongPasswordError or WrongCodeError (both
+    audited as failed sign-ins) and leaves the factor on.
+    """
     user = request.user
     if user.is_staff:
         raise TwoFactorRequiredError("Staff accounts must keep two-factor sign-in.")
+    if not user.check_password(password):
+        record_access(
+            request,
+            Action.LOGIN_FAILED,
+            user,
+            object_type="auth.User",
+            detail={"factor": "password", "for": "two_factor_off"},
+        )
+        raise WrongPasswordError("That password is wrong. Two-factor sign-in is still on.")
+    verify_second_factor(request, token)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
@@ -198,7 +212,8 @@ def _locked_until(device: Device) -> datetime | None:
 
 def _wait_message(locked_until: datetime) -> str:
     wait = max(1, int((locked_until - timezone.now()).total_seconds()) + 1)
-    return f"Too many wrong codes. Wait {wait} seconds, then try again."
+    unit = "second" if wait == 1 else "seconds"
+    return f"Too many wrong codes. Wait {wait} {unit}, then try again."
 
 
 def _normalise(token: str) -> str:

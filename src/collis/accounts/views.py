@@ -16,12 +16,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from collis.accounts import two_factor
 from collis.accounts.actions import activate_patient_account, anonymise_patient, invite_patient
 from collis.accounts.errors import AccountsError
-from collis.accounts.forms import AnonymiseForm, EnrolmentForm, PatientSearchForm, TokenForm
+from collis.accounts.forms import (
+    AnonymiseForm,
+    EnrolmentForm,
+    PatientSearchForm,
+    TokenForm,
+    TwoFactorOffForm,
+)
 from collis.accounts.guards import staff_member_required
 from collis.accounts.models import PatientAnonymisation
 from collis.accounts.privacy import export_patient_json
@@ -171,19 +177,27 @@ def two_factor_backup_codes(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def two_factor_disable(request: HttpRequest) -> HttpResponse:
+    """Ask first, then turn two-factor sign-in off with the password and a current code."""
     if request.user.is_staff:
         raise PermissionDenied("Staff accounts must keep two-factor sign-in.")
-    try:
-        two_factor.disable_two_factor(request)
-    except AccountsError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, "Two-factor sign-in is off. Sign-in now asks for your password only."
-        )
-    return redirect("accounts:security")
+    if not two_factor.has_second_factor(request.user):
+        return redirect("accounts:security")
+    form = TwoFactorOffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            two_factor.disable_two_factor(
+                request, password=form.cleaned_data["password"], token=form.cleaned_data["token"]
+            )
+        except AccountsError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, "Two-factor sign-in is off. Sign-in now asks for your password only."
+            )
+            return redirect("accounts:security")
+    return render(request, "accounts/two_factor_disable.html", {"form": form})
 
 
 @method_decorator(

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from collis.lib.clinic_time import to_clinic
+
 
 class AuditEvent(models.Model):
     """One read or write of health data. Rows are never updated or deleted by the application."""
@@ -42,7 +44,7 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         target = f"{self.object_type}:{self.object_id}"
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {target}"
+        return f"{to_clinic(self.at):%Y-%m-%d %H:%M} {self.actor_label} {self.action} {target}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

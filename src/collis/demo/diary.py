@@ -35,7 +35,7 @@ def expected_severity(
 
 
 def seed(ctx: DemoContext) -> None:
-    today = ctx.now.date()
+    today = ctx.today
     ensure_exercise_library()
     for patient in clinical_demo_patients():
         if DiaryEntry.objects.filter(patient=patient).exists():
@@ -101,7 +101,7 @@ def _seed_programme(ctx: DemoContext) -> None:
         actor=actor,
         patient=patient,
         assigned_by=therapist,
-        starts_on=ctx.now.date() - timedelta(days=60),
+        starts_on=ctx.today - timedelta(days=60),
         notes="Stop any exercise that causes sharp pain. Use heat before stretching.",
         lines=[ProgrammeLine(exercises[s], f, d) for s, f, d in plan if s in exercises],
     )
@@ -112,7 +112,7 @@ def _seed_programme(ctx: DemoContext) -> None:
                     None,
                     actor=actor,
                     item=item,
-                    done_on=ctx.now.date() - timedelta(days=back),
+                    done_on=ctx.today - timedelta(days=back),
                     done=True,
-                    today=ctx.now.date(),
+                    today=ctx.today,
                 )

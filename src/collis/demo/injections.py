@@ -56,7 +56,7 @@ LAST_SESSION_DAYS_AGO = [40, 70, 55, 30, 62, 47, 75, 35, 66, 52]
 
 
 def seed(ctx: DemoContext) -> None:
-    today = ctx.now.date()
+    today = ctx.today
     ensure_label_products()
     for product in ToxinProduct.objects.all():
         for n, months in enumerate((8, 20)):

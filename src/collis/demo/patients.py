@@ -85,7 +85,7 @@ def seed_clinical(ctx: DemoContext) -> None:
             defaults={
                 "colcap_pattern": [{"form": f, "side": s} for f, s in pattern],
                 "primary_form": primary,
-                "onset_date": ctx.now.date().replace(year=ctx.now.year - years, day=1),
+                "onset_date": ctx.today.replace(year=ctx.now.year - years, day=1),
                 "has_tremor": tremor,
                 "sensory_trick": trick,
                 "allergies": "None known" if index % 3 else "Penicillin (rash)",

@@ -50,7 +50,7 @@ def twstrs_answers(total: int, rng) -> dict[str, int]:
 
 
 def seed(ctx: DemoContext) -> None:
-    today = ctx.now.date()
+    today = ctx.today
     for patient in clinical_demo_patients():
         if Assessment.objects.filter(patient=patient).exists():
             continue

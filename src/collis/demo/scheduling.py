@@ -98,6 +98,7 @@ def seed(ctx: DemoContext) -> None:
                 "buffer_before_minutes": before,
                 "buffer_after_minutes": after,
                 "is_reinjection": reinj,
+                "for_new_patients": slug == "new-patient",
                 "description": desc,
                 "position": position,
             },
@@ -144,8 +145,22 @@ def _seed_appointments(ctx: DemoContext, types: dict, clinicians: list[Clinician
     since = ctx.now - timedelta(weeks=PAST_WEEKS)
     until = ctx.now + timedelta(weeks=FUTURE_WEEKS)
     reasons = ["re-injection", "neck turning to the left", "head tremor review", "follow-up"]
+    # Injections follow the app's rules: only patients under treatment (a diagnosis and a
+    # treating clinician), never before their recall's due date (the injections seeded before
+    # this set it), and at most one toxin visit per minimum interval.
+    treated = {
+        p.pk: p
+        for p in Patient.objects.filter(diagnosis__treating_clinician__isnull=False).order_by("mrn")
+    }
+    due = dict(InjectionRecall.objects.values_list("patient_id", "due_on"))
+    injection_days: dict[int, list] = {}
     for clinician in clinicians:
-        offered = [t for t in types.values() if clinician in t.clinicians.all()]
+        offered = [
+            t
+            for t in types.values()
+            if clinician in t.clinicians.all()
+            and not (t.for_new_patients and not clinician.accepting_new_patients)
+        ]
         for appointment_type in offered:
             rules = rules_for(appointment_type, policy)
             rules = core.Rules(
@@ -170,7 +185,24 @@ def _seed_appointments(ctx: DemoContext, types: dict, clinicians: list[Clinician
                     .exists()
                 ):
                     continue
-                patient = ctx.rng.choice(patients)
+                day = slot.start.astimezone(zone).date()
+                if appointment_type.is_reinjection:
+                    if slot.start < ctx.now or not treated:
+                        continue  # past injections are the injections app's sessions
+                    patient = ctx.rng.choice(list(treated.values()))
+                    if day < due.get(patient.pk, day) or any(
+                        abs((day - other).days) < DEFAULT_REINJECTION_INTERVAL_DAYS
+                        for other in injection_days.get(patient.pk, [])
+                    ):
+                        continue
+                elif appointment_type.for_new_patients:
+                    # A first visit is for someone the clinic has not treated yet.
+                    newcomers = [p for p in patients if p.pk not in treated]
+                    if not newcomers:
+                        continue
+                    patient = ctx.rng.choice(newcomers)
+                else:
+                    patient = ctx.rng.choice(patients)
                 if (
                     Appointment.objects.active()
                     .filter(patient=patient, start__lt=slot.end, end__gt=slot.start)
@@ -188,6 +220,8 @@ def _seed_appointments(ctx: DemoContext, types: dict, clinicians: list[Clinician
                     else Appointment.Status.CONFIRMED
                 )
                 blocked = rules.blocked(slot.start)
+                if appointment_type.is_reinjection:
+                    injection_days.setdefault(patient.pk, []).append(day)
                 Appointment.objects.create(
                     patient=patient,
                     clinician=clinician,
@@ -204,19 +238,3 @@ def _seed_appointments(ctx: DemoContext, types: dict, clinicians: list[Clinician
                     contact_email=patient.email,
                     contact_phone=patient.phone,
                 )
-    # Recalls from the completed demo injections; a few patients are overdue by now.
-    for appointment in Appointment.objects.filter(
-        appointment_type__is_reinjection=True, status=Appointment.Status.COMPLETED
-    ).order_by("start"):
-        injected_on = appointment.start.astimezone(zone).date() - timedelta(
-            days=ctx.rng.choice([0, 70, 84])
-        )
-        InjectionRecall.objects.update_or_create(
-            patient=appointment.patient,
-            defaults={
-                "last_injected_on": injected_on,
-                "min_interval_days": DEFAULT_REINJECTION_INTERVAL_DAYS,
-                "product_name": ctx.rng.choice(["Botox", "Dysport", "Xeomin"]),
-                "due_on": injected_on + timedelta(days=DEFAULT_REINJECTION_INTERVAL_DAYS),
-            },
-        )

@@ -15,6 +15,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+__all__ = [
+    "BASELINE_DAYS",
+    "EARLY_MARGIN_DAYS",
+    "MIN_IMPROVEMENT",
+    "PEAK_WINDOW",
+    "SMOOTHING_DAYS",
+    "WORN_OFF_FRACTION",
+    "WearingOff",
+    "assess_wearing_off",
+]
+
 BASELINE_DAYS = 14
 PEAK_WINDOW = (14, 56)  # days after injection searched for the best 7-day mean
 SMOOTHING_DAYS = 7

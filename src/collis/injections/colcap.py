@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from collis.patients.colcap import (  # noqa: F401  (re-exported: the diagnosis vocabulary)
     FORM_LABELS,
@@ -18,6 +19,22 @@ from collis.patients.colcap import (  # noqa: F401  (re-exported: the diagnosis 
     Side,
     other_side,
 )
+
+__all__ = [
+    "BOTH",
+    "CONTRA",
+    "ColCapForm",
+    "FORM_LABELS",
+    "IPSI",
+    "MUSCLES",
+    "MuscleSuggestion",
+    "PostureComponent",
+    "SIDED_FORMS",
+    "Side",
+    "Suggestions",
+    "other_side",
+    "suggest_muscles",
+]
 
 # Muscle catalogue: code -> label. Sides are recorded per injection (left / right).
 MUSCLES: dict[str, str] = {
@@ -181,7 +198,7 @@ def suggest_muscles(components: Iterable[PostureComponent]) -> Suggestions:
     A sided form without a side suggests both sides, so nothing is silently left out. The order is
     core muscles first, then optional ones, each in catalogue order.
     """
-    merged: dict[tuple[str, Side], dict] = {}
+    merged: dict[tuple[str, Side], dict[str, Any]] = {}
     notes: list[str] = []
     for component in components:
         if component.form in _NOTES and _NOTES[component.form] not in notes:

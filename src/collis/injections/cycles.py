@@ -13,6 +13,15 @@ from datetime import date, timedelta
 
 from collis.diary.wearing_off import WearingOff, assess_wearing_off
 
+__all__ = [
+    "BASELINE_WINDOW_DAYS",
+    "CycleSession",
+    "CycleSummary",
+    "PEAK_WINDOW_DAYS",
+    "ScorePoint",
+    "summarise_cycles",
+]
+
 BASELINE_WINDOW_DAYS = 14  # a baseline score up to 2 weeks before the injection still counts
 PEAK_WINDOW_DAYS = (28, 42)  # clinical.md §4 [V]: clinics reassess at 4–6 weeks
 

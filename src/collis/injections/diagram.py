@@ -12,6 +12,10 @@ from html import escape
 from collis.injections.colcap import MUSCLES
 from collis.injections.dosing import PlannedInjection, Side
 
+__all__ = [
+    "neck_diagram_svg",
+]
+
 # muscle -> (x offset from the midline, y) for the LEFT side; the right side mirrors it.
 _POSITIONS = {
     "splenius_capitis": (28, 70),

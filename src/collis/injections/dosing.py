@@ -36,6 +36,42 @@ from collis.injections.safety import (
     needs_imaging,
 )
 
+__all__ = [
+    "ApproximateEquivalent",
+    "BOTOX_WINDOW_DAYS",
+    "ColCapForm",
+    "CopyForward",
+    "DILUTION_TOLERANCE",
+    "DoseWarning",
+    "DraftInjection",
+    "GUIDANCE_LABELS",
+    "Guidance",
+    "LABELS",
+    "MUSCLES",
+    "MuscleSuggestion",
+    "PastDose",
+    "PastEvent",
+    "PastSession",
+    "PlannedInjection",
+    "PostureComponent",
+    "ProductCode",
+    "ProductLabel",
+    "SessionPlan",
+    "Side",
+    "Suggestions",
+    "TWELVE_WEEKS_DAYS",
+    "WarningCode",
+    "approximate_equivalent",
+    "change_product",
+    "check_session",
+    "copy_forward",
+    "next_due_date",
+    "suggest_muscles",
+    "suggestions_as_drafts",
+    "validate_label",
+    "validate_plan",
+]
+
 TWELVE_WEEKS_DAYS = 84  # clinical.md §4: the ≥12-week interval comes from pivotal-trial design
 
 # Botox's "400 U in a 3-month interval" (clinical.md §3 [V]) is read as 12 weeks = 84 days, the
@@ -208,6 +244,10 @@ class PastDose:
     side: Side
     units: int
 
+    @property
+    def muscle_label(self) -> str:
+        return MUSCLES.get(self.muscle, self.muscle)
+
 
 @dataclass(frozen=True)
 class PastEvent:
@@ -348,7 +388,7 @@ def check_session(
     warnings: list[DoseWarning] = []
     total = plan.total_units
     per_session = label.session_limit_units is not None and label.limit_window_days is None
-    if per_session and total > label.session_limit_units:
+    if per_session and label.session_limit_units is not None and total > label.session_limit_units:
         warnings.append(
             DoseWarning(
                 WarningCode.SESSION_LIMIT,

@@ -11,7 +11,17 @@ InjectionError
 
 from __future__ import annotations
 
+from typing import Any
+
 from collis.lib.errors import DomainError
+
+__all__ = [
+    "InjectionError",
+    "InvalidLabelError",
+    "InvalidPlanError",
+    "ProductMismatchError",
+    "UnacknowledgedWarningsError",
+]
 
 
 class InjectionError(DomainError):
@@ -56,7 +66,7 @@ class UnacknowledgedWarningsError(InjectionError):
 
     code = "unacknowledged_warnings"
 
-    def __init__(self, warnings: tuple) -> None:
+    def __init__(self, warnings: tuple[Any, ...]) -> None:
         self.warnings = warnings
         super().__init__(
             "Acknowledge these warnings with a reason: " + "; ".join(w.message for w in warnings)

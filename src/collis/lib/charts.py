@@ -14,6 +14,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from html import escape
 
+__all__ = [
+    "Chart",
+    "Marker",
+    "Series",
+    "XValue",
+    "axis_ticks",
+    "line_chart",
+]
+
 # Colours meet 3:1 against white (WCAG 1.4.11); dashes tell series apart without colour.
 _STYLES = (
     ("#0b5f83", ""),

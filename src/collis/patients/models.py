@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from collis.lib.clinic_time import to_clinic
 from collis.patients import workup
 from collis.patients.colcap import FORM_LABELS, ColCapForm, PostureComponent, Side
 
@@ -33,6 +34,12 @@ class Patient(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     preferred_language = models.CharField(max_length=60, blank=True)
+    is_pending_contact = models.BooleanField(
+        "pending contact",
+        default=False,
+        help_text="Booked or joined the waitlist online and not yet seen: not in clinicians' "
+        "patient lists until the first visit or until staff confirm the record.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -182,7 +189,7 @@ class Visit(models.Model):
         indexes = [models.Index(fields=["patient", "occurred_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d} – {self.patient}"
+        return f"{self.get_kind_display()} {to_clinic(self.occurred_at):%Y-%m-%d} – {self.patient}"
 
     def get_absolute_url(self) -> str:
         return reverse("patients:visit-detail", args=[self.pk])

@@ -19,6 +19,24 @@ from collis.posture import AngleSeries, angle_spectra, clean_series
 from collis.posture.tremor import BAND_HIGH_HZ
 from collis.scales.twstrs import ITEMS_BY_KEY
 
+__all__ = [
+    "ANGLE_NAMES",
+    "MAX_CHART_POINTS",
+    "SuggestionRow",
+    "angles_across_visits",
+    "angles_over_time_chart",
+    "describe_angles",
+    "describe_flexion",
+    "describe_laterocollis",
+    "describe_rotation",
+    "flexion_reference_text",
+    "short_angles",
+    "suggestion_caveat",
+    "suggestion_rows",
+    "thin",
+    "tremor_spectrum_chart",
+]
+
 # A chart of more points than this is thinned for display (an SVG of 3,600 frames × 3 angles
 # would weigh about a megabyte); the stored series keeps every frame.
 MAX_CHART_POINTS = 300

@@ -10,6 +10,12 @@ from dataclasses import dataclass
 
 from collis.lib.errors import DomainError
 
+__all__ = [
+    "InvalidAnswersError",
+    "ItemProblem",
+    "ScaleError",
+]
+
 
 @dataclass(frozen=True)
 class ItemProblem:

@@ -8,6 +8,11 @@ from dataclasses import dataclass
 
 from collis.scales.errors import InvalidAnswersError, ItemProblem
 
+__all__ = [
+    "ItemSpec",
+    "check_answers",
+]
+
 
 @dataclass(frozen=True)
 class ItemSpec:

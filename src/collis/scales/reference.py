@@ -9,6 +9,22 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+__all__ = [
+    "PAIN_SEVERITY_FORMULA",
+    "TSUI_ANGLE_GRADES",
+    "TSUI_ANTERO_RETRO_GRADES",
+    "TSUI_MAXIMUM",
+    "TSUI_POSTURE_DURATION_GRADES",
+    "TSUI_SHOULDER_GRADES",
+    "TSUI_TREMOR_DURATION_GRADES",
+    "TSUI_TREMOR_SEVERITY_GRADES",
+    "TWSTRS_ROM_GRADES",
+    "TWSTRS_TIME_BANDS",
+    "TWSTRS_TIME_GRADES",
+    "pain_severity_from_ratings",
+    "time_at_midline_grade",
+]
+
 # --- TWSTRS severity E: range of motion without tricks, 0–4 ------------------------------------
 # clinical.md §1.1 E [S] (third-party transcription; confirm with the licensed form).
 TWSTRS_ROM_GRADES: tuple[str, ...] = (

@@ -17,11 +17,27 @@ from collis.scales import reference
 from collis.scales.errors import InvalidAnswersError, ItemProblem
 from collis.scales.grading import ItemSpec, check_answers
 
+__all__ = [
+    "ITEMS",
+    "ITEMS_BY_KEY",
+    "POSTURE",
+    "SHOULDER",
+    "TREMOR",
+    "TSUI_SOURCE",
+    "TSUI_VERSION",
+    "TSUI_VERSION_LABEL",
+    "TsuiScore",
+    "check_tsui_draft",
+    "score_tsui",
+]
+
 TSUI_VERSION = "Tsui-1986/25-commonly-cited"
 TSUI_SOURCE = "Tsui JK et al. Lancet 1986;2(8501):245–247"
+# The point scheme is the commonly cited one; its primary source is not verified (clinical.md
+# §1.3 [U]), so the label asks the clinician to check it against their reference.
 TSUI_VERSION_LABEL = (
     "Tsui scale (Tsui et al., Lancet 1986), commonly cited point scheme "
-    "(A × B + C + D, max 25) [unverified]"
+    "(A × B + C + D, max 25); check against your reference"
 )
 
 POSTURE, SHOULDER, TREMOR = "posture", "shoulder", "tremor"

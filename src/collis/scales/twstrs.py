@@ -13,6 +13,23 @@ from dataclasses import dataclass
 from collis.scales import reference
 from collis.scales.grading import ItemSpec, check_answers
 
+__all__ = [
+    "DISABILITY",
+    "ITEMS",
+    "ITEMS_BY_KEY",
+    "PAIN",
+    "POSTURE_ITEM_KEYS",
+    "SEVERITY",
+    "SEVERITY_KEYS",
+    "SUBSCALE_MAXIMA",
+    "TOTAL_MAXIMUM",
+    "TWSTRS_VERSION",
+    "TWSTRS_VERSION_LABEL",
+    "TwstrsScore",
+    "check_twstrs_draft",
+    "score_twstrs",
+]
+
 TWSTRS_VERSION = "TWSTRS-original-1990/85"
 TWSTRS_VERSION_LABEL = "Original TWSTRS (Consky & Lang), severity 35 + disability 30 + pain 20"
 

@@ -16,7 +16,7 @@ from collis.scales.errors import InvalidAnswersError
 from collis.scales.forms import SCALE_ITEMS, SCALE_TITLES, ScaleForm
 from collis.scales.models import Assessment
 from collis.scales.ports import posture_caveats_for_visit, posture_severity_for_visit
-from collis.scales.suggestions import initial_values, suggest_twstrs_from_posture
+from collis.scales.posture_grades import initial_values, suggest_twstrs_from_posture
 
 
 def _save(request, form, patient, assessment=None):

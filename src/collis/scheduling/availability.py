@@ -63,8 +63,14 @@ def closed_days(since: date, until: date) -> frozenset[date]:
     )
 
 
-def bookable_clinicians(appointment_type: AppointmentType) -> list[Clinician]:
-    return list(appointment_type.clinicians.active().order_by("display_name"))
+def bookable_clinicians(
+    appointment_type: AppointmentType, *, for_staff: bool = False
+) -> list[Clinician]:
+    """Who offers this type; a first visit leaves out clinicians seeing existing patients only."""
+    clinicians = appointment_type.clinicians.active().order_by("display_name")
+    if appointment_type.for_new_patients and not for_staff:
+        clinicians = clinicians.filter(accepting_new_patients=True)
+    return list(clinicians)
 
 
 def load_schedules(
@@ -171,6 +177,7 @@ def find_slots(
     limit: int = 200,
     now: datetime | None = None,
     policy: BookingPolicy | None = None,
+    for_staff: bool = False,
 ) -> list[core.Slot]:
     """Return the earliest free slots for a type, across ``clinicians`` (default: all who offer it).
 
@@ -181,7 +188,9 @@ def find_slots(
     now = now or timezone.now()
     rules = rules_for(appointment_type, policy)
     if clinicians is None:
-        clinicians = bookable_clinicians(appointment_type)
+        clinicians = bookable_clinicians(appointment_type, for_staff=for_staff)
+    elif appointment_type.for_new_patients and not for_staff:
+        clinicians = [c for c in clinicians if c.accepting_new_patients]
     if not clinicians:
         return []
     zone = clinic_zone()

@@ -8,6 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
+__all__ = [
+    "GridRow",
+    "build_grid",
+]
+
 
 @dataclass
 class GridRow:

@@ -2,11 +2,15 @@
 
 SchedulingError
 ├── SlotUnavailableError        the time is not offered (outside hours, too soon, too far)
-│   └── SlotTakenError          someone booked it first (409 in the API)
+│   ├── SlotTakenError          another appointment has it (409 in the API)
+│   ├── PastTimeError           the time has already passed (nobody books the past)
+│   ├── NotAtLocationError      the clinician does not work at that location
+│   └── ExistingPatientsOnlyError  the clinician takes no new patients
 ├── PatientBusyError            the patient already has an appointment then
 ├── ReinjectionTooEarlyError    before the minimum interval since the last toxin injection
 ├── OverrideReasonRequiredError a staff override without a recorded reason
 ├── InvalidTransitionError      e.g. completing a cancelled appointment
+├── WaitlistWindowError         a waitlist window in the past or back to front
 ├── CancellationWindowClosedError  too close to the start to cancel or move online
 └── InvalidLinkError            a tampered or stale signed link (404 to the user)
 """
@@ -17,6 +21,18 @@ from datetime import date
 from typing import Any
 
 from collis.lib.errors import DomainError
+
+__all__ = [
+    "CancellationWindowClosedError",
+    "InvalidLinkError",
+    "InvalidTransitionError",
+    "OverrideReasonRequiredError",
+    "PatientBusyError",
+    "ReinjectionTooEarlyError",
+    "SchedulingError",
+    "SlotTakenError",
+    "SlotUnavailableError",
+]
 
 
 def gettext_noop(message: str) -> str:
@@ -40,13 +56,45 @@ class SlotUnavailableError(SchedulingError, ValueError):
 
 
 class SlotTakenError(SlotUnavailableError):
+    """Another appointment holds the time: "just taken" only when it was booked moments ago.
+
+    ``conflict_id`` names that appointment, so a page can tell a person resubmitting their own
+    booking (Back, then Book again) that it is theirs.
+    """
+
     code = "slot_taken"
     http_status = 409
     message = gettext_noop("Sorry, that time was just taken.")
+    already_booked = "That time is already booked."
 
-    def __init__(self, message: str | None = None, *, alternatives: list | None = None) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        alternatives: list[Any] | None = None,
+        conflict_id: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.alternatives = alternatives or []
+        self.conflict_id = conflict_id
+
+
+class PastTimeError(SlotUnavailableError):
+    code = "time_past"
+    message = "That time has already passed. Please pick a later time."
+
+
+class NotAtLocationError(SlotUnavailableError):
+    code = "not_at_location"
+    message = "The clinician does not see patients at that location."
+
+
+class ExistingPatientsOnlyError(SlotUnavailableError):
+    code = "existing_patients_only"
+    message = (
+        "This clinician is seeing existing patients only. Please choose another clinician, "
+        "or book a follow-up if you are already their patient."
+    )
 
 
 class PatientBusyError(SchedulingError, ValueError):
@@ -61,7 +109,8 @@ class ReinjectionTooEarlyError(SchedulingError, ValueError):
         super().__init__(
             f"The next injection is due from {due_on:%B} {due_on.day}, {due_on.year}: "
             "the minimum interval since the last injection has not passed. "
-            "A clinician can override this with a reason.",
+            "Please pick a day from then, book a follow-up visit instead, or call the clinic "
+            "if you think you need to be seen sooner.",
             due_on=due_on,
         )
         self.due_on = due_on
@@ -76,6 +125,11 @@ class InvalidTransitionError(SchedulingError, ValueError):
     code = "invalid_transition"
     http_status = 409
     message = gettext_noop("The appointment cannot change to that status.")
+
+
+class WaitlistWindowError(SchedulingError, ValueError):
+    code = "waitlist_window"
+    message = "Choose dates from today on, with “Until” not before “From”."
 
 
 class CancellationWindowClosedError(SchedulingError, ValueError):

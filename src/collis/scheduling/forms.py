@@ -53,7 +53,7 @@ class BookingDetailsForm(forms.Form):
         self.fields["idempotency_key"].initial = uuid.uuid4().hex
         if patient is not None:
             # A signed-in or recalled patient is already known: no need to prove who they are.
-            self.fields["birth_date"].required = False
+            del self.fields["birth_date"]
             self.initial.update(
                 given_name=patient.given_name,
                 family_name=patient.family_name,
@@ -76,6 +76,19 @@ class WaitlistForm(forms.Form):
     birth_date = forms.DateField(label=_("Date of birth"), widget=DateInput)
     earliest = forms.DateField(label=_("From"), widget=DateInput)
     latest = forms.DateField(label=_("Until"), widget=DateInput)
+
+    def __init__(self, *args, patient: Patient | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if patient is not None:
+            # Known already: ask only for the dates.
+            for name in ("given_name", "family_name", "email", "phone", "birth_date"):
+                del self.fields[name]
+
+    def clean_latest(self):
+        value = self.cleaned_data.get("latest")
+        if value and value < timezone.localdate():
+            raise forms.ValidationError("This date has passed. Choose a date from today on.")
+        return value
 
     def clean(self):
         data = super().clean()
@@ -114,6 +127,16 @@ class DeskBookingForm(LocalDateTimeMixin, forms.Form):
     )
 
 
+class FreeTimesForm(forms.Form):
+    """The desk's slot picker: a clinician's free times for a visit type on one day."""
+
+    appointment_type = forms.ModelChoiceField(
+        queryset=AppointmentType.objects.filter(is_active=True), label="Visit type"
+    )
+    clinician = forms.ModelChoiceField(queryset=Clinician.objects.active())
+    date = forms.DateField(widget=DateInput, label="Day")
+
+
 class MoveForm(LocalDateTimeMixin, forms.Form):
     clinician = forms.ModelChoiceField(queryset=Clinician.objects.active())
     date = forms.DateField(widget=DateInput)
@@ -123,6 +146,12 @@ class MoveForm(LocalDateTimeMixin, forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(max_length=500, required=False, label=_("Reason (optional)"))
+
+
+class UndoStatusForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500, label="Why undo it?", help_text="For example “marked the wrong patient”."
+    )
 
 
 class StatusForm(forms.Form):

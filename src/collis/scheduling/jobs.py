@@ -9,8 +9,8 @@ from collis.jobs.models import Job
 from collis.jobs.outbox import send_once
 from collis.jobs.registry import register_periodic
 from collis.scheduling import recall, reminders, waitlist
-from collis.scheduling.models import Appointment
-from collis.scheduling.notifications import appointment_email
+from collis.scheduling.models import Appointment, WaitlistEntry
+from collis.scheduling.notifications import appointment_email, waitlist_joined_email
 
 
 @register("scheduling.send_appointment_email", max_attempts=5)
@@ -23,6 +23,15 @@ def send_appointment_email(job: Job, appointment_id: int, kind: str) -> dict:
         f"appointment:{appointment.uid}:{kind}:job-{job.pk}", appointment_email(appointment, kind)
     )
     return {"to": appointment.contact_email, "kind": kind, "sent": sent}
+
+
+@register("scheduling.send_waitlist_email", max_attempts=5)
+def send_waitlist_email(job: Job, entry_id: int) -> dict:
+    entry = WaitlistEntry.objects.select_related("patient", "appointment_type", "clinician").get(
+        pk=entry_id
+    )
+    waitlist_joined_email(entry).send()
+    return {"entry": entry_id}
 
 
 @register("scheduling.send_reminders")

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from collis.lib.clinic_time import friendly
 from collis.patients.models import Patient
 from collis.providers.models import Clinician, Location
 
@@ -76,6 +77,10 @@ class AppointmentType(models.Model):
         help_text="A botulinum-toxin injection: refused before the minimum interval.",
     )
     bookable_online = models.BooleanField(default=True)
+    for_new_patients = models.BooleanField(
+        default=False,
+        help_text="A first visit: not offered online with clinicians closed to new patients.",
+    )
     is_active = models.BooleanField(default=True)
     clinicians = models.ManyToManyField(Clinician, related_name="appointment_types", blank=True)
     position = models.PositiveSmallIntegerField(default=0)
@@ -172,7 +177,7 @@ class TimeOff(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.clinician} off {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%Y-%m-%d %H:%M}"
+        return f"{self.clinician} off {friendly(self.starts_at)} – {friendly(self.ends_at)}"
 
 
 class ClinicClosure(models.Model):
@@ -260,7 +265,7 @@ class Appointment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.appointment_type} with {self.clinician} at {self.start:%Y-%m-%d %H:%M}"
+        return f"{self.appointment_type} with {self.clinician} on {friendly(self.start)}"
 
     @property
     def is_active(self) -> bool:

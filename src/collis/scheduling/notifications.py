@@ -12,7 +12,7 @@ from collis.providers.models import Clinic
 from collis.scheduling.availability import clinic_zone
 from collis.scheduling.ics import appointment_ics
 from collis.scheduling.links import manage_url
-from collis.scheduling.models import Appointment
+from collis.scheduling.models import Appointment, WaitlistEntry
 
 SUBJECTS = {
     "confirmation": "Your appointment is booked",
@@ -90,4 +90,18 @@ def waitlist_offer_email(*, to: str, name: str, slot_text: str, booking_url: str
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
+    )
+
+
+def waitlist_joined_email(entry: WaitlistEntry) -> EmailMessage:
+    """Confirm a place on the waitlist: what for, which dates, how to leave it."""
+    body = render_to_string(
+        "scheduling/email/waitlist_joined.txt",
+        {"entry": entry, "name": entry.patient.given_name, "clinic_name": _clinic_name()},
+    )
+    return EmailMessage(
+        subject=f"You are on the waitlist – {_clinic_name()}",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[entry.patient.email],
     )

@@ -26,6 +26,23 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from itertools import islice
 
+__all__ = [
+    "DateOverride",
+    "Interval",
+    "Rules",
+    "Schedule",
+    "Slot",
+    "WeeklyWindow",
+    "ZERO",
+    "first_free_slots",
+    "is_offered",
+    "iter_free_slots",
+    "local_day",
+    "nearest",
+    "wall_to_utc",
+    "working_windows",
+]
+
 ZERO = timedelta(0)
 
 

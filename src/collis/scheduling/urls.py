@@ -27,6 +27,11 @@ urlpatterns = [
     path("desk/book/", views.desk_book, name="desk-book"),
     path("desk/appointments/<int:pk>/", views.desk_appointment, name="desk-appointment"),
     path("desk/appointments/<int:pk>/status/", views.desk_status, name="desk-status"),
+    path(
+        "desk/appointments/<int:pk>/status/undo/",
+        views.desk_status_undo,
+        name="desk-status-undo",
+    ),
     path("desk/appointments/<int:pk>/move/", views.desk_move, name="desk-move"),
     path("desk/appointments/<int:pk>/cancel/", views.desk_cancel, name="desk-cancel"),
     path("desk/recalls/", views.desk_recalls, name="desk-recalls"),

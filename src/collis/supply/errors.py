@@ -14,6 +14,15 @@ from __future__ import annotations
 
 from collis.lib.errors import DomainError
 
+__all__ = [
+    "DrawMismatchError",
+    "InvalidStockChangeError",
+    "OutOfStockError",
+    "OverdrawError",
+    "SupplyError",
+    "VialNotUsableError",
+]
+
 
 class SupplyError(DomainError):
     code = "supply_error"

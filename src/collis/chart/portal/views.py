@@ -6,8 +6,10 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +29,8 @@ from collis.lib.charts import Marker
 from collis.patients.access import access_own_patient, access_own_visit
 from collis.scheduling.access import upcoming_appointments
 from collis.scheduling.links import manage_token
+
+DIARY_PAGE_SIZE = 30
 
 
 @login_required
@@ -54,8 +58,12 @@ def diary_list(request: HttpRequest) -> HttpResponse:
     record_access(
         request, Action.READ, patient, object_type="diary.DiaryEntry", detail={"view": "list"}
     )
-    entries = patient.diary_entries.all()[:60]
-    return render(request, "portal/diary_list.html", {"patient": patient, "entries": entries})
+    page = Paginator(patient.diary_entries.all(), DIARY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/diary_list.html",
+        {"patient": patient, "entries": page.object_list, "page": page},
+    )
 
 
 @login_required
@@ -93,7 +101,8 @@ def programme(request: HttpRequest) -> HttpResponse:
             )
         except (ValueError, FutureEntryError):
             messages.error(request, _("That day cannot be ticked."))
-        return redirect("portal:programme")
+        # Back to the exercise just ticked, not the top of the page.
+        return redirect(f"{reverse('portal:programme')}#ex-{item.pk}")
     if plan is not None:
         record_access(request, Action.READ, plan)
     weeks = week_of(plan, today) if plan else []

@@ -13,21 +13,33 @@ Import from here (``from collis.scheduling import actions``); the modules import
 from collis.scheduling.actions.booking import Contact, book_appointment
 from collis.scheduling.actions.calendar_feeds import ensure_calendar_feed, rotate_calendar_feed
 from collis.scheduling.actions.changes import (
+    ON_THE_DAY,
     TRANSITIONS,
+    UNDO,
+    allowed_statuses,
     cancel_appointment,
     reschedule_appointment,
     set_appointment_status,
+    undo_appointment_status,
 )
 from collis.scheduling.actions.injection_recall import record_injection_cycle
-from collis.scheduling.actions.placement import ALTERNATIVES, check_reinjection_interval
+from collis.scheduling.actions.placement import (
+    ALTERNATIVES,
+    check_bookable_time,
+    check_reinjection_interval,
+)
 from collis.scheduling.actions.waitlist_entries import join_waitlist, join_waitlist_online
 
 __all__ = [
     "ALTERNATIVES",
+    "ON_THE_DAY",
     "TRANSITIONS",
+    "UNDO",
     "Contact",
+    "allowed_statuses",
     "book_appointment",
     "cancel_appointment",
+    "check_bookable_time",
     "check_reinjection_interval",
     "ensure_calendar_feed",
     "join_waitlist",
@@ -36,4 +48,5 @@ __all__ = [
     "reschedule_appointment",
     "rotate_calendar_feed",
     "set_appointment_status",
+    "undo_appointment_status",
 ]

@@ -21,8 +21,14 @@ from collis.patients.models import Patient
 from collis.providers.models import Clinician, Location
 from collis.scheduling import slots as core
 from collis.scheduling.actions.mail import email_after_commit
-from collis.scheduling.actions.placement import User, admit_patient, alternatives, place
-from collis.scheduling.errors import SchedulingError, SlotTakenError, SlotUnavailableError
+from collis.scheduling.actions.placement import (
+    User,
+    admit_patient,
+    check_bookable_time,
+    place,
+    taken,
+)
+from collis.scheduling.errors import SchedulingError, SlotUnavailableError
 from collis.scheduling.models import Appointment, AppointmentType, BookingPolicy, WaitlistEntry
 
 __all__ = ["Contact", "book_appointment", "resolve_patient"]
@@ -46,7 +52,10 @@ class Contact:
 
 
 def resolve_patient(contact: Contact, request: HttpRequest | None, actor: User) -> Patient:
-    """Link to the patient with this email and birth date, or register a new one."""
+    """Link to the patient with this email and birth date, or hold a new pending contact.
+
+    A pending contact is not in the clinicians' patient lists until the first visit.
+    """
     if contact.birth_date is not None:
         match = (
             Patient.objects.filter(email__iexact=contact.email, birth_date=contact.birth_date)
@@ -62,6 +71,7 @@ def resolve_patient(contact: Contact, request: HttpRequest | None, actor: User) 
         birth_date=contact.birth_date,
         email=contact.email,
         phone=contact.phone,
+        is_pending_contact=True,
     )
     record_access(request, Action.CREATE, patient, user=actor, detail={"via": "online booking"})
     return patient
@@ -101,6 +111,15 @@ def book_appointment(
     if start.tzinfo is None:
         raise SlotUnavailableError("The time must include its UTC offset.")
     start = start.astimezone(core.UTC)
+    check_bookable_time(
+        start=start,
+        clinician=clinician,
+        location=location,
+        appointment_type=appointment_type,
+        now=now,
+        for_staff=source == Appointment.Source.STAFF,
+        override_reason=override_reason,
+    )
     try:
         appointment = _book_once(
             appointment_type=appointment_type,
@@ -127,9 +146,7 @@ def book_appointment(
                 return existing
         if isinstance(exc, IntegrityError):
             # Lost a race at the database for the same time (exclusion constraint).
-            raise SlotTakenError(
-                alternatives=alternatives(appointment_type, clinician, location, start, now)
-            ) from None
+            raise taken(None, appointment_type, clinician, location, start, now) from None
         raise
     return appointment
 

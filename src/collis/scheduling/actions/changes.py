@@ -10,23 +10,37 @@ from django.utils import timezone
 
 from collis.audit.actions import Action, record_access
 from collis.jobs.actions import enqueue
+from collis.lib.clinic_time import friendly
+from collis.patients.models import Patient
 from collis.providers.models import Clinician, Location
+from collis.scheduling import availability
 from collis.scheduling import slots as core
 from collis.scheduling.actions.mail import email_after_commit
-from collis.scheduling.actions.placement import User, admit_patient, alternatives, place
+from collis.scheduling.actions.placement import (
+    User,
+    admit_patient,
+    alternatives,
+    check_bookable_time,
+    place,
+)
 from collis.scheduling.errors import (
     CancellationWindowClosedError,
     InvalidTransitionError,
+    OverrideReasonRequiredError,
     SlotTakenError,
     SlotUnavailableError,
 )
 from collis.scheduling.models import Appointment, BookingPolicy
 
 __all__ = [
+    "ON_THE_DAY",
     "TRANSITIONS",
+    "UNDO",
+    "allowed_statuses",
     "cancel_appointment",
     "reschedule_appointment",
     "set_appointment_status",
+    "undo_appointment_status",
 ]
 
 Status = Appointment.Status
@@ -111,6 +125,15 @@ def reschedule_appointment(
         raise SlotUnavailableError("The time must include its UTC offset.")
     new_start = new_start.astimezone(core.UTC)
     old_start = appointment.start
+    check_bookable_time(
+        start=new_start,
+        clinician=clinician,
+        location=location,
+        appointment_type=appointment.appointment_type,
+        now=now,
+        for_staff=not by_patient,
+        override_reason=override_reason,
+    )
     try:
         with transaction.atomic():
             appointment = (
@@ -178,20 +201,51 @@ def reschedule_appointment(
     return appointment
 
 
+# Statuses that say the visit day has come; they cannot be set before it.
+ON_THE_DAY = {Status.ARRIVED, Status.COMPLETED, Status.NO_SHOW}
+
+# A mistaken status change, undone by staff with a reason: the status it goes back to.
+UNDO: dict[str, str] = {
+    Status.ARRIVED: Status.CONFIRMED,
+    Status.NO_SHOW: Status.CONFIRMED,
+    Status.COMPLETED: Status.ARRIVED,
+}
+
+
+def allowed_statuses(appointment: Appointment, now: datetime | None = None) -> list[str]:
+    """The statuses staff may set now: arrived/completed/no-show only from the visit's day."""
+    now = now or timezone.now()
+    zone = availability.clinic_zone()
+    started = core.local_day(now, zone) >= core.local_day(appointment.start, zone)
+    return sorted(
+        s for s in TRANSITIONS.get(appointment.status, set()) if started or s not in ON_THE_DAY
+    )
+
+
 def set_appointment_status(
     appointment: Appointment,
     status: str,
     *,
     actor: User = None,
     request: HttpRequest | None = None,
+    now: datetime | None = None,
 ) -> Appointment:
-    """Confirm a request, or mark arrived, completed or no-show (front desk)."""
+    """Confirm a request, or mark arrived, completed or no-show (front desk).
+
+    Arrived, completed and no-show are refused before the appointment's day (clinic time).
+    """
+    now = now or timezone.now()
     with transaction.atomic():
         appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
         if status not in TRANSITIONS.get(appointment.status, set()):
             raise InvalidTransitionError(
                 f"A {appointment.get_status_display().lower()} appointment cannot become "
                 f"{Status(status).label.lower()}."
+            )
+        if status not in allowed_statuses(appointment, now):
+            raise InvalidTransitionError(
+                f"An appointment can be marked {Status(status).label.lower()} only on or after "
+                f"its day ({friendly(appointment.start)})."
             )
         previous = appointment.status
         appointment.status = status
@@ -210,6 +264,44 @@ def set_appointment_status(
     return appointment
 
 
+def undo_appointment_status(
+    appointment: Appointment,
+    *,
+    reason: str,
+    actor: User = None,
+    request: HttpRequest | None = None,
+) -> Appointment:
+    """Undo a mistaken arrived, completed or no-show: back one step, with a recorded reason.
+
+    The audit entry keeps the old and new status and the reason.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise OverrideReasonRequiredError("Say why the status is being undone.")
+    with transaction.atomic():
+        appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        previous = appointment.status
+        if previous not in UNDO:
+            raise InvalidTransitionError(
+                f"A {appointment.get_status_display().lower()} appointment has no status to undo."
+            )
+        appointment.status = UNDO[previous]
+        appointment.save(update_fields=["status", "updated_at"])
+        record_access(
+            request,
+            Action.UPDATE,
+            appointment,
+            user=actor,
+            detail={
+                "change": "status undone",
+                "from": previous,
+                "to": appointment.status,
+                "reason": reason[:500],
+            },
+        )
+    return appointment
+
+
 def _open_visit(appointment: Appointment, *, actor: User, request: HttpRequest | None) -> None:
     """Arrival opens the encounter the clinician documents (one visit per appointment)."""
     from collis.patients.actions import record_visit
@@ -217,6 +309,10 @@ def _open_visit(appointment: Appointment, *, actor: User, request: HttpRequest |
 
     if appointment.patient_id is None or Visit.objects.filter(appointment=appointment).exists():
         return
+    # Seen in person: an online contact becomes a patient of the clinic.
+    Patient.objects.filter(pk=appointment.patient_id, is_pending_contact=True).update(
+        is_pending_contact=False
+    )
     if appointment.appointment_type.is_reinjection:
         kind = Visit.Kind.INJECTION
     elif not appointment.patient.visits.exists():

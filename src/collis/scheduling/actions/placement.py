@@ -19,7 +19,10 @@ from collis.providers.models import Clinician, Location
 from collis.scheduling import availability
 from collis.scheduling import slots as core
 from collis.scheduling.errors import (
+    ExistingPatientsOnlyError,
+    NotAtLocationError,
     OverrideReasonRequiredError,
+    PastTimeError,
     PatientBusyError,
     ReinjectionTooEarlyError,
     SlotTakenError,
@@ -27,11 +30,22 @@ from collis.scheduling.errors import (
 )
 from collis.scheduling.models import Appointment, AppointmentType, BookingPolicy, InjectionRecall
 
-__all__ = ["ALTERNATIVES", "Placement", "admit_patient", "check_reinjection_interval", "place"]
+__all__ = [
+    "ALTERNATIVES",
+    "Placement",
+    "admit_patient",
+    "check_bookable_time",
+    "check_reinjection_interval",
+    "place",
+    "taken",
+]
 
 User = AbstractBaseUser | AnonymousUser | None
 
 ALTERNATIVES = 5
+
+# A clashing booking made this recently was "just taken"; an older one was "already booked".
+JUST_TAKEN = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -64,6 +78,58 @@ def alternatives(
         now=now,
     )
     return core.nearest(candidates, near, ALTERNATIVES)
+
+
+def taken(
+    conflict: Appointment | None,
+    appointment_type: AppointmentType,
+    clinician: Clinician | None,
+    location: Location | None,
+    start: datetime,
+    now: datetime,
+) -> SlotTakenError:
+    """The error for a time another appointment holds, worded by how long it has held it."""
+    recent = conflict is None or conflict.created_at >= now - JUST_TAKEN
+    return SlotTakenError(
+        None if recent else SlotTakenError.already_booked,
+        alternatives=alternatives(appointment_type, clinician, location, start, now),
+        conflict_id=conflict.pk if conflict is not None else None,
+    )
+
+
+def check_bookable_time(
+    *,
+    start: datetime,
+    clinician: Clinician | None,
+    location: Location | None,
+    appointment_type: AppointmentType,
+    now: datetime,
+    for_staff: bool,
+    override_reason: str = "",
+) -> None:
+    """Refuse, each with its own message, times that are not bookable for a plain reason.
+
+    A time in the past (PastTimeError, whatever the override), a clinician at a location where
+    she does not work (NotAtLocationError; staff may override with a recorded reason), and,
+    online, a new-patient visit with a clinician seeing existing patients only
+    (ExistingPatientsOnlyError).
+    """
+    if start <= now:
+        raise PastTimeError()
+    if clinician is None:
+        return
+    overridden = for_staff and bool(override_reason.strip())
+    if (
+        location is not None
+        and not overridden
+        and not clinician.locations.filter(pk=location.pk).exists()
+    ):
+        raise NotAtLocationError(
+            f"{clinician.display_name} does not see patients at {location.name}. "
+            "Please choose another location or clinician."
+        )
+    if appointment_type.for_new_patients and not (clinician.accepting_new_patients or for_staff):
+        raise ExistingPatientsOnlyError()
 
 
 def place(
@@ -110,13 +176,14 @@ def place(
     blocked = rules.blocked(start)
     if slot is None:
         if clinician is None:
-            raise SlotTakenError(
-                alternatives=alternatives(appointment_type, None, location, start, now)
-            )
-        if availability.overlapping_booking(clinician, blocked, exclude=exclude) is not None:
-            raise SlotTakenError(
-                alternatives=alternatives(appointment_type, clinician, location, start, now)
-            )
+            clashes = (availability.overlapping_booking(c, blocked) for c in candidates)
+            clash = next((c for c in clashes if c is not None), None)
+            if clash is None:
+                raise SlotUnavailableError()
+            raise taken(clash, appointment_type, None, location, start, now)
+        clash = availability.overlapping_booking(clinician, blocked, exclude=exclude)
+        if clash is not None:
+            raise taken(clash, appointment_type, clinician, location, start, now)
         if not for_staff:
             raise SlotUnavailableError()
         if not override_reason.strip():

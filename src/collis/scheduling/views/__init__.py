@@ -16,6 +16,7 @@ from collis.scheduling.views.desk import (
     desk_move,
     desk_recalls,
     desk_status,
+    desk_status_undo,
 )
 from collis.scheduling.views.links import (
     appointment_cancel,
@@ -44,4 +45,5 @@ __all__ = [
     "desk_move",
     "desk_recalls",
     "desk_status",
+    "desk_status_undo",
 ]

@@ -27,7 +27,7 @@ from collis.scheduling.forms import (
     WaitlistForm,
 )
 from collis.scheduling.links import manage_token, patient_from_token
-from collis.scheduling.models import AppointmentType
+from collis.scheduling.models import Appointment, AppointmentType, InjectionRecall
 from collis.scheduling.views.slot_pages import DAYS_PER_PAGE, parse_start, slot_rows, week_from
 
 # --- the booking journey: type → clinician → location → slot → details → confirmation ---
@@ -129,6 +129,10 @@ def book_slots(request: HttpRequest) -> HttpResponse:
     zone = availability.clinic_zone()
     now = timezone.now()
     first_day, since, until = week_from(request)
+    due_on = _reinjection_due(choice)
+    if due_on is not None and first_day < due_on:
+        # The minimum interval has not passed: start the picker on the first day allowed.
+        first_day, since, until = week_from(request, earliest=due_on)
     clinicians = [choice.clinician] if choice.clinician else None
     slots = availability.find_slots(
         choice.type, clinicians=clinicians, location=choice.location, since=since, until=until
@@ -158,8 +162,37 @@ def book_slots(request: HttpRequest) -> HttpResponse:
             {"from": (first_day + timedelta(days=DAYS_PER_PAGE)).isoformat()}
         ),
         "zone_name": str(zone),
+        "due_on": due_on,
     }
     return render(request, "scheduling/booking_slots.html", context)
+
+
+def _reinjection_due(choice: BookingChoice):
+    """The first day a known patient may have the next toxin injection, if still ahead."""
+    if choice.type is None or not choice.type.is_reinjection or choice.patient is None:
+        return None
+    recall = InjectionRecall.objects.filter(patient=choice.patient).first()
+    if (
+        recall is None
+        or recall.due_on <= timezone.now().astimezone(availability.clinic_zone()).date()
+    ):
+        return None
+    return recall.due_on
+
+
+BOOKED_IN_SESSION = "scheduling.booked"
+
+
+def _remember_booking(request: HttpRequest, appointment: Appointment) -> None:
+    """Keep the last few bookings made in this browser session (ids only)."""
+    booked = [pk for pk in request.session.get(BOOKED_IN_SESSION, []) if pk != appointment.pk]
+    request.session[BOOKED_IN_SESSION] = [*booked, appointment.pk][-10:]
+
+
+def _booked_here(request: HttpRequest, appointment_id: int | None) -> Appointment | None:
+    if appointment_id is None or appointment_id not in request.session.get(BOOKED_IN_SESSION, []):
+        return None
+    return Appointment.objects.filter(pk=appointment_id).first()
 
 
 @require_http_methods(["GET", "POST"])
@@ -179,7 +212,7 @@ def book_details(request: HttpRequest) -> HttpResponse:
             family_name=data["family_name"],
             email=data["email"],
             phone=data["phone"],
-            birth_date=data["birth_date"],
+            birth_date=data.get("birth_date"),
         )
         try:
             appointment = actions.book_appointment(
@@ -196,7 +229,13 @@ def book_details(request: HttpRequest) -> HttpResponse:
             )
         except SchedulingError as exc:
             problem = exc
+            own = _booked_here(request, getattr(exc, "conflict_id", None))
+            if own is not None:
+                # Back, then Book again: this browser booked that time a moment ago.
+                messages.info(request, _("You already booked this time. Here is your booking."))
+                return redirect("scheduling:appointment-manage", token=manage_token(own))
         else:
+            _remember_booking(request, appointment)
             url = reverse("scheduling:appointment-manage", args=[manage_token(appointment)])
             return redirect(f"{url}?booked=1")
     alternatives = (
@@ -226,28 +265,37 @@ def book_waitlist(request: HttpRequest) -> HttpResponse:
     choice = BookingChoice(request)
     if choice.type is None:
         return redirect("scheduling:book-start")
-    form = WaitlistForm(request.POST or None)
+    form = WaitlistForm(request.POST or None, patient=choice.patient)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        actions.join_waitlist_online(
-            contact=actions.Contact(
-                data["given_name"],
-                data["family_name"],
-                data["email"],
-                data["phone"],
-                data["birth_date"],
-            ),
-            appointment_type=choice.type,
-            clinician=choice.clinician,
-            earliest=data["earliest"],
-            latest=data["latest"],
-            actor=request.user,
-            request=request,
-        )
-        messages.success(
-            request, _("You are on the waitlist. We will email you if an earlier time frees up.")
-        )
-        return redirect("scheduling:book-start")
+        try:
+            actions.join_waitlist_online(
+                contact=actions.Contact(
+                    data.get("given_name", ""),
+                    data.get("family_name", ""),
+                    data.get("email", ""),
+                    data.get("phone", ""),
+                    data.get("birth_date"),
+                ),
+                patient=choice.patient,
+                appointment_type=choice.type,
+                clinician=choice.clinician,
+                earliest=data["earliest"],
+                latest=data["latest"],
+                actor=request.user,
+                request=request,
+            )
+        except SchedulingError as exc:
+            form.add_error(None, _(exc.user_message))
+        else:
+            messages.success(
+                request,
+                _(
+                    "You are on the waitlist. We emailed you a confirmation, and will email you "
+                    "again if a time between your dates frees up."
+                ),
+            )
+            return redirect("scheduling:book-start")
     return render(request, "scheduling/booking_waitlist.html", {"choice": choice, "form": form})
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import F, Q, Value
+from django.db.models.functions import Replace
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from collis.audit.actions import Action, record_access
 from collis.lib.booking_checks import booking_warnings
+from collis.patients.models import Patient
 from collis.providers.models import Clinician
 from collis.scheduling import actions, availability
 from collis.scheduling import slots as core
@@ -29,8 +32,10 @@ from collis.scheduling.forms import (
     CalendarFilterForm,
     CancelForm,
     DeskBookingForm,
+    FreeTimesForm,
     MoveForm,
     StatusForm,
+    UndoStatusForm,
 )
 from collis.scheduling.links import manage_token
 from collis.scheduling.models import Appointment, BookingPolicy
@@ -38,16 +43,22 @@ from collis.scheduling.recall import clinic_today, due_recalls
 from collis.scheduling.views.slot_pages import slot_rows
 
 
-def _desk_link(row: dict) -> str:
-    local = row["local"]
-    query = {
-        "clinician": row["clinician"].pk,
-        "date": local.date().isoformat(),
-        "time": local.strftime("%H:%M"),
-    }
-    if row["location"] is not None:
-        query["location"] = row["location"].pk
-    return f"{reverse('scheduling:desk-book')}?{urlencode(query)}"
+def _desk_link(keep: dict[str, str]):
+    """Links to the desk form for a nearby time, keeping the patient and type already chosen."""
+
+    def link(row: dict) -> str:
+        local = row["local"]
+        query = {
+            **keep,
+            "clinician": row["clinician"].pk,
+            "date": local.date().isoformat(),
+            "time": local.strftime("%H:%M"),
+        }
+        if row["location"] is not None:
+            query["location"] = row["location"].pk
+        return f"{reverse('scheduling:desk-book')}?{urlencode(query)}"
+
+    return link
 
 
 @login_required
@@ -72,7 +83,7 @@ def desk_calendar(request: HttpRequest) -> HttpResponse:
         .exclude(status=Appointment.Status.CANCELLED)
         .select_related("patient", "clinician", "location", "appointment_type")
     )
-    clinicians = list(Clinician.objects.active())
+    clinicians = list(Clinician.objects.active().prefetch_related("locations"))
     if location is not None:
         appointments = appointments.filter(location=location)
         clinicians = [c for c in clinicians if location in c.locations.all()]
@@ -120,6 +131,14 @@ def desk_calendar(request: HttpRequest) -> HttpResponse:
 def desk_book(request: HttpRequest) -> HttpResponse:
     require_schedule_staff(request.user)
     form = DeskBookingForm(request.POST or None, initial=request.GET.dict())
+    query = request.GET.get("q", "").strip()[:100]
+    if request.method == "GET":
+        # A patient picker, not a list of every patient: the matches, and the one chosen.
+        chosen = request.GET.get("patient", "")
+        matches = matching_patients(query) if query else Patient.objects.none()
+        if chosen.isdigit():
+            matches = matches | Patient.objects.filter(pk=int(chosen))
+        form.fields["patient"].queryset = matches.distinct()
     problem: SchedulingError | None = None
     advice: list[str] | None = None
     if request.method == "POST" and "check" in request.POST and form.is_valid():
@@ -156,14 +175,90 @@ def desk_book(request: HttpRequest) -> HttpResponse:
             for warning in booking_advice(appointment):
                 messages.warning(request, warning)
             return redirect("scheduling:desk-appointment", pk=appointment.pk)
+    keep = {
+        k: request.POST[k] for k in ("patient", "appointment_type", "reason") if request.POST.get(k)
+    }
     alternatives = (
-        slot_rows(problem.alternatives, _desk_link) if isinstance(problem, SlotTakenError) else []
+        slot_rows(problem.alternatives, _desk_link(keep))
+        if isinstance(problem, SlotTakenError)
+        else []
     )
     return render(
         request,
         "scheduling/desk_book.html",
-        {"form": form, "problem": problem, "alternatives": alternatives, "advice": advice},
+        {
+            "form": form,
+            "problem": problem,
+            "alternatives": alternatives,
+            "advice": advice,
+            "query": query,
+            "picked": form.fields["patient"].queryset if request.method == "GET" else None,
+            "free_times": _free_times(request.GET),
+            "free_form": FreeTimesForm(initial=request.GET.dict(), auto_id="free_%s"),
+            "keep": {k: v for k, v in request.GET.items() if k not in ("q", "time")},
+        },
     )
+
+
+def matching_patients(query: str):
+    """Patients whose name, MRN, birth date (YYYY-MM-DD) or phone matches ``query``."""
+    found = Patient.objects.none()
+    try:
+        born = date.fromisoformat(query)
+    except ValueError:
+        born = None
+    digits = "".join(ch for ch in query if ch.isdigit())
+    condition = Q(mrn__iexact=query)
+    for word in query.split():
+        condition |= Q(given_name__icontains=word) | Q(family_name__icontains=word)
+    if born is not None:
+        condition |= Q(birth_date=born)
+    if len(digits) >= 4 and born is None:
+        condition |= Q(phone_digits__contains=digits)
+    found = (
+        Patient.objects.annotate(
+            phone_digits=Replace(
+                Replace(
+                    Replace(Replace(F("phone"), Value("("), Value("")), Value(")"), Value("")),
+                    Value("-"),
+                    Value(""),
+                ),
+                Value(" "),
+                Value(""),
+            )
+        )
+        .filter(condition)
+        .order_by("family_name", "given_name")
+    )
+    return Patient.objects.filter(pk__in=found.values("pk")[:50])
+
+
+def _free_times(params) -> list[dict]:
+    """Free times on one day for a clinician and visit type (the desk's slot picker)."""
+    from collis.providers.models import Location
+    from collis.scheduling.models import AppointmentType
+
+    kind = AppointmentType.objects.filter(pk=params.get("appointment_type") or 0).first()
+    clinician = Clinician.objects.filter(pk=params.get("clinician") or 0).first()
+    try:
+        day = date.fromisoformat(params.get("date", ""))
+    except ValueError:
+        return []
+    if kind is None or clinician is None:
+        return []
+    location = Location.objects.filter(pk=params.get("location") or 0).first()
+    zone = availability.clinic_zone()
+    since = core.wall_to_utc(day, datetime.min.time(), zone)
+    slots = availability.find_slots(
+        kind,
+        clinicians=[clinician],
+        location=location,
+        since=since,
+        until=since + timedelta(days=1),
+        for_staff=True,
+    )
+    keep = {k: v for k, v in params.items() if k in ("patient", "appointment_type", "reason")}
+    return slot_rows(slots, _desk_link(keep))
 
 
 @login_required
@@ -183,7 +278,12 @@ def desk_appointment(request: HttpRequest, pk: int) -> HttpResponse:
             "local_end": appointment.end.astimezone(zone),
             "move_form": move_form,
             "cancel_form": CancelForm(),
-            "next_statuses": sorted(actions.TRANSITIONS.get(appointment.status, set())),
+            "undo_form": UndoStatusForm(),
+            "next_statuses": actions.allowed_statuses(appointment),
+            "can_undo": appointment.status in actions.UNDO,
+            "undo_to": Appointment.Status(actions.UNDO[appointment.status]).label.lower()
+            if appointment.status in actions.UNDO
+            else "",
             "status_labels": dict(Appointment.Status.choices),
             "manage_token": manage_token(appointment),
             "booking_warnings": booking_advice(appointment),
@@ -215,6 +315,22 @@ def desk_status(request: HttpRequest, pk: int) -> HttpResponse:
     def change(appointment: Appointment) -> str:
         actions.set_appointment_status(appointment, status, actor=request.user, request=request)
         return f"Marked {Appointment.Status(status).label.lower()}."
+
+    return _desk_change(request, pk, change)
+
+
+@login_required
+@require_POST
+def desk_status_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    require_schedule_staff(request.user)  # before reading input: outsiders learn nothing
+    form = UndoStatusForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+
+    def change(appointment: Appointment) -> str:
+        undone = actions.undo_appointment_status(
+            appointment, reason=reason, actor=request.user, request=request
+        )
+        return f"Status set back to {undone.get_status_display().lower()}. The reason is recorded."
 
     return _desk_change(request, pk, change)
 

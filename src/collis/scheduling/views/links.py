@@ -103,6 +103,8 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
                 messages.success(request, _("Your appointment has moved. We emailed the new time."))
                 return redirect("scheduling:appointment-manage", token=token)
     first_day, since, until = week_from(request)
+    zone = availability.clinic_zone()
+    today = timezone.now().astimezone(zone).date()
     slots = availability.find_slots(
         appointment.appointment_type, clinicians=[appointment.clinician], since=since, until=until
     )
@@ -116,8 +118,16 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
             "appointment": appointment,
             "token": token,
             "days": days,
+            "first_day": first_day,
+            "last_day": first_day + timedelta(days=DAYS_PER_PAGE - 1),
+            "local_start": appointment.start.astimezone(zone),
+            "zone_name": str(zone),
             "next_query": urlencode({"from": first_day + timedelta(days=DAYS_PER_PAGE)}),
-            "previous_query": urlencode({"from": first_day - timedelta(days=DAYS_PER_PAGE)}),
+            "previous_query": (
+                urlencode({"from": first_day - timedelta(days=DAYS_PER_PAGE)})
+                if first_day > today
+                else ""
+            ),
         },
     )
 

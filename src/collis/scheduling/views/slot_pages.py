@@ -44,10 +44,12 @@ def parse_start(value: str) -> datetime | None:
     return parsed if parsed.tzinfo is not None else None
 
 
-def week_from(request: HttpRequest) -> tuple[date, datetime, datetime]:
-    """The page of days to show: from ?from= (never before today), DAYS_PER_PAGE long."""
+def week_from(
+    request: HttpRequest, earliest: date | None = None
+) -> tuple[date, datetime, datetime]:
+    """The page of days to show: from ?from= (never before today or ``earliest``)."""
     zone = availability.clinic_zone()
-    today = timezone.now().astimezone(zone).date()
+    today = max(timezone.now().astimezone(zone).date(), earliest or date.min)
     try:
         first_day = max(date.fromisoformat(request.GET.get("from", "")), today)
     except ValueError:

@@ -19,8 +19,9 @@ SEEDERS = [
     ("collis.demo.providers", "collis.providers.demo"),
     ("collis.demo.education", "collis.education.demo"),
     ("collis.demo.patients", "collis.patients.demo"),
-    ("collis.demo.scheduling", "collis.scheduling.demo"),
+    # Injections before scheduling: they set the recall due dates bookings must respect.
     ("collis.demo.injections", "collis.injections.demo"),
+    ("collis.demo.scheduling", "collis.scheduling.demo"),
     ("collis.demo.scales", "collis.scales.demo"),
     ("collis.demo.diary", "collis.diary.demo"),
     ("collis.demo.recordings", "collis.recordings.demo"),

@@ -1,0 +1,79 @@
+"""The demo clinic obeys the app's own rules (issue #11 defect 14): each check below is a rule
+the app enforces on real bookings, run over every seeded row."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from collis.diary.models import DiaryEntry
+from collis.injections.models import InjectionSession
+from collis.lib.clinic_time import to_clinic
+from collis.patients.models import Diagnosis
+from collis.scheduling.actions import ON_THE_DAY
+from collis.scheduling.models import Appointment, BookingPolicy, InjectionRecall
+from collis.scheduling.recall import clinic_today, due_recalls
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_passes_the_apps_rules(demo_data):
+    now = timezone.now()
+    today = clinic_today()
+    problems: list[str] = []
+    active = list(
+        Appointment.objects.active().select_related(
+            "patient", "clinician", "location", "appointment_type"
+        )
+    )
+    for a in active:
+        day = to_clinic(a.start).date()
+        if a.start > now and a.status in ON_THE_DAY:
+            problems.append(f"{a.pk}: {a.status} before its day")
+        if a.start < now - timedelta(days=1) and a.status in ("requested", "confirmed"):
+            problems.append(f"{a.pk}: still {a.status} long after it happened")
+        if not a.clinician.locations.filter(pk=a.location_id).exists():
+            problems.append(f"{a.pk}: {a.clinician} does not work at {a.location}")
+        if not a.appointment_type.clinicians.filter(pk=a.clinician_id).exists():
+            problems.append(f"{a.pk}: {a.clinician} does not offer {a.appointment_type}")
+        if a.appointment_type.for_new_patients and not a.clinician.accepting_new_patients:
+            problems.append(f"{a.pk}: new patient with a clinician closed to them")
+        if (
+            a.appointment_type.for_new_patients
+            and a.patient.visits.filter(occurred_at__lt=a.start).exists()
+        ):
+            problems.append(f"{a.pk}: a first visit for {a.patient}, who was seen before")
+        if a.appointment_type.is_reinjection and a.start > now:
+            recall = InjectionRecall.objects.filter(patient=a.patient).first()
+            if recall is not None and day < recall.due_on:
+                problems.append(f"{a.pk}: injection on {day}, next allowed {recall.due_on}")
+            last = (
+                InjectionSession.objects.filter(patient=a.patient)
+                .select_related("product")
+                .order_by("-injected_on")
+                .first()
+            )
+            if last and day < last.injected_on + timedelta(days=last.product.min_interval_days):
+                problems.append(f"{a.pk}: injection {day} too soon after {last.injected_on}")
+    by_patient: dict[int, list[Appointment]] = {}
+    for a in sorted(active, key=lambda a: a.start):
+        for other in by_patient.get(a.patient_id, []):
+            if other.end > a.start:
+                problems.append(f"{a.pk} overlaps {other.pk} for the same patient")
+        by_patient.setdefault(a.patient_id, []).append(a)
+    for patient_id, rows in by_patient.items():
+        injections = [to_clinic(a.start).date() for a in rows if a.appointment_type.is_reinjection]
+        for earlier, later in zip(injections, injections[1:], strict=False):
+            if (later - earlier).days < 84:  # the usual minimum interval (clinical.md §3)
+                problems.append(f"patient {patient_id}: injections {earlier} and {later}")
+    future_diary = DiaryEntry.objects.filter(entry_date__gt=today).count()
+    if future_diary:
+        problems.append(f"{future_diary} diary entries dated after today ({today})")
+    lead = BookingPolicy.current().recall_lead_days
+    for row in due_recalls(today, within_days=lead):
+        diagnosis = Diagnosis.objects.filter(patient=row.recall.patient).first()
+        if diagnosis is None or diagnosis.treating_clinician_id is None:
+            problems.append(f"recall for {row.recall.patient} without diagnosis or clinician")
+    assert not problems, "\n".join(problems[:40]) + f"\n({len(problems)} problems)"
