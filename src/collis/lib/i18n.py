@@ -89,3 +89,10 @@ class LanguageChoiceMiddleware:
         if from_link is not None:
             set_language_cookie(response, from_link)
         return response
+
+
+def with_language(url: str, code: str | None) -> str:
+    """``url`` that opens in ``code`` (``?lang=es``); unchanged for the site default language."""
+    if not code or code == settings.LANGUAGE_CODE:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}lang={code}"

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta, tzinfo
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
 
+from collis.lib.i18n import patient_language
 from collis.scheduling.availability import clinic_zone
 from collis.scheduling.links import manage_url
 from collis.scheduling.models import Appointment
@@ -70,13 +72,27 @@ def _add_zone(calendar: Calendar, zone: tzinfo, starts: list[datetime]) -> None:
     calendar.subcomponents.insert(0, vtimezone)
 
 
-def appointment_ics(appointment: Appointment, *, for_patient: bool = True) -> bytes:
-    """Return one appointment as an .ics file: METHOD:CANCEL once it is cancelled."""
+def appointment_ics(
+    appointment: Appointment, *, for_patient: bool = True, language: str | None = None
+) -> bytes:
+    """Return one appointment as an .ics file: METHOD:CANCEL once it is cancelled.
+
+    A patient's file is written in ``language``, by default the patient's own (issue #17).
+    """
     cancelled = appointment.status == Appointment.Status.CANCELLED
     calendar = _calendar(method="CANCEL" if cancelled else "PUBLISH")
     who = appointment.clinician.display_name if for_patient else appointment.patient_initials
-    summary = f"{appointment.appointment_type.name} with {who}"
-    description = f"Cancel or reschedule: {manage_url(appointment)}" if for_patient else ""
+    language = language or patient_language(appointment.patient)
+    with translation.override(language if for_patient else None):
+        summary = _("%(visit)s with %(who)s") % {
+            "visit": appointment.appointment_type.name,
+            "who": who,
+        }
+        description = (
+            _("Cancel or reschedule: %(url)s") % {"url": manage_url(appointment, language)}
+            if for_patient
+            else ""
+        )
     calendar.add_component(
         _event(appointment, summary=summary, description=description, stamp=timezone.now())
     )

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from collis.audit.actions import Action, record_access
+from collis.patients.actions import set_preferred_language
 from collis.patients.models import Patient
 from collis.providers.models import Clinician, Location
 from collis.scheduling import slots as core
@@ -92,8 +93,12 @@ def book_appointment(
     actor: User = None,
     request: HttpRequest | None = None,
     now: datetime | None = None,
+    language: str = "",
 ) -> Appointment:
     """Book ``start`` for a type with a clinician (None: the first who is free then).
+
+    ``language`` (a code from settings.LANGUAGES) is the language the patient booked in: it is
+    saved on their record, so the emails, reminders and calendar files are written in it.
 
     Returns the existing appointment when ``idempotency_key`` was already used, so a form posted
     twice books once. Staff (``source=staff``) may book outside the usual hours with an
@@ -135,6 +140,7 @@ def book_appointment(
             actor=actor,
             request=request,
             now=now,
+            language=language,
         )
     except (IntegrityError, SchedulingError) as exc:
         # A twin submission of the same form may have committed while this one ran: under
@@ -166,6 +172,7 @@ def _book_once(
     actor: User,
     request: HttpRequest | None,
     now: datetime,
+    language: str = "",
 ) -> Appointment:
     for_staff = source == Appointment.Source.STAFF
     policy = BookingPolicy.current()
@@ -189,6 +196,8 @@ def _book_once(
         )
         if patient is None:
             patient = resolve_patient(contact, request, actor)
+        if language and patient.preferred_language != language:
+            set_preferred_language(patient, language)
         admit_patient(
             patient,
             appointment_type,

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -226,6 +226,7 @@ def book_details(request: HttpRequest) -> HttpResponse:
                 idempotency_key=data["idempotency_key"],
                 actor=request.user,
                 request=request,
+                language=translation.get_language() or "",
             )
         except SchedulingError as exc:
             problem = exc
