@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from collis.education.models import Page
+from collis.education.views import localise
 from collis.lib import fulltext
 from collis.lib.i18n import language_code_for
 from collis.patients.actions import set_preferred_language
@@ -20,7 +21,7 @@ SEARCH_MAX_LENGTH = 100
 def home(request: HttpRequest) -> HttpResponse:
     context = {
         "locations": Location.objects.filter(is_active=True).prefetch_related("hours"),
-        "featured_pages": Page.objects.published().filter(featured=True)[:3],
+        "featured_pages": localise(list(Page.objects.published().filter(featured=True)[:3])),
         "clinicians": Clinician.objects.active().prefetch_related("specialties")[:6],
     }
     return render(request, "home.html", context)
