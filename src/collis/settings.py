@@ -81,6 +81,7 @@ USE_I18N = True
 # the cookie, then Accept-Language; collis.lib.i18n adds ?lang= links and the patient's record.
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["collis.formats"]  # ISO first in es date inputs (browsers need it)
 LANGUAGE_COOKIE_NAME = "collis_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"

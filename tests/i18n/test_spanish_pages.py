@@ -140,3 +140,12 @@ def test_a_diary_entry_in_spanish_shows_spanish_errors_and_message(client, patie
         follow=True,
     )
     assert "Gracias: su anotación del diario está guardada." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_date_inputs_keep_iso_values_in_spanish(client, patient):
+    """<input type=date> only takes ISO: es formats once left the diary's day empty."""
+    client.force_login(patient.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    page = client.get(reverse("portal:diary-create")).content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in page
