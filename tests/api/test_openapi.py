@@ -47,9 +47,12 @@ def test_every_operation_documents_its_errors_with_the_problem_model(schema):
             assert "404" in responses, f"{name} has a path parameter but no 404"
         if takes_input:
             assert "422" in responses, f"{name} takes input but documents no 422"
+        if operation.get("requestBody"):
+            assert "400" in responses, f"{name} takes a body but documents no 400"
         for status, response in responses.items():
             if status.startswith(("4", "5")):
-                ref = response["content"]["application/json"]["schema"]["$ref"]
+                assert set(response["content"]) == {"application/problem+json"}, name
+                ref = response["content"]["application/problem+json"]["schema"]["$ref"]
                 assert ref.rsplit("/", 1)[-1] in {"Problem", "BookingProblem"}, name
         assert operation.get("summary"), f"{name} has no summary"
 
@@ -58,3 +61,19 @@ def test_problem_schema_has_examples(schema):
     problem = schema["components"]["schemas"]["Problem"]
     assert problem["examples"][0]["status"] == 404
     assert set(problem["required"]) == {"title", "status"}
+
+
+def test_a_body_that_is_not_json_is_a_documented_problem(client, db):
+    response = client.post(
+        "/api/scheduling/appointments", "{not json", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == 400 and body["title"] == "Bad Request"
+
+
+def test_slot_range_rule_is_documented_and_answered_as_422(schema, client, db):
+    operation = schema["paths"]["/api/scheduling/slots"]["get"]
+    assert "date_to" in operation["description"] and "422" in operation["description"]
+    assert "422" in operation["responses"]

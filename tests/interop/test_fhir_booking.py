@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 from fhir.resources.R4B.appointment import Appointment as FhirAppointment
 from fhir.resources.R4B.bundle import Bundle
+from jstools import r4_errors
 
 from collis.audit.models import AuditEvent
 from collis.patients.models import Patient
@@ -61,7 +62,7 @@ def test_patient_finds_a_free_slot_books_it_and_cannot_book_it_twice(client, vis
     assert created.status_code == 201, created.content
     body = FhirAppointment.model_validate(created.json())
     stored = Appointment.objects.get(pk=int(body.id))
-    assert created["Location"].endswith(f"/fhir/Appointment/{stored.pk}")
+    assert created["Location"].endswith(f"/fhir/Appointment/{stored.pk}/_history/1")
     assert stored.patient == me and stored.source == Appointment.Source.API
     assert stored.reason == "neck pulling" and stored.booked_by == me.user
     assert stored.start == datetime.fromisoformat(slot["start"])
@@ -73,7 +74,18 @@ def test_patient_finds_a_free_slot_books_it_and_cannot_book_it_twice(client, vis
     assert again.json()["issue"][0]["code"] == "conflict"
     assert Appointment.objects.filter(start=stored.start, clinician=stored.clinician).count() == 1
 
-    assert client.get(f"/fhir/Slot/{slot['id']}", **auth).status_code == 404
+    # The booking holds its Slot: the Appointment names it, and the Slot now reads busy.
+    assert created.json()["slot"] == [{"reference": f"Slot/{slot['id']}"}]
+    held = client.get(f"/fhir/Slot/{slot['id']}", **auth)
+    assert held.status_code == 200
+    assert held.json()["status"] == "busy"
+    assert r4_errors(held.json()) == []
+    by_slot = client.get("/fhir/Appointment", {"slot": f"Slot/{slot['id']}"}, **auth).json()
+    assert [e["resource"]["id"] for e in by_slot["entry"]] == [str(stored.pk)]
+    busy = client.get(
+        "/fhir/Slot", {"status": "busy", "start": f"ge{slot['start'][:10]}"}, **auth
+    ).json()
+    assert slot["id"] in {e["resource"]["id"] for e in busy["entry"]}
     listed = client.get(
         "/fhir/Slot",
         {"service-type": visit_type.slug, "start": f"le{slot['end']}", "_count": 100},
@@ -183,8 +195,8 @@ def test_slot_search_by_practitioner_schedule_and_dates(client, visit_type, clin
     for entry in same_day["entry"]:
         assert entry["resource"]["start"][:10] == day
         assert entry["resource"]["schedule"]["reference"] == f"Schedule/{schedule_id}"
-    busy = client.get("/fhir/Slot", {"status": "busy"}, **auth).json()
-    assert busy["total"] == 0
+    unknown = client.get("/fhir/Slot", {"status": "entered-in-error"}, **auth).json()
+    assert unknown["total"] == 0
     bad = client.get("/fhir/Slot", {"start": "ge2026-13-01"}, **auth)
     assert bad.status_code == 400
 

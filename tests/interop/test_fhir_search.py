@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,7 +10,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from collis.interop.fhir.errors import SearchError
-from collis.interop.fhir.search import Bounds, date_bounds, numeric_reference, reference_id
+from collis.interop.fhir.search import (
+    Bounds,
+    date_bounds,
+    day_range,
+    instant_range,
+    numeric_reference,
+    parse_date,
+    reference_id,
+)
 
 CHICAGO = ZoneInfo("America/Chicago")
 
@@ -46,9 +54,10 @@ def test_date_prefixes_select_local_days(value, lower, upper):
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("2026-02-30", "is not a date"),
-        ("yesterday", "not a date or a date-time"),
-        ("ge2026-03-02T09:00:00", "needs a UTC offset"),
+        ("2026-02-30", "is not a date that exists"),
+        ("yesterday", "is not a FHIR date"),
+        ("2026-13", "is not a date that exists"),
+        ("ge2026-03-02T25:00", "is not a date that exists"),
     ],
 )
 def test_bad_dates_raise_search_errors(value, message):
@@ -98,3 +107,56 @@ def test_numeric_reference_needs_digits():
     assert numeric_reference("Patient/7", "Patient") == 7
     with pytest.raises(SearchError):
         numeric_reference("Patient/seven", "Patient")
+
+
+@pytest.mark.parametrize(
+    ("value", "start", "end"),
+    [
+        # Partial dates cover their whole year or month, in the clinic's zone (CST, UTC-6).
+        ("2026", utc(2026, 1, 1, 6), utc(2027, 1, 1, 6)),
+        ("2026-03", utc(2026, 3, 1, 6), utc(2026, 4, 1, 5)),  # DST starts 8 March
+        ("2026-12", utc(2026, 12, 1, 6), utc(2027, 1, 1, 6)),
+        ("2026-03-02T09:00Z", utc(2026, 3, 2, 9), utc(2026, 3, 2, 9, 1)),
+        ("2026-03-02T09:00:30+01:00", utc(2026, 3, 2, 8, 0, 30), utc(2026, 3, 2, 8, 0, 31)),
+        # No offset: the server's (clinic's) zone, as FHIR allows.
+        ("2026-03-02T09:00:00", utc(2026, 3, 2, 15), utc(2026, 3, 2, 15, 0, 1)),
+    ],
+)
+def test_partial_dates_and_precision(value, start, end):
+    parsed = parse_date(value, CHICAGO)
+    assert (parsed.start, parsed.end) == (start, end)
+
+
+NOW = utc(2026, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("value", "lower", "upper", "negate"),
+    [
+        ("eq2026-03", date(2026, 3, 1), date(2026, 4, 1), False),
+        ("ne2026-03", date(2026, 3, 1), date(2026, 4, 1), True),
+        ("ge2026-03", date(2026, 3, 1), None, False),
+        ("gt2026-03", date(2026, 4, 1), None, False),
+        ("sa2026-03", date(2026, 4, 1), None, False),
+        ("le2026-03", None, date(2026, 4, 1), False),
+        ("lt2026-03", None, date(2026, 3, 1), False),
+        ("eb2026-03", None, date(2026, 3, 1), False),
+        # A day never lies inside one minute; ge/le of a time take the days that overlap.
+        ("eq2026-03-02T09:00Z", date(2026, 3, 3), date(2026, 3, 2), False),
+        ("ge2026-03-02T09:00Z", date(2026, 3, 2), None, False),
+        ("sa2026-03-02T09:00Z", date(2026, 3, 3), None, False),
+    ],
+)
+def test_prefixes_on_stored_days(value, lower, upper, negate):
+    found = day_range(parse_date(value, CHICAGO), CHICAGO, NOW)
+    assert (found.lower, found.upper, found.negate) == (lower, upper, negate)
+
+
+def test_prefixes_on_stored_instants_and_approximately():
+    day = parse_date("2026-03-02", CHICAGO)
+    assert instant_range(day, NOW).lower == utc(2026, 3, 2, 6)
+    assert instant_range(parse_date("gt2026-03-02", CHICAGO), NOW).lower == utc(2026, 3, 3, 6)
+    assert instant_range(parse_date("eb2026-03-02", CHICAGO), NOW).upper == utc(2026, 3, 2, 6)
+    near = instant_range(parse_date("ap2026-05-22", CHICAGO), NOW)
+    assert near.lower < utc(2026, 5, 22, 5) and near.upper > utc(2026, 5, 23, 5)
+    assert not near.negate

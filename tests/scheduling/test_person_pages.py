@@ -402,3 +402,38 @@ def test_desk_slot_picker_lists_free_times_and_keeps_the_patient(
     links = [unescape(x) for x in __import__("re").findall(r'href="(/desk/book/\?[^"]+)"', page)]
     assert any("time=09%3A00" in x for x in links) and not any("time=10%3A00" in x for x in links)
     assert all(f"patient={patient.pk}" in x for x in links)
+
+
+def test_recall_list_actions_send_snooze_and_unreachable(client, clinic, front_desk, patient):
+    """Desk tool: book from the recall list, send the recall, snooze with a reason (audited),
+    mark unreachable; snoozed and unreachable patients leave the list."""
+    from django.core import mail
+    from django.utils import timezone
+
+    from collis.audit.models import AuditEvent
+    from collis.scheduling.models import InjectionRecall
+
+    today = timezone.localdate()
+    recall = InjectionRecall.objects.create(
+        patient=patient,
+        last_injected_on=today - timedelta(days=90),
+        due_on=today - timedelta(days=6),
+        product_name="Xeomin",
+    )
+    sign_in_with_second_factor(client, front_desk)
+    url = reverse("scheduling:desk-recalls")
+    page = client.get(url).content.decode()
+    assert f"/desk/book/?patient={patient.pk}" in page and "Send recall" in page
+
+    def act(action, **data):
+        target = reverse("scheduling:desk-recall-action", args=[recall.pk, action])
+        return client.post(target, data, follow=True).content.decode()
+
+    assert "Recall emailed" in act("send") and mail.outbox[-1].to == [patient.email]
+    assert "Say why" in act("snooze", until=today + timedelta(days=7), reason="")
+    act("snooze", until=today + timedelta(days=7), reason="on holiday")
+    assert AuditEvent.objects.filter(detail__recall="snoozed").exists()
+    assert patient.family_name not in client.get(url).content.decode()
+    InjectionRecall.objects.filter(pk=recall.pk).update(snoozed_until=None)
+    assert "marked unreachable" in act("unreachable", reason="three calls, no answer")
+    assert patient.family_name not in client.get(url).content.decode()

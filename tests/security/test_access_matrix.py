@@ -139,6 +139,7 @@ MATRIX: list[Row] = [
     Row("/desk/", STAFF),
     Row("/desk/book/", STAFF),
     Row("/desk/recalls/", STAFF),
+    Row("/desk/recalls/999999/send/", frozenset(), method="POST"),  # no such recall: 404
     Row("/desk/feed/", CLINICIAN_ONLY),
     Row("/desk/appointments/{appointment}/", STAFF),
     Row(

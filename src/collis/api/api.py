@@ -2,20 +2,46 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 
 from collis.lib.errors import DomainError
-from collis.lib.problems import problem_response
+from collis.lib.problems import PROBLEM_CONTENT_TYPE, problem_response
 from collis.providers.api import router as providers_router
 from collis.scheduling.api import router as scheduling_router
 from collis.scheduling.api import slot_taken_members
 from collis.scheduling.errors import SlotTakenError
 from collis.supply.api import router as supply_router
 
-api = NinjaAPI(
+
+class ProblemAPI(NinjaAPI):
+    """NinjaAPI whose schema says what it sends: errors as ``application/problem+json``, and a
+    400 problem on every operation with a body (a body that is not JSON)."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        problem_ref = {"$ref": "#/components/schemas/Problem"}
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                responses = operation["responses"]
+                if operation.get("requestBody") and not {"400", 400} & set(responses):
+                    responses[400] = {
+                        "description": "The body is not JSON",
+                        "content": {"application/json": {"schema": problem_ref}},
+                    }
+                for status, response in responses.items():
+                    content = response.get("content", {})
+                    if str(status)[0] in "45" and "application/json" in content:
+                        response["content"] = {PROBLEM_CONTENT_TYPE: content["application/json"]}
+        return schema
+
+
+api = ProblemAPI(
     title="Collis API",
     version="1.0",
     description=(
@@ -33,6 +59,16 @@ def problem(request: HttpRequest, status: int, title: str, detail: object = None
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return problem(request, 422, "Invalid input", exc.errors)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's own errors (e.g. 400 for a body that is not JSON) as problems too."""
+    try:
+        title = HTTPStatus(exc.status_code).phrase
+    except ValueError:
+        title = "Error"
+    return problem(request, exc.status_code, title, str(exc))
 
 
 @api.exception_handler(Http404)

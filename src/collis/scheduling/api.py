@@ -127,6 +127,11 @@ def list_bookable_clinicians(request: HttpRequest) -> list[BookableClinicianOut]
     "/slots",
     response={200: list[SlotOut], 404: Problem, 422: Problem},
     summary="Free slots for a type, optionally one clinician and location, in a date range",
+    description=(
+        "`date_to` must be on or after `date_from` and at most 31 days later; otherwise the "
+        "answer is 422 with a problem object (the rule spans two fields, so the schema cannot "
+        "express it)."
+    ),
 )
 def list_slots(
     request: HttpRequest,

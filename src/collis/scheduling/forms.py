@@ -127,6 +127,11 @@ class DeskBookingForm(LocalDateTimeMixin, forms.Form):
     )
 
 
+class RecallActionForm(forms.Form):
+    until = forms.DateField(widget=DateInput, required=False, label="Back on the list on")
+    reason = forms.CharField(max_length=300, required=False, label="Reason")
+
+
 class FreeTimesForm(forms.Form):
     """The desk's slot picker: a clinician's free times for a visit type on one day."""
 

@@ -316,6 +316,14 @@ class InjectionRecall(models.Model):
     recall_sent_for = models.DateField(
         null=True, blank=True, help_text="The due date the last recall email was sent for."
     )
+    snoozed_until = models.DateField(
+        null=True, blank=True, help_text="Left off the recall list until this day."
+    )
+    snooze_reason = models.CharField(max_length=300, blank=True)
+    unreachable_since = models.DateTimeField(
+        null=True, blank=True, help_text="The desk could not reach the patient; off the list."
+    )
+    unreachable_note = models.CharField(max_length=300, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -45,6 +45,8 @@ def due_recalls(today: date, *, within_days: int = 14) -> list[RecallRow]:
     """Return patients due within ``within_days`` or overdue, most overdue first."""
     rows = (
         InjectionRecall.objects.filter(due_on__lte=today + timedelta(days=within_days))
+        .filter(unreachable_since__isnull=True)
+        .exclude(snoozed_until__gt=today)
         .annotate(has_booking=_booked_reinjection())
         .select_related("patient")
         .order_by("due_on")
@@ -58,6 +60,18 @@ def recall_booking_url(recall: InjectionRecall) -> str:
     if reinjection is not None:
         query += f"&type={reinjection.slug}"
     return settings.SITE_URL + reverse("scheduling:book-start") + query
+
+
+def send_recall_now(recall: InjectionRecall) -> None:
+    """Email one patient their recall now (the desk's "Send recall"), and note it was sent."""
+    recall_email(
+        to=recall.patient.email,
+        name=recall.patient.given_name,
+        due_on=recall.due_on,
+        product_name=recall.product_name,
+        booking_url=recall_booking_url(recall),
+    ).send()
+    InjectionRecall.objects.filter(pk=recall.pk).update(recall_sent_for=recall.due_on)
 
 
 def send_recall_emails(today: date | None = None) -> dict[str, int]:

@@ -35,5 +35,10 @@ urlpatterns = [
     path("desk/appointments/<int:pk>/move/", views.desk_move, name="desk-move"),
     path("desk/appointments/<int:pk>/cancel/", views.desk_cancel, name="desk-cancel"),
     path("desk/recalls/", views.desk_recalls, name="desk-recalls"),
+    path(
+        "desk/recalls/<int:pk>/<slug:action>/",
+        views.desk_recall_action,
+        name="desk-recall-action",
+    ),
     path("desk/feed/", views.desk_feed, name="desk-feed"),
 ]

@@ -55,6 +55,7 @@ def scale_observation(fhir_id: str, assessment: Any) -> dict[str, Any]:
             "text": codes.LOCAL_CODES[total_code],
         },
         "subject": reference("Patient", assessment.patient_id),
+        "encounter": _encounter(assessment),
         "effectiveDateTime": iso(assessment.assessed_on),
         "valueQuantity": _score(assessment.total),
         "method": {"text": assessment.scale_version},
@@ -100,6 +101,7 @@ def posture_observation(fhir_id: str, recording: Any, effective: Any) -> dict[st
         "category": [{"coding": [codes.EXAM_CATEGORY]}],
         "code": {"coding": [codes.local_code("head-posture")], "text": "Head posture"},
         "subject": reference("Patient", recording.patient_id),
+        "encounter": _encounter(recording),
         "effectiveDateTime": iso(effective),
         "method": {"text": f"Collis posture analysis of a {recording.kind} (MediaPipe 0.10.14)"},
         "component": components or None,
@@ -107,7 +109,15 @@ def posture_observation(fhir_id: str, recording: Any, effective: Any) -> dict[st
     return validated(Observation, data)
 
 
-def toxin_procedure(session: Any, performer: Any) -> dict[str, Any]:
+def _encounter(record: Any) -> dict[str, str] | None:
+    """The visit (Encounter) a record was made at, when it names one."""
+    visit_id = getattr(record, "visit_id", None)
+    return reference("Encounter", visit_id) if visit_id else None
+
+
+def toxin_procedure(
+    session: Any, performer: Any, condition_id: int | None = None
+) -> dict[str, Any]:
     """The injection session; ``performer`` is the visit's clinician."""
     data = {
         "resourceType": "Procedure",
@@ -115,6 +125,8 @@ def toxin_procedure(session: Any, performer: Any) -> dict[str, Any]:
         "status": "completed",
         "code": {"coding": [codes.TOXIN_PROCEDURE], "text": "Botulinum toxin injection"},
         "subject": reference("Patient", session.patient_id),
+        "encounter": _encounter(session),
+        "reasonReference": [reference("Condition", condition_id)] if condition_id else None,
         "performedDateTime": iso(session.injected_on),
         "performer": [{"actor": reference("Practitioner", performer.pk, performer.display_name)}],
         "reasonCode": [{"coding": [codes.CERVICAL_DYSTONIA], "text": "Cervical dystonia"}],

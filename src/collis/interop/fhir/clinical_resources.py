@@ -10,19 +10,17 @@ both; a read picks the table by the id prefix.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
 
 from collis.injections.dosing import GUIDANCE_LABELS, MUSCLES
 from collis.injections.models import AdverseEvent, CycleOutcome, Injection, InjectionSession
-from collis.interop.fhir import clinical_mappers
-from collis.interop.fhir.resources import ResourceType, SearchParam, register
-from collis.interop.fhir.search import date_bounds, numeric_reference, token_code
+from collis.interop.fhir import clinical_mappers, codes
+from collis.interop.fhir.resources import ResourceType, SearchParam, date_param, register, token
+from collis.interop.fhir.search import NoMatch, numeric_reference, token_code
 from collis.recordings.models import PostureRecording
 from collis.scales.models import Assessment
-from collis.scheduling.availability import clinic_zone
 
 OBSERVATION_PREFIX = "scale-"
 SCALE_BY_CODE = {total: scale for scale, (total, _) in clinical_mappers.SCALE_CODES.items()}
@@ -35,33 +33,17 @@ def _patient(field_name: str) -> SearchParam:
     return SearchParam("reference", apply)
 
 
-def _day(field_name: str) -> SearchParam:
-    """Date search on a DateField: a stored day matches when it overlaps the searched range."""
+def _fixed_token(system: str, code: str) -> SearchParam:
+    """A token that every row of a table carries (one category, one code)."""
 
     def apply(qs: QuerySet, value: str) -> QuerySet:
-        zone = clinic_zone()
-        bounds = date_bounds(value, zone)
-        if bounds.lower is not None:
-            qs = qs.filter(**{f"{field_name}__gte": bounds.lower.astimezone(zone).date()})
-        if bounds.upper is not None:
-            qs = qs.filter(**{f"{field_name}__lt": _ceil_day(bounds.upper, zone)})
-        return qs
+        try:
+            searched = token_code(value, system)
+        except NoMatch:
+            return qs.none()
+        return qs if searched in (None, code) else qs.none()
 
-    return SearchParam("date", apply)
-
-
-def _ceil_day(instant: datetime, zone: Any) -> date:
-    """The first local day that starts at or after ``instant``."""
-    local = instant.astimezone(zone)
-    return local.date() + (timedelta(days=1) if local.time() != time(0) else timedelta(0))
-
-
-def _observation_code(qs: QuerySet, value: str) -> QuerySet:
-    return qs.filter(scale=SCALE_BY_CODE.get(token_code(value), "-none-"))
-
-
-def _category(qs: QuerySet, value: str) -> QuerySet:
-    return qs if token_code(value) == "survey" else qs.none()
+    return SearchParam("token", apply)
 
 
 def _observation(assessment: Assessment) -> dict[str, Any]:
@@ -69,7 +51,17 @@ def _observation(assessment: Assessment) -> dict[str, Any]:
 
 
 def _procedure(session: InjectionSession) -> dict[str, Any]:
-    return clinical_mappers.toxin_procedure(session, session.visit.clinician)
+    from collis.interop.fhir.chart_resources import condition_ids
+
+    condition_id = condition_ids([session.patient_id]).get(session.patient_id)
+    return clinical_mappers.toxin_procedure(session, session.visit.clinician, condition_id)
+
+
+def _encounter_param(field_name: str = "visit_id") -> SearchParam:
+    def apply(qs: QuerySet, value: str) -> QuerySet:
+        return qs.filter(**{field_name: numeric_reference(value, "Encounter")})
+
+    return SearchParam("reference", apply)
 
 
 def _administration(injection: Injection) -> dict[str, Any]:
@@ -84,14 +76,6 @@ def _administration(injection: Injection) -> dict[str, Any]:
 
 
 POSTURE_PREFIX = "posture-"
-
-
-def _posture_code(qs: QuerySet, value: str) -> QuerySet:
-    return qs if token_code(value) == "head-posture" else qs.none()
-
-
-def _exam_category(qs: QuerySet, value: str) -> QuerySet:
-    return qs if token_code(value) == "exam" else qs.none()
 
 
 def _posture_observation(recording: PostureRecording) -> dict[str, Any]:
@@ -110,20 +94,18 @@ POSTURE_OBSERVATIONS = ResourceType(
     search={
         "patient": _patient("patient"),
         "subject": _patient("patient"),
-        "code": SearchParam("token", _posture_code),
-        "category": SearchParam("token", _exam_category),
-        "date": _day("visit__occurred_at__date"),
+        "code": _fixed_token(codes.LOCAL_OBSERVATION_SYSTEM, "head-posture"),
+        "category": _fixed_token(codes.OBSERVATION_CATEGORY, "exam"),
+        "date": date_param("visit__occurred_at", "instant"),
+        "encounter": _encounter_param(),
     },
+    sort={"date": "visit__occurred_at"},
     clinical=True,
     patient_field="patient",
     id_prefix=POSTURE_PREFIX,
 )
 
 OUTCOME_PREFIX = "outcome-"
-
-
-def _outcome_code(qs: QuerySet, value: str) -> QuerySet:
-    return qs if token_code(value) == "toxin-cycle-outcome" else qs.none()
 
 
 def _outcome_observation(outcome: CycleOutcome) -> dict[str, Any]:
@@ -140,10 +122,11 @@ OUTCOME_OBSERVATIONS = ResourceType(
     search={
         "patient": _patient("session__patient"),
         "subject": _patient("session__patient"),
-        "code": SearchParam("token", _outcome_code),
-        "category": SearchParam("token", _category),
-        "date": _day("assessed_on"),
+        "code": _fixed_token(codes.LOCAL_OBSERVATION_SYSTEM, "toxin-cycle-outcome"),
+        "category": _fixed_token(codes.OBSERVATION_CATEGORY, "survey"),
+        "date": date_param("assessed_on"),
     },
+    sort={"date": "assessed_on"},
     clinical=True,
     patient_field="session__patient",
     id_prefix=OUTCOME_PREFIX,
@@ -158,10 +141,12 @@ register(
         search={
             "patient": _patient("patient"),
             "subject": _patient("patient"),
-            "code": SearchParam("token", _observation_code),
-            "category": SearchParam("token", _category),
-            "date": _day("assessed_on"),
+            "code": token("scale", codes.LOCAL_OBSERVATION_SYSTEM, SCALE_BY_CODE.get),
+            "category": _fixed_token(codes.OBSERVATION_CATEGORY, "survey"),
+            "date": date_param("assessed_on"),
+            "encounter": _encounter_param(),
         },
+        sort={"date": "assessed_on"},
         clinical=True,
         patient_field="patient",
         id_prefix=OBSERVATION_PREFIX,
@@ -176,8 +161,10 @@ register(
         search={
             "patient": _patient("patient"),
             "subject": _patient("patient"),
-            "date": _day("injected_on"),
+            "date": date_param("injected_on"),
+            "encounter": _encounter_param(),
         },
+        sort={"date": "injected_on"},
         clinical=True,
         patient_field="patient",
     )
@@ -192,7 +179,7 @@ register(
         search={
             "patient": _patient("session__patient"),
             "subject": _patient("session__patient"),
-            "effective-time": _day("session__injected_on"),
+            "effective-time": date_param("session__injected_on"),
             "part-of": SearchParam(
                 "reference",
                 lambda qs, v: qs.filter(session_id=numeric_reference(v, "Procedure")),
@@ -200,6 +187,7 @@ register(
         },
         clinical=True,
         patient_field="session__patient",
+        sort={"effective-time": "session__injected_on"},
     )
 )
 
@@ -216,9 +204,10 @@ register(
         search={
             "patient": _patient("session__patient"),
             "subject": _patient("session__patient"),
-            "date": _day("session__injected_on"),
+            "date": date_param("session__injected_on"),
         },
         clinical=True,
         patient_field="session__patient",
+        sort={"date": "session__injected_on"},
     )
 )

@@ -5,7 +5,10 @@ exists (TWSTRS subscores, posture angles measured by video) a local code system 
 ``urn:collis:`` is used and documented here, so receivers can map it.
 """
 
-FHIR_VERSION = "4.3.0"  # R4B: the R4 family, as modelled by fhir.resources' R4B package
+# R4 (4.0.1). fhir.resources 8.x models R5 and R4B only (its R4 models were the 6.x line, which
+# cannot be installed beside 8.x); the R4B models build and check shapes here, and the tests
+# validate every resource we serve against HL7's official R4 JSON schema.
+FHIR_VERSION = "4.0.1"
 
 MRN_SYSTEM = "urn:collis:mrn"
 CLINICIAN_SYSTEM = "urn:collis:clinician"

@@ -51,6 +51,8 @@ def patient(p: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "resourceType": "Patient",
         "id": str(p.pk),
+        # US Core 3.1.1 Patient: identifier (system + value), name, gender are always sent.
+        "meta": {"profile": ["http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient"]},
         "identifier": [{"system": codes.MRN_SYSTEM, "value": p.mrn}],
         "active": True,
         "name": [{"use": "official", "family": p.family_name, "given": [p.given_name]}],
@@ -69,6 +71,10 @@ def practitioner(c: Any, specialties: Iterable[str], languages: Iterable[str]) -
     data = {
         "resourceType": "Practitioner",
         "id": str(c.pk),
+        # US Core 3.1.1 Practitioner: identifier and a name with a family name are always sent.
+        "meta": {
+            "profile": ["http://hl7.org/fhir/us/core/StructureDefinition/us-core-practitioner"]
+        },
         "identifier": [{"system": codes.CLINICIAN_SYSTEM, "value": c.slug}],
         "active": c.is_active,
         "name": [
@@ -176,21 +182,23 @@ def slot(
     type_slug: str,
     type_name: str,
     zone: tzinfo,
+    status: str = "free",
 ) -> dict[str, Any]:
     data = {
         "resourceType": "Slot",
         "id": fhir_id,
         "schedule": reference("Schedule", schedule_id),
         "serviceType": [service_type(type_slug, type_name)],
-        "status": "free",
+        "status": status,
         "start": local_time(start, zone),
         "end": local_time(end, zone),
     }
     return validated(Slot, data)
 
 
-def appointment(a: Any, zone: tzinfo) -> dict[str, Any]:
-    """One booking; times in the clinic zone with their offset, participants all accepted."""
+def appointment(a: Any, zone: tzinfo, slot_id: str | None = None) -> dict[str, Any]:
+    """One booking; times in the clinic zone with their offset, participants all accepted;
+    ``slot`` names the Slot it holds (busy while the booking is active)."""
     data = {
         "resourceType": "Appointment",
         "id": str(a.pk),
@@ -202,6 +210,7 @@ def appointment(a: Any, zone: tzinfo) -> dict[str, Any]:
         "start": local_time(a.start, zone),
         "end": local_time(a.end, zone),
         "minutesDuration": int((a.end - a.start).total_seconds() // 60),
+        "slot": [reference("Slot", slot_id)] if slot_id else None,
         "created": local_time(a.created_at, zone),
         "comment": a.reason or None,
         "participant": [
@@ -228,21 +237,40 @@ def operation_outcome(severity: str, code: str, diagnostics: str) -> dict[str, A
 
 
 def searchset(
-    base_url: str, entries: list[dict[str, Any]], total: int, links: dict[str, str]
+    base_url: str,
+    entries: list[dict[str, Any]],
+    total: int,
+    links: dict[str, str],
+    included: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
+    """A search result: the matches, then resources added by ``_include``/``_revinclude``."""
+
+    def entry(resource: dict[str, Any], mode: str) -> dict[str, Any]:
+        return {
+            "fullUrl": f"{base_url}/{resource['resourceType']}/{resource['id']}",
+            "resource": resource,
+            "search": {"mode": mode},
+        }
+
     data = {
         "resourceType": "Bundle",
         "type": "searchset",
         "total": total,
         "link": [{"relation": rel, "url": url} for rel, url in links.items()],
-        "entry": [
-            {
-                "fullUrl": f"{base_url}/{e['resourceType']}/{e['id']}",
-                "resource": e,
-                "search": {"mode": "match"},
-            }
-            for e in entries
-        ]
+        "entry": [entry(e, "match") for e in entries]
+        + [entry(e, "include") for e in included or []]
         or None,
+    }
+    return validated(Bundle, data)
+
+
+def history(entries: list[dict[str, Any]], url: str) -> dict[str, Any]:
+    """A history Bundle; each entry carries its request and response (bdl-3, bdl-4)."""
+    data = {
+        "resourceType": "Bundle",
+        "type": "history",
+        "total": len(entries),
+        "link": [{"relation": "self", "url": url}],
+        "entry": entries or None,
     }
     return validated(Bundle, data)

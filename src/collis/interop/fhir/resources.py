@@ -8,16 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from collis.interop.fhir import mappers
+from collis.interop.fhir import codes, mappers
 from collis.interop.fhir.errors import SearchError
-from collis.interop.fhir.search import token_code
+from collis.interop.fhir.search import (
+    NoMatch,
+    day_range,
+    instant_range,
+    numeric_reference,
+    parse_date,
+    token_code,
+)
 from collis.patients.models import Patient
 from collis.providers.models import Clinic, Clinician, Location
+from collis.scheduling.availability import clinic_zone
 
 __all__ = ["REGISTRY", "ResourceType", "SearchError", "SearchParam", "VirtualSource", "register"]
 
@@ -43,6 +51,8 @@ class VirtualSource:
 
     find: Callable[[dict[str, list[str]]], list[Any]]
     get: Callable[[str], Any | None]
+    # Rows a Bulk Data export writes (None: the type is not exported).
+    export: Callable[[], list[Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,7 @@ class ResourceType:
     # Clinical data: hidden from the front desk. Patient-owned data: patients see only theirs.
     # ``patient_field`` may follow relations (``session__patient``).
     clinical: bool = False
+    staff_only: bool = False  # clinic-wide lists of patients (Group): clinicians, administrators
     patient_field: str | None = None
     interactions: tuple[str, ...] = ("read", "search-type")
     # The FHIR id is ``id_prefix + pk``, so that one FHIR type can later be served from several
@@ -66,6 +77,8 @@ class ResourceType:
     also: tuple[ResourceType, ...] = ()
     # Handles ``POST /fhir/<name>``: (client, resource JSON, request) -> the created row.
     create: Callable[..., Any] | None = None
+    # ``_sort`` keys besides ``_id``: search parameter name -> model field (``__`` paths).
+    sort: dict[str, str] = field(default_factory=dict)
 
     def sources(self) -> tuple[ResourceType, ...]:
         return (self, *self.also)
@@ -106,20 +119,47 @@ def register(resource: ResourceType) -> ResourceType:
     return resource
 
 
-def parse_date(value: str) -> date:
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError as exc:
-        raise SearchError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
-
-
-def _token(field_name: str) -> SearchParam:
-    """FHIR token search: ``system|value`` or just ``value``."""
+def token(field_name: str, system: str | None, to_db: Callable[[str], Any] | None = None):
+    """FHIR token search on a field coded in ``system``: ``code``, ``system|code``, ``|code``,
+    ``system|`` (see ``search.token_code``); ``to_db`` maps a FHIR code to the stored value
+    (return None for a code that cannot match)."""
 
     def apply(qs: QuerySet, value: str) -> QuerySet:
-        return qs.filter(**{field_name: token_code(value)})
+        try:
+            code = token_code(value, system)
+        except NoMatch:
+            return qs.none()
+        if code is None:
+            return qs
+        stored = to_db(code) if to_db is not None else code
+        return qs.none() if stored is None else qs.filter(**{field_name: stored})
 
     return SearchParam("token", apply)
+
+
+def date_param(field_name: str, kind: str = "day") -> SearchParam:
+    """FHIR date search on a stored date (``kind="day"``, a whole local day) or instant."""
+
+    def apply(qs: QuerySet, value: str) -> QuerySet:
+        zone = clinic_zone()
+        parsed = parse_date(value, zone)
+        now = timezone.now()
+        found = instant_range(parsed, now) if kind == "instant" else day_range(parsed, zone, now)
+        q = Q()
+        if found.lower is not None:
+            q &= Q(**{f"{field_name}__gte": found.lower})
+        if found.upper is not None:
+            q &= Q(**{f"{field_name}__lt": found.upper})
+        return qs.exclude(q) if found.negate else qs.filter(q)
+
+    return SearchParam("date", apply)
+
+
+def reference_param(field_name: str, resource_type: str) -> SearchParam:
+    def apply(qs: QuerySet, value: str) -> QuerySet:
+        return qs.filter(**{field_name: numeric_reference(value, resource_type)})
+
+    return SearchParam("reference", apply)
 
 
 def _contains(*fields: str) -> SearchParam:
@@ -130,6 +170,14 @@ def _contains(*fields: str) -> SearchParam:
         return qs.filter(q)
 
     return SearchParam("string", apply)
+
+
+GENDER_TO_SEX = {
+    "female": Patient.Sex.FEMALE,
+    "male": Patient.Sex.MALE,
+    "other": Patient.Sex.OTHER,
+    "unknown": Patient.Sex.UNKNOWN,
+}
 
 
 def _practitioner(c: Clinician) -> dict[str, Any]:
@@ -144,14 +192,16 @@ register(
         queryset=lambda: Patient.objects.all(),
         to_fhir=mappers.patient,
         search={
-            "identifier": _token("mrn"),
+            "identifier": token("mrn", codes.MRN_SYSTEM),
             "family": _contains("family_name"),
             "given": _contains("given_name"),
             "name": _contains("family_name", "given_name"),
-            "birthdate": SearchParam("date", lambda qs, v: qs.filter(birth_date=parse_date(v))),
-            "email": SearchParam("token", lambda qs, v: qs.filter(email__iexact=v)),
+            "birthdate": date_param("birth_date"),
+            "gender": token("sex", "http://hl7.org/fhir/administrative-gender", GENDER_TO_SEX.get),
+            "email": token("email__iexact", None),
         },
         patient_field="pk",
+        sort={"birthdate": "birth_date", "family": "family_name", "given": "given_name"},
     )
 )
 register(
@@ -159,7 +209,11 @@ register(
         name="Practitioner",
         queryset=lambda: Clinician.objects.prefetch_related("specialties", "languages"),
         to_fhir=_practitioner,
-        search={"identifier": _token("slug"), "name": _contains("display_name")},
+        search={
+            "identifier": token("slug", codes.CLINICIAN_SYSTEM),
+            "name": _contains("display_name"),
+        },
+        sort={"name": "display_name"},
     )
 )
 register(
@@ -167,7 +221,12 @@ register(
         name="Location",
         queryset=lambda: Location.objects.all(),
         to_fhir=mappers.location,
-        search={"name": _contains("name"), "address-city": _contains("city")},
+        search={
+            "name": _contains("name"),
+            "address-city": _contains("city"),
+            "organization": reference_param("clinic_id", "Organization"),
+        },
+        sort={"name": "name"},
     )
 )
 register(
@@ -182,7 +241,9 @@ register(
 
 # The scheduling and clinical types live in their own modules; importing them registers them.
 from collis.interop.fhir import (  # noqa: E402, F401
+    chart_resources,
     clinical_resources,
+    group_resources,
     scheduling_resources,
     supply_resources,
 )

@@ -20,7 +20,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from pydantic import ValidationError
 
-from collis.interop.fhir import mappers
+from collis.interop.fhir import codes, mappers
 from collis.interop.fhir.access import (
     FhirClient,
     FhirForbiddenError,
@@ -39,10 +39,12 @@ from collis.interop.fhir.resources import (
     ResourceType,
     SearchParam,
     VirtualSource,
+    date_param,
     register,
 )
 from collis.interop.fhir.search import (
     Bounds,
+    NoMatch,
     date_bounds,
     numeric_reference,
     reference_id,
@@ -63,6 +65,16 @@ WEEKDAY_ABBR = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 SLOT_ID = re.compile(r"^(\d+)-(\d+)-(\d+)-(\d{8}T\d{4})$")
 SCHEDULE_ID = re.compile(r"^(\d+)-(\d+)$")
 STATUS_FROM_FHIR = {fhir: ours for ours, fhir in mappers.APPOINTMENT_STATUS.items()}
+APPOINTMENT_STATUS_SYSTEM = "http://hl7.org/fhir/appointmentstatus"
+SLOT_STATUS_SYSTEM = "http://hl7.org/fhir/slotstatus"
+
+
+def _code(value: str, system: str | None) -> str | None:
+    """The code a token names in ``system`` (None: any code); "" when it cannot match."""
+    try:
+        return token_code(value, system)
+    except NoMatch:
+        return ""
 
 
 def _bookable_types() -> QuerySet:
@@ -127,7 +139,8 @@ def _find_schedules(params: dict[str, list[str]]) -> list[ScheduleRow]:
         else:
             raise SearchError("actor must be Practitioner/<id> or Location/<id>")
     for value in params.get("service-type", []):
-        rows = [r for r in rows if token_code(value) in {slug for slug, _ in r.types}]
+        code = _code(value, codes.APPOINTMENT_TYPE_SYSTEM)
+        rows = [r for r in rows if code is None or code in {slug for slug, _ in r.types}]
     return rows
 
 
@@ -158,8 +171,11 @@ def _schedule_to_fhir(row: ScheduleRow) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class FreeSlot:
+    """A Slot: free (offered now) or busy (an active booking holds it)."""
+
     slot: core.Slot
     appointment_type: AppointmentType
+    status: str = "free"
 
     @property
     def fhir_id(self) -> str:
@@ -204,10 +220,54 @@ def _resolve(key: SlotKey) -> tuple[AppointmentType, Clinician, Location] | None
     return kind, clinician, place
 
 
+def slot_id_of(appointment: Appointment) -> str:
+    """The id of the Slot a booking holds (the same id the free Slot had)."""
+    start = appointment.start.astimezone(UTC)
+    return (
+        f"{appointment.clinician_id}-{appointment.appointment_type_id}-"
+        f"{appointment.location_id}-{start:%Y%m%dT%H%M}"
+    )
+
+
+def _busy(appointment: Appointment) -> FreeSlot:
+    held = core.Slot(
+        appointment.start,
+        appointment.end,
+        str(appointment.clinician_id),
+        str(appointment.location_id),
+    )
+    return FreeSlot(held, appointment.appointment_type, status="busy")
+
+
+def _booked(since: datetime | None = None, until: datetime | None = None) -> QuerySet:
+    qs = Appointment.objects.active().select_related("appointment_type")
+    if since is not None:
+        qs = qs.filter(start__gte=since)
+    if until is not None:
+        qs = qs.filter(start__lt=until)
+    return qs
+
+
 def _get_slot(fhir_id: str) -> FreeSlot | None:
-    """Return the slot only while it is still free (availability is re-checked on every read)."""
+    """A Slot: free while it is offered (re-checked on every read), busy while a booking holds
+    it, otherwise unknown."""
     key = parse_slot_id(fhir_id)
-    resolved = _resolve(key) if key is not None else None
+    if key is None:
+        return None
+    held = (
+        _booked()
+        .filter(
+            clinician_id=key.clinician_id,
+            appointment_type_id=key.type_id,
+            location_id=key.location_id,
+            start__gte=key.start,
+            start__lt=key.start + timedelta(minutes=1),
+        )
+        .first()
+    )
+    if held is not None:
+        return _busy(held)
+    resolved = _resolve(key)
     if resolved is None:
         return None
     kind, clinician, place = resolved
@@ -216,8 +276,14 @@ def _get_slot(fhir_id: str) -> FreeSlot | None:
 
 
 def _find_slots(params: dict[str, list[str]]) -> list[FreeSlot]:
-    if any(token_code(v) != "free" for v in params.get("status", [])):
-        return []  # only free slots exist as Slots here
+    # Without ``status`` a search lists free slots (what booking clients look for); ``busy``
+    # (or ``free,busy``) lists the slots that bookings hold.
+    statuses = {"free", "busy"} if params.get("status") else {"free"}
+    for value in params.get("status", []):
+        codes_ = {_code(v, SLOT_STATUS_SYSTEM) for v in value.split(",")}
+        statuses &= statuses if None in codes_ else codes_
+    if not statuses:
+        return []  # only free slots and busy (booked) ones exist here
     zone = availability.clinic_zone()
     bounds = Bounds()
     for value in params.get("start", []):
@@ -226,7 +292,8 @@ def _find_slots(params: dict[str, list[str]]) -> list[FreeSlot]:
     until = bounds.upper or since + SLOT_WINDOW
     kinds = list(_bookable_types().prefetch_related("clinicians"))
     for value in params.get("service-type", []):
-        kinds = [k for k in kinds if k.slug == token_code(value)]
+        code = _code(value, codes.APPOINTMENT_TYPE_SYSTEM)
+        kinds = [k for k in kinds if code is None or k.slug == code]
     wanted = [numeric_reference(v, "Practitioner") for v in params.get("practitioner", [])]
     location: Location | None = None
     for value in params.get("schedule", []):
@@ -241,7 +308,14 @@ def _find_slots(params: dict[str, list[str]]) -> list[FreeSlot]:
         return []  # repeated parameters AND together: two practitioners match no slot
     clinician_ids = set(wanted) or None
     found: list[FreeSlot] = []
-    for kind in kinds:
+    if "busy" in statuses:
+        booked = _booked(since, until).filter(appointment_type__in=kinds)
+        if clinician_ids is not None:
+            booked = booked.filter(clinician_id__in=clinician_ids)
+        if location is not None:
+            booked = booked.filter(location=location)
+        found.extend(_busy(a) for a in booked.order_by("start")[:MAX_SLOTS])
+    for kind in kinds if "free" in statuses else []:
         offering = [c for c in kind.clinicians.all() if c.is_active]
         if clinician_ids is not None:
             offering = [c for c in offering if c.pk in clinician_ids]
@@ -264,31 +338,42 @@ def _slot_to_fhir(free: FreeSlot) -> dict[str, Any]:
         free.appointment_type.slug,
         free.appointment_type.name,
         availability.clinic_zone(),
+        status=free.status,
     )
 
 
 # --- Appointment -------------------------------------------------------------------------------
 
 
-def _appointment_date(qs: QuerySet, value: str) -> QuerySet:
-    bounds = date_bounds(value, availability.clinic_zone())
-    if bounds.lower is not None:
-        qs = qs.filter(start__gte=bounds.lower)
-    if bounds.upper is not None:
-        qs = qs.filter(start__lt=bounds.upper)
-    return qs
-
-
 def _appointment_status(qs: QuerySet, value: str) -> QuerySet:
-    code = token_code(value)
+    code = _code(value, APPOINTMENT_STATUS_SYSTEM)
+    if code is None:
+        return qs
+    if code == "":
+        return qs.none()
     if code not in STATUS_FROM_FHIR:
         known = ", ".join(sorted(STATUS_FROM_FHIR))
         raise SearchError(f"Unknown Appointment status {code!r} (known: {known})")
     return qs.filter(status=STATUS_FROM_FHIR[code])
 
 
+def _appointment_slot(qs: QuerySet, value: str) -> QuerySet:
+    key = parse_slot_id(reference_id(value, "Slot"))
+    if key is None:
+        return qs.none()
+    return qs.filter(
+        clinician_id=key.clinician_id,
+        appointment_type_id=key.type_id,
+        location_id=key.location_id,
+        start__gte=key.start,
+        start__lt=key.start + timedelta(minutes=1),
+    )
+
+
 def _appointment_to_fhir(appointment: Appointment) -> dict[str, Any]:
-    return mappers.appointment(appointment, availability.clinic_zone())
+    held = appointment.status in Appointment.ACTIVE_STATUSES
+    slot_id = slot_id_of(appointment) if held else None
+    return mappers.appointment(appointment, availability.clinic_zone(), slot_id)
 
 
 def _one_reference(refs: list[str], resource_type: str, what: str) -> str:
@@ -327,6 +412,8 @@ def book_from_fhir(client: FhirClient, body: dict[str, Any], request: HttpReques
         raise UnprocessableError(f"Patient/{patient_id} is not known.")
     if not is_staff(client) and own_patient_id(client) != int(patient_id):
         raise FhirForbiddenError("A patient may book appointments only for themself.")
+    if client.patient_only and client.grant.patient_id != int(patient_id):
+        raise FhirForbiddenError("patient/ scopes book only for the patient in context.")
     patient = Patient.objects.filter(pk=int(patient_id)).first()
     if patient is None:
         raise UnprocessableError(f"Patient/{patient_id} is not known.")
@@ -366,7 +453,7 @@ register(
         queryset=None,
         to_fhir=_schedule_to_fhir,
         search={"actor": SearchParam("reference"), "service-type": SearchParam("token")},
-        virtual=VirtualSource(find=_find_schedules, get=_get_schedule),
+        virtual=VirtualSource(find=_find_schedules, get=_get_schedule, export=_schedules),
     )
 )
 register(
@@ -381,7 +468,12 @@ register(
             "practitioner": SearchParam("reference"),
             "status": SearchParam("token"),
         },
-        virtual=VirtualSource(find=_find_slots, get=_get_slot),
+        virtual=VirtualSource(
+            find=_find_slots,
+            get=_get_slot,
+            # Bulk exports write the slots bookings hold, so every Appointment.slot resolves.
+            export=lambda: [_busy(a) for a in _booked().order_by("start")],
+        ),
     )
 )
 register(
@@ -400,10 +492,12 @@ register(
                 "reference",
                 lambda qs, v: qs.filter(clinician_id=numeric_reference(v, "Practitioner")),
             ),
-            "date": SearchParam("date", _appointment_date),
+            "date": date_param("start", "instant"),
             "status": SearchParam("token", _appointment_status),
+            "slot": SearchParam("reference", _appointment_slot),
         },
         patient_field="patient",
+        sort={"date": "start"},
         interactions=("read", "search-type", "create"),
         create=book_from_fhir,
     )

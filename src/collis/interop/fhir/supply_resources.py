@@ -13,8 +13,8 @@ from django.db.models import QuerySet
 
 from collis.injections.models import ToxinLot
 from collis.interop.fhir import supply_mappers
-from collis.interop.fhir.resources import ResourceType, SearchParam, register
-from collis.interop.fhir.search import numeric_reference, token_code
+from collis.interop.fhir.resources import ResourceType, SearchParam, register, token
+from collis.interop.fhir.search import numeric_reference
 from collis.supply.inventory import core_authorisations
 from collis.supply.models import PriorAuthorization, StockReceipt
 
@@ -40,7 +40,7 @@ register(
         queryset=lambda: ToxinLot.objects.select_related("product"),
         to_fhir=_medication,
         search={
-            "lot-number": SearchParam("token", lambda qs, v: qs.filter(lot_number=token_code(v))),
+            "lot-number": token("lot_number", None),
         },
     )
 )

@@ -22,7 +22,11 @@ from collis.scheduling.actions.changes import (
     set_appointment_status,
     undo_appointment_status,
 )
-from collis.scheduling.actions.injection_recall import record_injection_cycle
+from collis.scheduling.actions.injection_recall import (
+    mark_recall_unreachable,
+    record_injection_cycle,
+    snooze_recall,
+)
 from collis.scheduling.actions.placement import (
     ALTERNATIVES,
     check_bookable_time,
@@ -44,9 +48,11 @@ __all__ = [
     "ensure_calendar_feed",
     "join_waitlist",
     "join_waitlist_online",
+    "mark_recall_unreachable",
     "record_injection_cycle",
     "reschedule_appointment",
     "rotate_calendar_feed",
     "set_appointment_status",
+    "snooze_recall",
     "undo_appointment_status",
 ]

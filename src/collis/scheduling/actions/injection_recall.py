@@ -10,12 +10,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
 
 from collis.audit.actions import Action, record_access
 from collis.patients.models import Patient
+from collis.scheduling.errors import OverrideReasonRequiredError
 from collis.scheduling.models import InjectionRecall
 
-__all__ = ["record_injection_cycle"]
+__all__ = ["mark_recall_unreachable", "record_injection_cycle", "snooze_recall"]
 
 
 def record_injection_cycle(
@@ -52,4 +55,47 @@ def record_injection_cycle(
             user=actor,
             detail={"due_on": recall.due_on.isoformat(), "product": product_name},
         )
+    return recall
+
+
+def snooze_recall(
+    recall: InjectionRecall,
+    *,
+    until: date,
+    reason: str,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+) -> InjectionRecall:
+    """Leave a patient off the recall list until ``until``, with the reason recorded."""
+    if not reason.strip():
+        raise OverrideReasonRequiredError("Say why the recall waits.")
+    with transaction.atomic():
+        recall = InjectionRecall.objects.select_for_update().get(pk=recall.pk)
+        recall.snoozed_until = until
+        recall.snooze_reason = reason.strip()[:300]
+        recall.save(update_fields=["snoozed_until", "snooze_reason", "updated_at"])
+        record_access(
+            request,
+            Action.UPDATE,
+            recall,
+            user=actor,
+            detail={"recall": "snoozed", "until": until.isoformat(), "reason": reason[:300]},
+        )
+    return recall
+
+
+def mark_recall_unreachable(
+    recall: InjectionRecall,
+    *,
+    note: str = "",
+    actor: Any = None,
+    request: HttpRequest | None = None,
+) -> InjectionRecall:
+    """Take a patient the desk could not reach off the recall list (audited, with a note)."""
+    with transaction.atomic():
+        recall = InjectionRecall.objects.select_for_update().get(pk=recall.pk)
+        recall.unreachable_since = timezone.now()
+        recall.unreachable_note = note.strip()[:300]
+        recall.save(update_fields=["unreachable_since", "unreachable_note", "updated_at"])
+        record_access(request, Action.UPDATE, recall, user=actor, detail={"recall": "unreachable"})
     return recall

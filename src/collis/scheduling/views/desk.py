@@ -34,11 +34,12 @@ from collis.scheduling.forms import (
     DeskBookingForm,
     FreeTimesForm,
     MoveForm,
+    RecallActionForm,
     StatusForm,
     UndoStatusForm,
 )
 from collis.scheduling.links import manage_token
-from collis.scheduling.models import Appointment, BookingPolicy
+from collis.scheduling.models import Appointment, AppointmentType, BookingPolicy
 from collis.scheduling.recall import clinic_today, due_recalls
 from collis.scheduling.views.slot_pages import slot_rows
 
@@ -139,6 +140,8 @@ def desk_book(request: HttpRequest) -> HttpResponse:
         if chosen.isdigit():
             matches = matches | Patient.objects.filter(pk=int(chosen))
         form.fields["patient"].queryset = matches.distinct()
+        if not chosen and query and len(found := list(matches[:2])) == 1:
+            form.initial["patient"] = found[0].pk  # one match: chosen already
     problem: SchedulingError | None = None
     advice: list[str] | None = None
     if request.method == "POST" and "check" in request.POST and form.is_valid():
@@ -191,7 +194,7 @@ def desk_book(request: HttpRequest) -> HttpResponse:
             "problem": problem,
             "alternatives": alternatives,
             "advice": advice,
-            "query": query,
+            "patient_query": query,
             "picked": form.fields["patient"].queryset if request.method == "GET" else None,
             "free_times": _free_times(request.GET),
             "free_form": FreeTimesForm(initial=request.GET.dict(), auto_id="free_%s"),
@@ -378,7 +381,56 @@ def desk_recalls(request: HttpRequest) -> HttpResponse:
     today = clinic_today()
     rows = due_recalls(today, within_days=BookingPolicy.current().recall_lead_days)
     record_access(request, Action.READ, object_type="scheduling.InjectionRecall", detail={})
-    return render(request, "scheduling/desk_recalls.html", {"rows": rows, "today": today})
+    reinjection = AppointmentType.objects.filter(is_reinjection=True, is_active=True).first()
+    return render(
+        request,
+        "scheduling/desk_recalls.html",
+        {
+            "rows": rows,
+            "today": today,
+            "reinjection": reinjection,
+            "snooze_default": today + timedelta(days=7),
+        },
+    )
+
+
+@login_required
+@require_POST
+def desk_recall_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Send a recall now, snooze it with a reason, or mark the patient unreachable."""
+    from collis.scheduling.models import InjectionRecall
+    from collis.scheduling.recall import send_recall_now
+
+    require_schedule_staff(request.user)
+    recall = InjectionRecall.objects.select_related("patient").filter(pk=pk).first()
+    if recall is None:
+        raise Http404("No such recall.")
+    form = RecallActionForm(request.POST)
+    data = form.cleaned_data if form.is_valid() else {}
+    try:
+        if action == "send":
+            if not recall.patient.email:
+                raise SchedulingError("This patient has no email address: call them instead.")
+            send_recall_now(recall)
+            record_access(request, Action.UPDATE, recall, detail={"recall": "sent by desk"})
+            messages.success(request, f"Recall emailed to {recall.patient.full_name}.")
+        elif action == "snooze":
+            until = data.get("until") or clinic_today() + timedelta(days=7)
+            actions.snooze_recall(
+                recall, until=until, reason=data.get("reason", ""), actor=request.user,
+                request=request,
+            )  # fmt: skip
+            messages.success(request, f"{recall.patient.full_name} is back on the list {until}.")
+        elif action == "unreachable":
+            actions.mark_recall_unreachable(
+                recall, note=data.get("reason", ""), actor=request.user, request=request
+            )
+            messages.success(request, f"{recall.patient.full_name} marked unreachable.")
+        else:
+            raise Http404("No such action.")
+    except SchedulingError as exc:
+        messages.error(request, exc.user_message)
+    return redirect("scheduling:desk-recalls")
 
 
 @login_required
