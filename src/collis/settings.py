@@ -75,8 +75,16 @@ except (ZoneInfoNotFoundError, ValueError) as exc:
     ) from exc
 TIME_ZONE = CLINIC_TIME_ZONE
 USE_TZ = True
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
 USE_I18N = True
+# Patient-facing languages (issue #17). No URL prefixes: LocaleMiddleware picks the language from
+# the cookie, then Accept-Language; collis.lib.i18n adds ?lang= links and the patient's record.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["collis.formats"]  # ISO first in es date inputs (browsers need it)
+LANGUAGE_COOKIE_NAME = "collis_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # Public URL used in emails (booking links, recall letters).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -123,11 +131,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # cookie, then Accept-Language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # JSON body and a same-site Origin for API writes (ninja skips Django's CSRF check).
     "collis.api.middleware.ApiWriteGuardMiddleware",
+    # After auth: ?lang= from email links, then a signed-in patient's saved language.
+    "collis.lib.i18n.LanguageChoiceMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "collis.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -149,6 +160,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "collis.providers.context_processors.clinic",

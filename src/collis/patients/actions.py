@@ -115,3 +115,10 @@ def update_visit_notes(
     visit.save(update_fields=["notes"])
     record_access(request, Action.UPDATE, visit, user=actor, detail={"fields": ["notes"]})
     return visit
+
+
+def set_preferred_language(patient: Patient, code: str) -> None:
+    """Save the language a patient reads (a code from settings.LANGUAGES: "en", "es")."""
+    if patient.preferred_language != code:
+        patient.preferred_language = code
+        patient.save(update_fields=["preferred_language"])
