@@ -380,9 +380,9 @@ def _oidc_private_key() -> str:
 
 OAUTH2_PROVIDER = {
     "PKCE_REQUIRED": True,
-    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,  # nosec B105 - a lifetime, not a secret
     "REFRESH_TOKEN_EXPIRE_SECONDS": 90 * 24 * 3600,
-    "ROTATE_REFRESH_TOKEN": True,
+    "ROTATE_REFRESH_TOKEN": True,  # nosec B105 - a switch, not a secret
     "OAUTH2_VALIDATOR_CLASS": "collis.interop.smart.validator.SmartValidator",
     "SCOPES_BACKEND_CLASS": "collis.interop.smart.validator.SmartScopes",
     "OIDC_ENABLED": True,
@@ -390,7 +390,7 @@ OAUTH2_PROVIDER = {
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
 }
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
-OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105  # nosec B105 - a model name
 # CORS: only the FHIR server and the OAuth endpoints, only for origins registered on an app
 # (oauth2_provider Application.allowed_origins; see collis.interop.smart.cors).
 CORS_URLS_REGEX = r"^/(fhir|o)/.*$"
