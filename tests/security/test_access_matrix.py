@@ -213,6 +213,21 @@ MATRIX: list[Row] = [
     Row("/fhir/$export", ADMIN_ONLY, headers={"HTTP_PREFER": "respond-async"}),
     Row("/fhir/$export-status/999999", frozenset()),  # no such job: 404 even for administrators
     Row("/fhir/$export-file/999999/Patient.ndjson", frozenset()),
+    Row("/fhir/Patient/$export", ADMIN_ONLY, headers={"HTTP_PREFER": "respond-async"}),
+    Row("/fhir/Group/all/$export", ADMIN_ONLY, headers={"HTTP_PREFER": "respond-async"}),
+    Row(
+        "/fhir/Patient/_search",
+        SIGNED_IN - {"outsider"},
+        method="POST",
+        data="_count=10",  # type: ignore[arg-type]
+        headers={"content_type": "application/x-www-form-urlencoded"},
+    ),
+    Row("/fhir/Patient/{own}/_history", SIGNED_IN - {"outsider"}),
+    Row("/fhir/Patient/{other}/_history", STAFF),
+    Row("/fhir/Patient/{other}/_history/999999", frozenset()),  # no such version: 404
+    # EHR launch needs a registered app: an unknown one is 404 for everyone (tests/interop
+    # test_smart_launch covers the launch itself).
+    Row("/o/launch/no-such-app/{own}/", frozenset()),
 ]
 
 # Patient A asks for patient B's objects by id: never served, never leaks B's name.
@@ -255,6 +270,21 @@ PUBLIC_ROUTES: dict[str, str] = {
     "favicon.ico": "redirect to the site icon",
     "readyz": "readiness probe: database and broker up or down, no data",
     "fhir/metadata": "FHIR CapabilityStatement, public by the FHIR specification",
+    "fhir/.well-known/smart-configuration": "SMART discovery, public by the SMART specification",
+    "fhir/(?P<rest>.*)$": "unknown FHIR paths: a 404 OperationOutcome, no data",
+    "language/": "language switcher (sets a cookie; a signed-in patient's own record)",
+    "o/authorize/": "OAuth consent screen: sign-in required, the user grants their own access",
+    "o/token/": "OAuth token endpoint: the client authenticates itself (PKCE or JWT assertion)",
+    "o/revoke_token/": "OAuth revocation: the client presents its own token",
+    "o/introspect/": "OAuth introspection: a protected resource authenticates itself",
+    "o/userinfo/": "OpenID userinfo: the bearer token is the credential",
+    "o/.well-known/jwks.json": "public signing keys, by the OpenID specification",
+    "o/\\.well-known/openid-configuration/?$": "OpenID discovery, public by the specification",
+    "o/logout/": "OpenID RP-initiated logout of the signed-in user",
+    "o/device-authorization/": "OAuth device flow (django-oauth-toolkit): the client authenticates",
+    "o/device/": "OAuth device flow: the signed-in user enters a code",
+    "o/device-confirm/<slug:client_id>/<slug:user_code>": "OAuth device flow: signed-in user",
+    "o/device-grant-status/<slug:client_id>/<slug:user_code>": "OAuth device flow status",
     "conditions/": "education pages",
     "conditions/<slug:slug>/": "education pages",
     "providers/": "provider directory",
