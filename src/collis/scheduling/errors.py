@@ -12,7 +12,8 @@ SchedulingError
 ├── InvalidTransitionError      e.g. completing a cancelled appointment
 ├── WaitlistWindowError         a waitlist window in the past or back to front
 ├── CancellationWindowClosedError  too close to the start to cancel or move online
-└── InvalidLinkError            a tampered or stale signed link (404 to the user)
+├── InvalidLinkError            a tampered or stale signed link (404 to the user)
+└── WaitlistOfferError          a held waitlist offer expired, taken up, or not offerable
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ __all__ = [
     "SchedulingError",
     "SlotTakenError",
     "SlotUnavailableError",
+    "WaitlistOfferError",
 ]
 
 
@@ -136,3 +138,10 @@ class CancellationWindowClosedError(SchedulingError, ValueError):
 class InvalidLinkError(SchedulingError, ValueError):
     code = "invalid_link"
     message = "This link is not valid. Please use the latest link we emailed you."
+
+
+class WaitlistOfferError(SchedulingError, ValueError):
+    """An offer that can no longer be made or accepted (expired, taken up, entry not waiting)."""
+
+    code = "waitlist_offer"
+    message = "This offer is no longer open. The clinic can offer you another time."

@@ -41,4 +41,7 @@ urlpatterns = [
         name="desk-recall-action",
     ),
     path("desk/feed/", views.desk_feed, name="desk-feed"),
+    path("desk/waitlist/", views.desk_waitlist, name="desk-waitlist"),
+    path("desk/waitlist/<int:pk>/offer/", views.desk_waitlist_offer, name="desk-waitlist-offer"),
+    path("waitlist/offers/<str:token>/", views.waitlist_offer, name="waitlist-offer"),
 ]

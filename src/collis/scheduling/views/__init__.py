@@ -26,6 +26,7 @@ from collis.scheduling.views.links import (
     appointment_reschedule,
     clinician_feed,
 )
+from collis.scheduling.views.waitlist import desk_waitlist, desk_waitlist_offer, waitlist_offer
 
 __all__ = [
     "appointment_cancel",
@@ -48,4 +49,7 @@ __all__ = [
     "desk_recalls",
     "desk_status",
     "desk_status_undo",
+    "desk_waitlist",
+    "desk_waitlist_offer",
+    "waitlist_offer",
 ]

@@ -25,6 +25,7 @@ from collis.scheduling.access import (
     access_appointment,
     require_schedule_staff,
 )
+from collis.scheduling.actions.placement import held_by_other
 from collis.scheduling.advice import booking_advice
 from collis.scheduling.calendar_grid import build_grid
 from collis.scheduling.errors import SchedulingError, SlotTakenError
@@ -238,10 +239,21 @@ def matching_patients(query: str):
 
 def _free_times(params) -> list[dict]:
     """Free times on one day for a clinician and visit type (the desk's slot picker)."""
-    from collis.providers.models import Location
     from collis.scheduling.models import AppointmentType
 
     kind = AppointmentType.objects.filter(pk=params.get("appointment_type") or 0).first()
+    keep = {k: v for k, v in params.items() if k in ("patient", "appointment_type", "reason")}
+    return free_slot_rows(kind, params, _desk_link(keep))
+
+
+def free_slot_rows(kind, params, link, *, owner: int | None = None) -> list[dict]:
+    """A clinician's free times for ``kind`` on ``params['date']`` as rows linked by ``link``.
+
+    The slot picker the desk booking, move and waitlist-offer pages share. Times held for a
+    waitlisted patient (other than ``owner``, a patient id) are left out.
+    """
+    from collis.providers.models import Location
+
     clinician = Clinician.objects.filter(pk=params.get("clinician") or 0).first()
     try:
         day = date.fromisoformat(params.get("date", ""))
@@ -260,8 +272,14 @@ def _free_times(params) -> list[dict]:
         until=since + timedelta(days=1),
         for_staff=True,
     )
-    keep = {k: v for k, v in params.items() if k in ("patient", "appointment_type", "reason")}
-    return slot_rows(slots, _desk_link(keep))
+    now = timezone.now()
+    rules = availability.rules_for(kind, BookingPolicy.current())
+    slots = [
+        slot
+        for slot in slots
+        if held_by_other(clinician, rules.blocked(slot.start), now, owner) is None
+    ]
+    return slot_rows(slots, link)
 
 
 @login_required
