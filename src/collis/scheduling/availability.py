@@ -178,8 +178,11 @@ def find_slots(
     now: datetime | None = None,
     policy: BookingPolicy | None = None,
     for_staff: bool = False,
+    exclude_appointment: Appointment | None = None,
 ) -> list[core.Slot]:
     """Return the earliest free slots for a type, across ``clinicians`` (default: all who offer it).
+
+    ``exclude_appointment`` (one being moved) does not count as busy.
 
     The search widens in steps (a week, a month, then the whole horizon) so that "first
     available" reads only the bookings near the front of the calendar.
@@ -202,7 +205,13 @@ def find_slots(
         end = end_limit if span is None else min(start + span, end_limit)
         if end <= cursor:
             continue
-        schedules = load_schedules(clinicians, since=cursor, until=end, location=location)
+        schedules = load_schedules(
+            clinicians,
+            since=cursor,
+            until=end,
+            location=location,
+            exclude_appointment=exclude_appointment,
+        )
         closed = closed_days(core.local_day(cursor, zone), core.local_day(end, zone))
         found += core.first_free_slots(
             schedules,

@@ -246,11 +246,14 @@ def _free_times(params) -> list[dict]:
     return free_slot_rows(kind, params, _desk_link(keep))
 
 
-def free_slot_rows(kind, params, link, *, owner: int | None = None) -> list[dict]:
+def free_slot_rows(
+    kind, params, link, *, owner: int | None = None, exclude: Appointment | None = None
+) -> list[dict]:
     """A clinician's free times for ``kind`` on ``params['date']`` as rows linked by ``link``.
 
     The slot picker the desk booking, move and waitlist-offer pages share. Times held for a
-    waitlisted patient (other than ``owner``, a patient id) are left out.
+    waitlisted patient (other than ``owner``, a patient id) are left out; ``exclude`` is an
+    appointment being moved, whose own time counts as free.
     """
     from collis.providers.models import Location
 
@@ -271,6 +274,7 @@ def free_slot_rows(kind, params, link, *, owner: int | None = None) -> list[dict
         since=since,
         until=since + timedelta(days=1),
         for_staff=True,
+        exclude_appointment=exclude,
     )
     now = timezone.now()
     rules = availability.rules_for(kind, BookingPolicy.current())
@@ -287,9 +291,34 @@ def desk_appointment(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = access_appointment(request, pk)
     zone = availability.clinic_zone()
     local = appointment.start.astimezone(zone)
-    move_form = MoveForm(
-        initial={"clinician": appointment.clinician, "date": local.date(), "time": local.time()}
-    )
+    # The move form's slot picker: ?clinician=&date= lists free times; a chosen ?time= fills it.
+    picked = {k: request.GET[k] for k in ("clinician", "date", "time") if request.GET.get(k)}
+    move_initial = {
+        "clinician": appointment.clinician.pk,
+        "date": local.date().isoformat(),
+        "time": local.strftime("%H:%M"),
+        **picked,
+    }
+    move_form = MoveForm(initial=move_initial)
+    move_times = []
+    if "clinician" in picked or "date" in picked:
+
+        def move_link(row: dict) -> str:
+            query = {
+                "clinician": row["clinician"].pk,
+                "date": row["local"].date().isoformat(),
+                "time": row["local"].strftime("%H:%M"),
+            }
+            path = reverse("scheduling:desk-appointment", args=[appointment.pk])
+            return f"{path}?{urlencode(query)}#move-h"
+
+        move_times = free_slot_rows(
+            appointment.appointment_type,
+            {**move_initial, "location": ""},
+            move_link,
+            owner=appointment.patient_id,
+            exclude=appointment,
+        )
     return render(
         request,
         "scheduling/desk_appointment.html",
@@ -298,6 +327,9 @@ def desk_appointment(request: HttpRequest, pk: int) -> HttpResponse:
             "local_start": local,
             "local_end": appointment.end.astimezone(zone),
             "move_form": move_form,
+            "move_times": move_times,
+            "move_picker": FreeTimesForm(initial=move_initial, auto_id="move_%s"),
+            "move_searched": "clinician" in picked or "date" in picked,
             "cancel_form": CancelForm(),
             "undo_form": UndoStatusForm(),
             "next_statuses": actions.allowed_statuses(appointment),
