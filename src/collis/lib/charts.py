@@ -75,6 +75,30 @@ def _x_text(value: XValue, unit: str = "") -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") + unit
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """Where values land on the SVG: the plot area and the x and y ranges it shows."""
+
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    plot_w: int
+    plot_h: int
+    first: float
+    span: float
+    y_min: float
+    y_max: float
+
+    def x(self, day: XValue) -> float:
+        return self.left + (_x_number(day) - self.first) / self.span * self.plot_w
+
+    def y(self, value: float) -> float:
+        clamped = min(max(value, self.y_min), self.y_max)
+        return self.top + (self.y_max - clamped) / (self.y_max - self.y_min) * self.plot_h
+
+
 def line_chart(
     title: str,
     series: Sequence[Series],
@@ -103,53 +127,81 @@ def line_chart(
         return Chart(title, description or "No data yet.", "", headers, (), is_empty=True)
     uid = next(_chart_ids)
     left, right, top, bottom = 48, 16, 16, 36
-    plot_w, plot_h = width - left - right, height - top - bottom
     first, last = _x_number(all_dates[0]), _x_number(all_dates[-1])
-    numeric = not isinstance(all_dates[0], date)
-    span = (last - first) or 1
-
-    def x(day: XValue) -> float:
-        return left + (_x_number(day) - first) / span * plot_w
-
-    def y(value: float) -> float:
-        clamped = min(max(value, y_min), y_max)
-        return top + (y_max - clamped) / (y_max - y_min) * plot_h
-
+    frame = _Frame(
+        width, height, left, right, top, width - left - right, height - top - bottom,
+        first, (last - first) or 1, y_min, y_max,
+    )  # fmt: skip
+    described = description or _describe(series, y_label, x_unit)
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="chart-{uid}-title chart-{uid}-desc" '
         f'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">',
         f'<title id="chart-{uid}-title">{escape(title)}</title>',
-        f'<desc id="chart-{uid}-desc">{escape(description or _describe(series, y_label, x_unit))}'
-        "</desc>",
+        f'<desc id="chart-{uid}-desc">{escape(described)}</desc>',
+        *_y_axis(frame, y_label),
+        *_x_axis(frame, all_dates, x_unit),
+        *_marker_lines(frame, markers, x_unit),
     ]
-    for value in axis_ticks(y_min, y_max):
-        gy = y(value)
+    series_parts, legend = _series_lines(frame, series, x_unit, point_markers)
+    parts += [*series_parts, "</svg>"]
+    return Chart(
+        title, described, "".join(parts), headers, _table_rows(series, all_dates, x_unit),
+        legend=legend,
+    )  # fmt: skip
+
+
+def _y_axis(frame: _Frame, y_label: str) -> list[str]:
+    parts = []
+    for value in axis_ticks(frame.y_min, frame.y_max):
+        gy = frame.y(value)
         parts.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{gy:.1f}" y2="{gy:.1f}" '
-            f'stroke="#d5dbe3" stroke-width="1"/>'
-            f'<text x="{left - 6}" y="{gy + 4:.1f}" text-anchor="end" font-size="11" '
+            f'<line x1="{frame.left}" x2="{frame.width - frame.right}" y1="{gy:.1f}" '
+            f'y2="{gy:.1f}" stroke="#d5dbe3" stroke-width="1"/>'
+            f'<text x="{frame.left - 6}" y="{gy + 4:.1f}" text-anchor="end" font-size="11" '
             f'fill="#4a5565">{_fmt(value)}</text>'
         )
+    middle = frame.top + frame.plot_h / 2
     parts.append(
-        f'<text x="12" y="{top + plot_h / 2:.1f}" font-size="11" fill="#4a5565" '
-        f'transform="rotate(-90 12 {top + plot_h / 2:.1f})" text-anchor="middle">'
+        f'<text x="12" y="{middle:.1f}" font-size="11" fill="#4a5565" '
+        f'transform="rotate(-90 12 {middle:.1f})" text-anchor="middle">'
         f"{escape(y_label)}</text>"
     )
-    x_ticks = axis_ticks(first, last) if numeric and last > first else [all_dates[0], all_dates[-1]]
-    for day in x_ticks:
+    return parts
+
+
+def _x_axis(frame: _Frame, all_dates: Sequence[XValue], x_unit: str) -> list[str]:
+    numeric = not isinstance(all_dates[0], date)
+    first, last = _x_number(all_dates[0]), _x_number(all_dates[-1])
+    ticks: Sequence[XValue] = (
+        axis_ticks(first, last) if numeric and last > first else [all_dates[0], all_dates[-1]]
+    )
+    parts = []
+    for day in ticks:
         anchor = "middle" if numeric else "start" if day == all_dates[0] else "end"
         parts.append(
-            f'<text x="{x(day):.1f}" y="{height - 10}" font-size="11" fill="#4a5565" '
-            f'text-anchor="{anchor}">{escape(_x_text(day, x_unit))}</text>'
+            f'<text x="{frame.x(day):.1f}" y="{frame.height - 10}" font-size="11" '
+            f'fill="#4a5565" text-anchor="{anchor}">{escape(_x_text(day, x_unit))}</text>'
         )
+    return parts
+
+
+def _marker_lines(frame: _Frame, markers: Sequence[Marker], x_unit: str) -> list[str]:
+    parts = []
     for marker in markers:
-        mx = x(marker.on)
+        mx = frame.x(marker.on)
         parts.append(
-            f'<line x1="{mx:.1f}" x2="{mx:.1f}" y1="{top}" y2="{top + plot_h}" stroke="#8793a3" '
-            f'stroke-dasharray="3 3"><title>{escape(marker.label)} '
+            f'<line x1="{mx:.1f}" x2="{mx:.1f}" y1="{frame.top}" y2="{frame.top + frame.plot_h}" '
+            f'stroke="#8793a3" stroke-dasharray="3 3"><title>{escape(marker.label)} '
             f"{escape(_x_text(marker.on, x_unit))}</title></line>"
         )
+    return parts
+
+
+def _series_lines(
+    frame: _Frame, series: Sequence[Series], x_unit: str, point_markers: bool
+) -> tuple[list[str], tuple[tuple[str, str, str], ...]]:
+    parts = []
     legend = []
     for index, one in enumerate(series):
         colour, dash = _STYLES[index % len(_STYLES)]
@@ -157,7 +209,7 @@ def line_chart(
         points = sorted(one.points)
         if not points:
             continue
-        path = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in points)
+        path = " ".join(f"{frame.x(d):.1f},{frame.y(v):.1f}" for d, v in points)
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(
             f'<polyline fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr} '
@@ -165,27 +217,25 @@ def line_chart(
         )
         for d, v in points if point_markers else ():
             parts.append(
-                f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="3.5" fill="{colour}">'
+                f'<circle cx="{frame.x(d):.1f}" cy="{frame.y(v):.1f}" r="3.5" fill="{colour}">'
                 f"<title>{escape(one.name)} {escape(_x_text(d, x_unit))}: {_fmt(v)}"
                 "</title></circle>"
             )
-    parts.append("</svg>")
+    return parts, tuple(legend)
+
+
+def _table_rows(
+    series: Sequence[Series], all_dates: Sequence[XValue], x_unit: str
+) -> tuple[tuple[str, ...], ...]:
+    """The chart as table rows (the accessible twin of the SVG): one per x with any value."""
     by_date = {s.name: dict(s.points) for s in series}
-    rows = tuple(
+    return tuple(
         (
             _x_text(day, x_unit),
             *(_fmt(by_date[s.name][day]) if day in by_date[s.name] else "—" for s in series),
         )
         for day in all_dates
         if any(day in by_date[s.name] for s in series)
-    )
-    return Chart(
-        title,
-        description or _describe(series, y_label, x_unit),
-        "".join(parts),
-        headers,
-        rows,
-        legend=tuple(legend),
     )
 
 

@@ -50,6 +50,17 @@ class Contact:
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}".strip()
 
+    @classmethod
+    def of(cls, patient: Patient) -> Contact:
+        """The contact details on file for ``patient`` (a booking for a known patient)."""
+        return cls(
+            patient.given_name,
+            patient.family_name,
+            patient.email,
+            patient.phone,
+            patient.birth_date,
+        )
+
 
 def resolve_patient(contact: Contact, request: HttpRequest | None, actor: User) -> Patient:
     """Link to the patient with this email and birth date, or hold a new pending contact.

@@ -163,9 +163,7 @@ def desk_book(request: HttpRequest) -> HttpResponse:
                 clinician=data["clinician"],
                 location=data["location"],
                 patient=patient,
-                contact=actions.Contact(
-                    patient.given_name, patient.family_name, patient.email, patient.phone
-                ),
+                contact=actions.Contact.of(patient),
                 reason=data["reason"],
                 source=Appointment.Source.STAFF,
                 override_reason=data["override_reason"],
