@@ -138,6 +138,7 @@ MATRIX: list[Row] = [
     Row("/admin/scheduling/weeklyhours/", STAFF),
     Row("/desk/", STAFF),
     Row("/desk/book/", STAFF),
+    Row("/desk/book/new-patient/", STAFF, method="POST"),  # empty form: back to the booking
     Row("/desk/recalls/", STAFF),
     Row("/desk/recalls/999999/send/", frozenset(), method="POST"),  # no such recall: 404
     Row("/desk/feed/", CLINICIAN_ONLY),

@@ -209,3 +209,19 @@ class OfferSlotForm(LocalDateTimeMixin, forms.Form):
     )
     date = forms.DateField(widget=DateInput)
     time = forms.TimeField(widget=TimeInput)
+
+
+class NewPatientForm(forms.Form):
+    """The desk booking form's inline "new patient": enough to book and reach them."""
+
+    given_name = forms.CharField(max_length=100, label="First name")
+    family_name = forms.CharField(max_length=100, label="Last name")
+    birth_date = forms.DateField(widget=DateInput, label="Birth date")
+    phone = forms.CharField(max_length=40, required=False)
+    email = forms.EmailField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("phone") or data.get("email")):
+            raise forms.ValidationError("Give a phone number or an email.")
+        return data

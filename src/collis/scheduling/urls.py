@@ -25,6 +25,7 @@ urlpatterns = [
     path("calendar/feeds/<str:token>.ics", views.clinician_feed, name="clinician-feed"),
     path("desk/", views.desk_calendar, name="desk-calendar"),
     path("desk/book/", views.desk_book, name="desk-book"),
+    path("desk/book/new-patient/", views.desk_new_patient, name="desk-new-patient"),
     path("desk/appointments/<int:pk>/", views.desk_appointment, name="desk-appointment"),
     path("desk/appointments/<int:pk>/status/", views.desk_status, name="desk-status"),
     path(

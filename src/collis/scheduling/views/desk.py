@@ -35,6 +35,7 @@ from collis.scheduling.forms import (
     DeskBookingForm,
     FreeTimesForm,
     MoveForm,
+    NewPatientForm,
     RecallActionForm,
     StatusForm,
     UndoStatusForm,
@@ -196,10 +197,45 @@ def desk_book(request: HttpRequest) -> HttpResponse:
             "patient_query": query,
             "picked": form.fields["patient"].queryset if request.method == "GET" else None,
             "free_times": _free_times(request.GET),
+            "new_patient_form": NewPatientForm(prefix="new"),
             "free_form": FreeTimesForm(initial=request.GET.dict(), auto_id="free_%s"),
             "keep": {k: v for k, v in request.GET.items() if k not in ("q", "time")},
         },
     )
+
+
+@login_required
+@require_POST
+def desk_new_patient(request: HttpRequest) -> HttpResponse:
+    """Add a patient from the booking form, then come back with them chosen."""
+    from collis.patients import actions as patient_actions
+    from collis.patients.errors import DuplicatePatientError, PatientsError
+
+    require_schedule_staff(request.user)
+    form = NewPatientForm(request.POST, prefix="new")
+    keep = {
+        k: request.POST[k] for k in ("appointment_type", "clinician", "date") if request.POST.get(k)
+    }
+    book = reverse("scheduling:desk-book")
+    if not form.is_valid():
+        problems = "; ".join(
+            f"{form.fields[k].label if k in form.fields else ''} {' '.join(v)}".strip()
+            for k, v in form.errors.items()
+        )
+        messages.error(request, f"The new patient was not added: {problems}")
+        return redirect(f"{book}?{urlencode(keep)}#new-patient-h")
+    try:
+        patient = patient_actions.register_patient(
+            **form.cleaned_data, actor=request.user, request=request
+        )
+    except DuplicatePatientError as exc:
+        messages.warning(request, f"{exc} It is chosen below.")
+        return redirect(f"{book}?{urlencode({**keep, 'patient': exc.existing_id})}")
+    except PatientsError as exc:
+        messages.error(request, str(exc))
+        return redirect(f"{book}?{urlencode(keep)}#new-patient-h")
+    messages.success(request, f"Added {patient.full_name} ({patient.mrn}).")
+    return redirect(f"{book}?{urlencode({**keep, 'patient': patient.pk})}")
 
 
 def matching_patients(query: str):
