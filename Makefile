@@ -73,6 +73,7 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/python manage.py makemigrations --check --dry-run --noinput
+	$(BIN)/bandit -q -r src -c pyproject.toml -b .bandit-baseline.json
 	PYTHONPATH=src $(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 

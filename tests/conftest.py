@@ -268,11 +268,20 @@ def xeomin_lot(db):
     )
 
 
+def _free_loopback_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture(scope="session")
 def s3_server():
-    """A real S3-compatible server (moto in server mode) on loopback for the whole run.
+    """A real S3-compatible server (moto in server mode) on loopback, one per xdist worker.
 
-    ``COLLIS_TEST_S3_URL`` points the tests at another one (MinIO, a CI service) instead.
+    Each worker's session starts its own on a free port (a fixed one clashed between workers
+    and with other runs on the machine). Readiness is polled with a generous deadline: on a
+    loaded CI box moto takes many seconds to import. ``COLLIS_TEST_S3_URL`` points the tests
+    at another server (MinIO, a CI service) instead.
     """
     import os
     import subprocess
@@ -284,27 +293,40 @@ def s3_server():
     if given:
         yield given
         return
-    port = int(os.environ.get("COLLIS_TEST_S3_PORT", "8191"))
-    url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
+    for _attempt in range(3):  # the free port can be taken between probing and binding
+        port = _free_loopback_port()
+        url = f"http://127.0.0.1:{port}"
+        process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 180
+        ready = False
+        while process.poll() is None and time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(f"{url}/moto-api/", timeout=1)  # noqa: S310 - loopback
-                break
+                urllib.request.urlopen(f"{url}/moto-api/", timeout=5)  # noqa: S310 - loopback
             except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("moto server did not start") from None
-                time.sleep(0.2)
+                time.sleep(0.25)
+                continue
+            # Answered, and by our own process (still running), not by a stranger on the port.
+            ready = process.poll() is None
+            break
+        if ready:
+            break
+        process.kill()
+        process.wait(30)
+    else:
+        raise RuntimeError("moto server did not start on a free loopback port (3 tries)")
+    try:
         yield url
     finally:
         process.terminate()
-        process.wait(10)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(30)
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ urlpatterns = [
     path("clinic/", include("collis.diary.urls")),
     path("clinic/", include("collis.recordings.urls")),
     path("supply/", include("collis.supply.urls")),
+    path("", include("collis.checkins.urls")),
     path("portal/", include("collis.chart.portal.urls")),
     path("", include("collis.scheduling.urls")),
     path("api/", api.urls),

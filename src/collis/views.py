@@ -1,5 +1,6 @@
 """Site-wide pages: home, search and the styled error pages."""
 
+import json
 import sys
 
 from django import db
@@ -65,8 +66,26 @@ def _clinician_text(clinician: Clinician) -> str:
     )
 
 
+def _machine_error(request: HttpRequest | None, status: int, title: str) -> HttpResponse | None:
+    """Problem JSON under /api/ and an OperationOutcome under /fhir/, never an HTML page."""
+    path = getattr(request, "path", "") or ""
+    if path.startswith("/api/"):
+        body = {"type": "about:blank", "title": title, "status": status}
+        return HttpResponse(
+            json.dumps(body), status=status, content_type="application/problem+json"
+        )
+    if path.startswith("/fhir/"):
+        issue = {"severity": "error" if status < 500 else "fatal", "diagnostics": title,
+                 "code": "not-found" if status == 404 else "exception"}  # fmt: skip
+        body = {"resourceType": "OperationOutcome", "issue": [issue]}
+        return HttpResponse(
+            json.dumps(body), status=status, content_type="application/fhir+json; fhirVersion=4.0"
+        )
+    return None
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    return _machine_error(request, 404, "Not found") or render(request, "404.html", status=404)
 
 
 DATABASE_RETRY_SECONDS = 5
@@ -80,6 +99,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     raise again here.
     """
     exc = sys.exc_info()[1]
+    machine = _machine_error(request, 500, "Internal server error")
+    if machine is not None:
+        return machine
     if isinstance(exc, (db.OperationalError, db.InterfaceError)):
         response = render(None, "503.html", status=503)
         response["Retry-After"] = str(DATABASE_RETRY_SECONDS)

@@ -47,10 +47,10 @@ def test_export_holds_every_registered_section_as_plain_json(patient, clinician_
 
 def test_apps_add_their_own_export_section(patient, monkeypatch):
     monkeypatch.setattr(privacy, "_export_sections", dict(privacy._export_sections))
-    privacy.register_export_section("scales", lambda p: [{"twstrs": 31}])
-    assert privacy.export_patient_data(patient)["sections"]["scales"] == [{"twstrs": 31}]
+    privacy.register_export_section("example", lambda p: [{"twstrs": 31}])
+    assert privacy.export_patient_data(patient)["sections"]["example"] == [{"twstrs": 31}]
     with pytest.raises(ValueError, match="already registered"):
-        privacy.register_export_section("scales", lambda p: [])
+        privacy.register_export_section("example", lambda p: [])
 
 
 def test_patient_downloads_their_own_data_and_it_is_audited(client, patient):

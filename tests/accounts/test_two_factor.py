@@ -96,7 +96,9 @@ def test_a_password_alone_cannot_replace_the_authenticator(client, clinician_use
 
 def test_a_backup_code_works_once(client, login_staff, administrator):
     login_staff(administrator)
-    codes = client.post(reverse("accounts:two-factor-backup-codes")).context["codes"]
+    codes = client.post(
+        reverse("accounts:two-factor-backup-codes"), {"password": "pw-admin-123456"}
+    ).context["codes"]
     client.logout()
     for attempt in range(2):
         other = client.__class__()

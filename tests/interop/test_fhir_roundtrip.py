@@ -12,6 +12,7 @@ from fhir.resources.R4B.bundle import Bundle
 
 from collis.accounts.actions import ensure_user_with_role
 from collis.accounts.roles import Role
+from collis.checkins.models import HomeCheckin
 from collis.injections.models import CycleOutcome, Injection, InjectionSession
 from collis.patients.models import Patient
 from collis.recordings.models import PostureRecording
@@ -59,7 +60,12 @@ def test_everything_round_trips_scores_doses_and_times(
     outcomes = CycleOutcome.objects.filter(session__patient=treated_patient)
     assert set(found["Observation"]) == {f"scale-{a.pk}" for a in complete} | {
         f"posture-{r.pk}" for r in analyses
-    } | {f"outcome-{o.pk}" for o in outcomes}
+    } | {f"outcome-{o.pk}" for o in outcomes} | {
+        f"checkin-{c.pk}"
+        for c in HomeCheckin.objects.filter(
+            patient=treated_patient, resting_rotation_deg__isnull=False
+        )
+    }
     for recording in analyses:
         observation = found["Observation"][f"posture-{recording.pk}"]
         assert observation["category"][0]["coding"][0]["code"] == "exam"
@@ -147,8 +153,15 @@ def test_posture_observations_read_search_and_page_with_scale_scores(client, dem
     read = client.get(f"/fhir/Observation/posture-{first.pk}", **auth)
     assert read.status_code == 200
     assert read.json()["subject"]["reference"] == f"Patient/{patient.pk}"
-    exams = client.get("/fhir/Observation", {"category": "exam"}, **auth).json()
-    assert {e["resource"]["id"] for e in exams["entry"]} == {f"posture-{r.pk}" for r in analyses}
+    exams = client.get("/fhir/Observation", {"category": "exam", "_count": 500}, **auth).json()
+    checkins = HomeCheckin.objects.filter(patient=patient, resting_rotation_deg__isnull=False)
+    assert {e["resource"]["id"] for e in exams["entry"]} == {
+        f"posture-{r.pk}" for r in analyses
+    } | {f"checkin-{c.pk}" for c in checkins}
+    assert checkins, "the demo patient has home check-ins"
+    home = client.get(f"/fhir/Observation/checkin-{checkins[0].pk}", **auth).json()
+    assert home["code"]["coding"][0]["code"] == "head-posture"
+    assert home["method"]["text"].startswith("Home video check-in")
     everything, url, seen = [], "/fhir/Observation", set()
     params = {"_count": 3}
     while url:

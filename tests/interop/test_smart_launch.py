@@ -71,6 +71,13 @@ def consent(session: requests.Session, authorize_url: str, **extra: str) -> str:
     """Open the consent screen, allow, and return the redirect back to the app."""
     page = session.get(authorize_url, timeout=30)
     assert page.status_code == 200, page.text[:2000]
+    # A browser applies the consent page's form-action to the redirect that answers the form.
+    policy = dict(
+        part.strip().split(" ", 1)
+        for part in page.headers["Content-Security-Policy"].split(";")
+        if " " in part.strip()
+    )
+    assert "http://127.0.0.1:8169" in policy["form-action"].split()
     fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.text))
     fields.update(extra, allow="Authorize")
     answer = session.post(

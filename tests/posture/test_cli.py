@@ -23,7 +23,7 @@ def _run(*args: str | Path) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         env=env,
-        timeout=120,
+        timeout=900,  # MediaPipe's import alone takes minutes on a loaded CI box
         check=False,
     )
 

@@ -134,13 +134,15 @@ def test_no_override_can_double_book(clinic, front_desk, patient):
         book(clinic, start, n=2, override_reason="squeeze in", **kwargs)
 
 
-def test_a_returning_patient_is_matched_by_email_and_birth_date(clinic, patient):
+def test_a_public_booking_never_attaches_to_an_existing_record(clinic, patient):
+    """Matching is the front desk's job: typed details never reach an existing record (#12.4)."""
     who = actions.Contact("Ada", "Lovelace", "ADA@example.com", "", patient.birth_date)
-    assert book(clinic, clinic.at(clinic.monday, 9), who=who).patient == patient
+    booked = book(clinic, clinic.at(clinic.monday, 9), who=who).patient
+    assert booked != patient and booked.mrn.startswith("W")
     stranger = actions.Contact("Ada", "Lovelace", "ada@example.com", "", date(1990, 1, 1))
     other = book(clinic, clinic.at(clinic.monday, 10), who=stranger).patient
-    assert other != patient and other.mrn.startswith("W")
-    assert Patient.objects.count() == 2
+    assert other not in (patient, booked) and other.mrn.startswith("W")
+    assert Patient.objects.count() == 3
 
 
 def test_a_patient_cannot_be_in_two_places_at_once(clinic, patient):

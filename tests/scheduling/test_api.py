@@ -118,6 +118,8 @@ def test_cancel_and_reschedule_with_the_token(client, clinic):
     new_start = clinic.at(clinic.monday, 15)
     moved = post(client, f"/appointments/{token}/reschedule", {"start": new_start.isoformat()})
     assert moved.status_code == 200 and moved.json()["sequence"] == 1
+    assert client.get(f"{BASE}/appointments/{token}").status_code == 404  # the old link retired
+    token = moved.json()["manage_token"]
     assert client.get(f"{BASE}/appointments/{token}").json()["start"] == new_start.isoformat()
     cancelled = post(client, f"/appointments/{token}/cancel", {"reason": "better"})
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"

@@ -138,7 +138,32 @@ def clinical_objects(
         None, actor=own_patient.user, patient=own_patient, symptoms=["ptosis"]
     ).pk
     ids |= _supply_objects(lot, clinician_user)
+    ids["own_checkin"] = _analysed_checkin(own_patient).pk
+    ids["other_checkin"] = _analysed_checkin(other_patient).pk
     return ids
+
+
+def _analysed_checkin(patient):
+    """A home check-in with a stored (synthetic) result and annotated still; not analysed."""
+    import io
+
+    import numpy as np
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+    from PIL import Image
+
+    from collis.checkins.models import HomeCheckin
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.full((64, 64, 3), 128, dtype=np.uint8)).save(buffer, format="PNG")
+    checkin = HomeCheckin(
+        patient=patient, recorded_at=timezone.now(), protocol_version="home-v1",
+        result={"angles": {}}, resting_rotation_deg=-10.0, resting_laterocollis_deg=2.0,
+        resting_flexion_deg=0.0,
+    )  # fmt: skip
+    checkin.annotated.save("matrix-checkin.png", ContentFile(buffer.getvalue()), save=False)
+    checkin.save()
+    return checkin
 
 
 def _supply_objects(lot, actor) -> dict[str, int]:

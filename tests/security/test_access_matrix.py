@@ -60,6 +60,7 @@ MATRIX: list[Row] = [
         method="POST",
     ),
     # Audit trail.
+    Row("/accounts/patients/{uninvited}/link/", ADMIN_ONLY),
     Row("/audit/", ADMIN_ONLY),
     Row("/audit/export.csv", ADMIN_ONLY),
     Row("/audit/export.jsonl", ADMIN_ONLY),
@@ -123,6 +124,19 @@ MATRIX: list[Row] = [
     Row("/clinic/recordings/{own_recording}/delete-original/", CLINICIAN_ONLY, method="POST"),
     Row("/clinic/recordings/{own_recording}/retry/", CLINICIAN_ONLY, method="POST"),
     Row("/clinic/recordings/{own_recording}/neutral/", CLINICIAN_ONLY, method="POST"),
+    # Home video check-ins (issue #16): the patient's own pages, the clinician's review.
+    Row("/portal/checkins/", PATIENT_ONLY),
+    Row("/portal/checkins/consent/", PATIENT_ONLY),
+    Row("/portal/checkins/consent/", PATIENT_ONLY, method="POST"),
+    Row("/portal/checkins/new/", PATIENT_ONLY),
+    Row("/portal/checkins/{own_checkin}/", PATIENT_ONLY),
+    Row("/portal/checkins/{own_checkin}/status.json", PATIENT_ONLY),
+    Row("/clinic/checkins/", CLINICIAN_ONLY),
+    Row("/clinic/checkins/{own_checkin}/", CLINICIAN_ONLY),
+    Row("/clinic/checkins/{own_checkin}/annotated.png", CLINICIAN_ONLY),
+    Row("/clinic/checkins/{own_checkin}/reviewed/", CLINICIAN_ONLY, method="POST"),
+    Row("/clinic/patients/{own}/wearing-off/", CLINICIAN_ONLY),
+    Row("/clinic/patients/{own}/checkin-schedule/", CLINICIAN_ONLY, method="POST"),
     # Front desk: the schedule, for every staff role; a clinician's own calendar feed.
     Row("/admin/scheduling/appointment/", STAFF),
     Row("/admin/scheduling/appointmenttype/", STAFF),
@@ -209,7 +223,20 @@ IDOR_ROWS: list[Row] = [
     Row("/accounts/privacy/patients/{other}/export.json", frozenset()),
     Row("/accounts/privacy/patients/{other}/anonymise/", frozenset()),
     Row("/admin/patients/patient/{other}/change/", frozenset()),
+    Row(
+        "/admin/patients/patient/{other}/delete/",
+        frozenset(),
+        method="POST",
+        data={"post": "yes", "reason": "idor"},
+    ),
+    Row("/admin/patients/visit/{other_visit}/change/", frozenset()),
+    Row("/admin/scales/assessment/{other_assessment}/change/", frozenset()),
+    Row("/admin/injections/injectionsession/{other_session}/change/", frozenset()),
+    Row("/admin/recordings/posturerecording/{other_recording}/change/", frozenset()),
+    Row("/portal/?patient={other}", frozenset({"patient"})),  # a query cannot switch records
+    Row("/accounts/my-data.json?patient={other}", frozenset({"patient"})),
     Row("/accounts/patients/{other}/invite/", frozenset(), method="POST"),
+    Row("/accounts/patients/{other}/link/", frozenset(), method="POST"),
     Row("/fhir/Patient/{other}", frozenset()),
     Row("/fhir/Patient/{other}/$everything", frozenset()),
     Row("/portal/visits/{other_visit}/summary/", frozenset()),
@@ -218,6 +245,9 @@ IDOR_ROWS: list[Row] = [
     Row("/clinic/recordings/{other_recording}/original", frozenset()),
     Row("/clinic/recordings/{other_recording}/annotated.png", frozenset()),
     Row("/clinic/recordings/{other_recording}/", frozenset()),
+    # Another patient's check-in answers 404 to the patient; clinicians use the clinic pages.
+    Row("/portal/checkins/{other_checkin}/", frozenset()),
+    Row("/portal/checkins/{other_checkin}/status.json", frozenset()),
 ]
 
 # Routes anyone may open (or that only start a sign-in), with the reason.
@@ -271,7 +301,7 @@ PUBLIC_ROUTES: dict[str, str] = {
 PLACEHOLDERS = ("own", "other", "uninvited", "own_visit", "other_visit", "own_session",
                 "other_session", "own_assessment", "other_assessment", "appointment",
                 "own_recording", "other_recording", "lot", "vial", "own_goal",
-                "own_report")  # fmt: skip
+                "own_report", "own_checkin", "other_checkin")  # fmt: skip
 
 LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/", "/accounts/two-factor/")
 
@@ -340,10 +370,32 @@ def test_patient_cannot_reach_another_patients_objects(
     row: Row, persona_client, patients, other_patient
 ):
     response = _request(persona_client("patient"), row, patients)
-    assert _denied(response)
+    if "patient" in row.allowed:  # the page itself is the patient's; the id must not matter
+        assert _allowed(response), response.status_code
+    else:
+        assert _denied(response)
     assert other_patient.family_name.encode() not in response.content
     other_patient.refresh_from_db()
     assert other_patient.user.username == "t-patient-b"  # nothing was changed
+
+
+# The front desk works the schedule and contact details: clinical records in the admin, and the
+# portal, stay closed to it even with the right ids.
+DESK_IDOR_ROWS = [
+    "/admin/patients/visit/{other_visit}/change/",
+    "/admin/scales/assessment/{other_assessment}/change/",
+    "/admin/injections/injectionsession/{other_session}/change/",
+    "/admin/recordings/posturerecording/{other_recording}/change/",
+    "/portal/visits/{other_visit}/summary/",
+    "/clinic/visits/{other_visit}/summary/",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", DESK_IDOR_ROWS)
+def test_front_desk_cannot_open_clinical_records_by_id(path, persona_client, patients):
+    response = _request(persona_client("front_desk"), Row(path, frozenset()), patients)
+    assert _denied(response), response.status_code
 
 
 def _join(prefix: str, part: str) -> str:

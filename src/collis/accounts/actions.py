@@ -12,8 +12,10 @@ from django.http import HttpRequest
 from collis.accounts.errors import (
     AlreadyAnonymisedError,
     AnonymisationError,
+    LinkError,
     PatientAlreadyHasAccountError,
     PatientHasNoEmailError,
+    ReverifyIdentityError,
     UsernameTakenError,
 )
 from collis.accounts.roles import STAFF_ROLES, Role, is_administrator
@@ -84,21 +86,35 @@ def _send_activation_email(user_id: int) -> None:
     )
 
 
-def invite_patient(patient: Patient, request: HttpRequest | None) -> AbstractUser:
+def invite_patient(
+    patient: Patient, request: HttpRequest | None, *, identity_evidence: str = ""
+) -> AbstractUser:
     """Create an inactive portal account for ``patient`` and email them an activation link.
 
     The account's username is the patient's email address. The link (Django's signed
     one-time token, valid ``PASSWORD_RESET_TIMEOUT``) lets them choose a password, which
     activates the account. Raises an ``InviteError`` subclass if the patient already has an
-    account, has no email, or the address is taken.
+    account, has no email, or the address is taken; ``ReverifyIdentityError`` if the address
+    changed since registration and the inviter is not an administrator who re-verified the
+    patient's identity (``identity_evidence``, e.g. "photo ID seen at the desk").
     """
+    from collis.accounts.roles import has_role
     from collis.audit.actions import Action, record_access
 
     User = get_user_model()
+    actor = getattr(request, "user", None)
     with transaction.atomic():
         patient = type(patient).objects.select_for_update().get(pk=patient.pk)
         if patient.user_id is not None:
             raise PatientAlreadyHasAccountError(f"{patient.full_name} already has an account.")
+        evidence = identity_evidence.strip()
+        if patient.email_changed_at is not None and not (
+            actor is not None and has_role(actor, Role.ADMINISTRATOR) and evidence
+        ):
+            raise ReverifyIdentityError(
+                f"{patient.full_name}'s email address changed since registration. An "
+                "administrator must re-verify their identity before inviting them."
+            )
         email = patient.email.strip().lower()
         if not email:
             raise PatientHasNoEmailError(
@@ -118,9 +134,60 @@ def invite_patient(patient: Patient, request: HttpRequest | None) -> AbstractUse
         user.groups.add(Group.objects.get_or_create(name=Role.PATIENT.value)[0])
         patient.user = user
         patient.save(update_fields=["user"])
-        record_access(request, Action.CREATE, user, patient_id=patient.pk, detail={"invited": True})
+        detail: dict[str, object] = {"invited": True}
+        if evidence:
+            detail["identity_evidence"] = evidence[:300]
+        record_access(request, Action.CREATE, user, patient_id=patient.pk, detail=detail)
         transaction.on_commit(lambda: _send_activation_email(user.pk))
     return user
+
+
+def link_patient_account(
+    patient: Patient,
+    user: AbstractUser,
+    *,
+    actor: AbstractUser,
+    identity_evidence: str,
+    request: HttpRequest | None = None,
+) -> Patient:
+    """Give ``user`` (a patient account) ``patient``'s record: an administrator's act, audited.
+
+    The caller has re-verified the patient's identity (``identity_evidence`` says how) and the
+    administrator's own password. A staff account is never linked to a patient record.
+    Raises ``PermissionDenied`` for non-administrators and ``LinkError`` otherwise.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    from collis.accounts.roles import has_role
+    from collis.audit.actions import Action, record_access
+
+    if not has_role(actor, Role.ADMINISTRATOR):
+        raise PermissionDenied("Only a clinic administrator may link a portal account.")
+    evidence = identity_evidence.strip()
+    if not evidence:
+        raise LinkError("Say how the patient's identity was verified.")
+    if user.is_staff or user.is_superuser or not has_role(user, Role.PATIENT):
+        raise LinkError("Only a patient account can be linked to a patient record.")
+    with transaction.atomic():
+        patient = type(patient).objects.select_for_update().get(pk=patient.pk)
+        if patient.user_id is not None:
+            raise LinkError(f"{patient.full_name} already has a portal account.")
+        if type(patient).objects.filter(user=user).exists():
+            raise LinkError("That account is already linked to another record.")
+        patient.user = user
+        patient.save(update_fields=["user"])
+        record_access(
+            request,
+            Action.UPDATE,
+            patient,
+            user=actor,
+            detail={
+                "account_linked": True,
+                "account": user.get_username(),
+                "identity_evidence": evidence[:300],
+            },
+        )
+    return patient
 
 
 def activate_patient_account(user: AbstractUser, password: str) -> AbstractUser:
@@ -183,6 +250,10 @@ def anonymise_patient(
         if PatientAnonymisation.objects.filter(patient=patient).exists():
             raise AlreadyAnonymisedError("This patient has already been anonymised.")
         user = patient.user
+        erased: dict[str, int] = {
+            "identity (name, birth date, contact, record number)": 1,
+            "portal account": int(user is not None),
+        }
         patient.mrn = f"ANON-{patient.pk}"
         patient.given_name = "Anonymised"
         patient.family_name = f"Patient {patient.pk}"
@@ -192,6 +263,13 @@ def anonymise_patient(
         patient.user = None
         patient.save()
         if user is not None:
+            from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+            old_names = {user.get_username(), user.email}
+            erased["sign-in records"] = sum(
+                model.objects.filter(username__in=old_names).delete()[0]
+                for model in (AccessAttempt, AccessFailureLog, AccessLog)
+            )
             TOTPDevice.objects.filter(user=user).delete()
             StaticDevice.objects.filter(user=user).delete()
             user.username = f"anonymised-{user.pk}"
@@ -201,13 +279,15 @@ def anonymise_patient(
             user.save()
             user.groups.clear()
         for anonymise in anonymisers().values():
-            anonymise(patient)
-        PatientAnonymisation.objects.create(patient=patient, actor=actor, reason=reason)
+            erased.update(anonymise(patient) or {})
+        PatientAnonymisation.objects.create(
+            patient=patient, actor=actor, reason=reason, erased=erased
+        )
         record_access(
             request,
             Action.UPDATE,
             patient,
             user=actor,
-            detail={"anonymised": True, "reason": reason},
+            detail={"anonymised": True, "reason": reason, "erased": erased},
         )
     return patient

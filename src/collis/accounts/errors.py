@@ -7,10 +7,13 @@ Tree::
         PatientHasNoEmailError                accounts.invite.no_email
         PatientAlreadyHasAccountError         accounts.invite.has_account
         UsernameTakenError                    accounts.invite.username_taken
+        ReverifyIdentityError                 accounts.invite.reverify
+      LinkError                               accounts.link
       TwoFactorError                          accounts.two_factor
         WrongCodeError                        accounts.two_factor.wrong_code
         WrongPasswordError                    accounts.two_factor.wrong_password
         TwoFactorRequiredError                accounts.two_factor.required
+        ReauthenticationRequiredError         accounts.two_factor.reauthenticate
       AnonymisationError                      accounts.anonymise
         AlreadyAnonymisedError                accounts.anonymise.done
         ConfirmationMismatchError             accounts.anonymise.confirmation
@@ -45,6 +48,16 @@ class UsernameTakenError(InviteError):
     code = "accounts.invite.username_taken"
 
 
+class ReverifyIdentityError(InviteError):
+    """The email changed since registration: only an administrator, re-verifying, may invite."""
+
+    code = "accounts.invite.reverify"
+
+
+class LinkError(AccountsError):
+    code = "accounts.link"
+
+
 class TwoFactorError(AccountsError):
     code = "accounts.two_factor"
 
@@ -59,6 +72,10 @@ class WrongPasswordError(TwoFactorError):
 
 class TwoFactorRequiredError(TwoFactorError):
     code = "accounts.two_factor.required"
+
+
+class ReauthenticationRequiredError(TwoFactorError):
+    code = "accounts.two_factor.reauthenticate"
 
 
 class AnonymisationError(AccountsError):

@@ -71,7 +71,10 @@ def staff_member_required(
 
 
 class StaffAuth(SessionAuth):
-    """ninja auth: the session's user must be verified staff holding one of ``roles``."""
+    """ninja auth: the session's user must be verified staff holding one of ``roles``.
+
+    Kept for the API routers that use it (supply); denials are 403 problem JSON.
+    """
 
     def __init__(self, *roles: Role) -> None:
         super().__init__()
@@ -81,7 +84,7 @@ class StaffAuth(SessionAuth):
         user = request.user
         if not user.is_authenticated:
             return None
-        if not (user.is_staff and holds_any_role(user, self.roles)):
+        if not (user.is_active and user.is_staff and holds_any_role(user, self.roles)):
             raise PermissionDenied("Your role does not allow this.")
         if not is_verified(user):
             raise PermissionDenied("Sign in with your second factor first.")

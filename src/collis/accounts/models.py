@@ -13,6 +13,9 @@ class PatientAnonymisation(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField()
+    erased = models.JSONField(
+        default=dict, blank=True, help_text="What was erased, by kind: how many rows or files."
+    )
 
     class Meta:
         ordering = ["-at"]

@@ -6,7 +6,8 @@ An app registers, in its ``AppConfig.ready()``:
   returns JSON-serialisable data (dicts, lists, strings, numbers, dates) for that patient;
 - ``register_anonymiser("injections", anonymise_injections)`` where the function strips
   identifying free text from that app's rows inside the anonymisation transaction
-  (clinical values stay, for statistics).
+  (clinical values stay, for statistics) and returns what it erased, e.g.
+  ``{"diary notes": 3}``; the administrator sees the list.
 
 Registered today: ``patient``, ``account`` and ``record_access_history`` (here), ``diagnosis``
 (patients), ``injections`` and ``posture_recordings``. Scales and the diary register no section
@@ -29,7 +30,7 @@ EXPORT_FORMAT = "collis-patient-export"
 EXPORT_VERSION = 1
 
 ExportSection = Callable[[Patient], Any]
-Anonymiser = Callable[[Patient], None]
+Anonymiser = Callable[[Patient], "dict[str, int] | None"]
 
 _export_sections: dict[str, ExportSection] = {}
 _anonymisers: dict[str, Anonymiser] = {}

@@ -20,6 +20,10 @@ def on_user_logged_in(sender, request, user, **kwargs) -> None:
 def on_user_login_failed(sender, credentials, request=None, **kwargs) -> None:
     # credentials arrive cleansed (the password is masked); keep only the attempted username.
     username = str(credentials.get("username", ""))[:USERNAME_LOG_LENGTH]
+    from collis.accounts import lockout
+
+    if lockout.record_failure(username):
+        lockout.notify_owner(username)
     record_access(
         request,
         Action.LOGIN_FAILED,

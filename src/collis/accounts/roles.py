@@ -86,7 +86,15 @@ def ensure_role_groups() -> None:
 
 
 def has_role(user: AbstractBaseUser | AnonymousUser, role: Role) -> bool:
+    """True if ``user`` holds ``role``. A staff account never holds the patient role.
+
+    Staff and patient accounts are kept apart: a front-desk or clinician account that was put
+    in the patient group (or linked to a patient record) must not reach the portal or a
+    patient-scoped API as that patient, nor widen what its staff role reads.
+    """
     if not user.is_authenticated:
+        return False
+    if role is Role.PATIENT and (user.is_staff or user.is_superuser):
         return False
     if role is Role.ADMINISTRATOR and user.is_superuser:
         return True

@@ -21,7 +21,12 @@ from django_otp.models import Device, VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from collis.accounts.errors import TwoFactorRequiredError, WrongCodeError, WrongPasswordError
+from collis.accounts.errors import (
+    ReauthenticationRequiredError,
+    TwoFactorRequiredError,
+    WrongCodeError,
+    WrongPasswordError,
+)
 from collis.audit.actions import Action, record_access
 
 SESSION_KEY = "collis_second_factor_required"
@@ -101,7 +106,58 @@ def confirm_totp_device(request: HttpRequest, device: TOTPDevice, token: str) ->
         )
     django_otp.login(request, device)
     request.session[SESSION_KEY] = True
+    # A session opened before (a shared computer, a stolen cookie) must not outlive the change.
+    request.session.cycle_key()
+    end_other_sessions(user, keep=request.session.session_key)
     return codes
+
+
+def end_other_sessions(user, *, keep: str | None) -> int:
+    """Sign ``user`` out everywhere except the session ``keep``; return how many ended.
+
+    Works with the database session store (the default). Django keeps no index of sessions by
+    user, so each live session is decoded: fine for a clinic's few hundred sessions.
+    """
+    from django.conf import settings
+    from django.contrib.auth import SESSION_KEY as USER_ID_KEY
+    from django.contrib.sessions.models import Session
+
+    if settings.SESSION_ENGINE not in {
+        "django.contrib.sessions.backends.db",
+        "django.contrib.sessions.backends.cached_db",
+    }:
+        return 0
+    ended = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).exclude(session_key=keep):
+        if str(session.get_decoded().get(USER_ID_KEY)) == str(user.pk):
+            ended.append(session.session_key)
+    if settings.SESSION_ENGINE.endswith("cached_db"):
+        from importlib import import_module
+
+        store = import_module(settings.SESSION_ENGINE).SessionStore
+        for key in ended:
+            store(session_key=key).delete()
+    Session.objects.filter(session_key__in=ended).delete()
+    return len(ended)
+
+
+def require_reauthentication(request: HttpRequest, password: str) -> None:
+    """Managing the second factor needs a session that passed it, and the password again.
+
+    Raises ``ReauthenticationRequiredError`` otherwise (audited as a failed sign-in).
+    """
+    user = request.user
+    if has_second_factor(user) and not is_verified(user):
+        raise ReauthenticationRequiredError("Sign in with your second factor first.")
+    if not password or not user.check_password(password):
+        record_access(
+            request,
+            Action.LOGIN_FAILED,
+            user,
+            object_type="auth.User",
+            detail={"factor": "password", "for": "two_factor_management"},
+        )
+        raise ReauthenticationRequiredError("Type your current password to change this.")
 
 
 def verify_second_factor(request: HttpRequest, token: str) -> Device:
@@ -148,8 +204,12 @@ def remaining_backup_codes(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
-def regenerate_backup_codes(request: HttpRequest) -> list[str]:
-    """Replace the user's backup codes with a fresh set; old ones stop working."""
+def regenerate_backup_codes(request: HttpRequest, password: str) -> list[str]:
+    """Replace the user's backup codes with a fresh set; old ones stop working.
+
+    Raises ``ReauthenticationRequiredError`` without a passed second factor and the password.
+    """
+    require_reauthentication(request, password)
     with transaction.atomic():
         codes = _replace_backup_codes(request.user)
         record_access(

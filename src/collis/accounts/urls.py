@@ -55,4 +55,5 @@ urlpatterns = [
         name="patient-anonymise",
     ),
     path("patients/<int:pk>/invite/", views.patient_invite, name="patient-invite"),
+    path("patients/<int:pk>/link/", views.patient_link, name="patient-link"),
 ]

@@ -19,12 +19,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from collis.accounts import two_factor
-from collis.accounts.actions import activate_patient_account, anonymise_patient, invite_patient
+from collis.accounts.actions import (
+    activate_patient_account,
+    anonymise_patient,
+    invite_patient,
+    link_patient_account,
+)
 from collis.accounts.errors import AccountsError
 from collis.accounts.forms import (
     AnonymiseForm,
     EnrolmentForm,
+    LinkAccountForm,
     PatientSearchForm,
+    ReverifyForm,
     TokenForm,
     TwoFactorOffForm,
 )
@@ -53,6 +60,21 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 @method_decorator(rate_limit("30/m", scope="accounts.login", methods=("POST",)), name="dispatch")
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        # The per-account ceiling across addresses (accounts.lockout); axes handles the pairs.
+        from collis.accounts import lockout
+
+        wait = lockout.blocked_seconds(
+            request.POST.get("username", ""), request.META.get("REMOTE_ADDR")
+        )
+        if wait:
+            response = render(
+                request, "accounts/lockout.html", {"minutes": -(-wait // 60)}, status=429
+            )
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
@@ -139,9 +161,12 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:two-factor-verify")
     next_url = _safe_next(request, reverse("accounts:security"))
     device = two_factor.pending_totp_device(user)
-    form = EnrolmentForm(request.POST or None)
+    replacing = two_factor.has_second_factor(user)
+    form = EnrolmentForm(request.POST or None, ask_password=replacing)
     if request.method == "POST" and form.is_valid():
         try:
+            if replacing:
+                two_factor.require_reauthentication(request, form.cleaned_data["password"])
             codes = two_factor.confirm_totp_device(request, device, form.cleaned_data["token"])
         except AccountsError as error:
             form.add_error("token", str(error))
@@ -156,7 +181,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         "qr_svg": two_factor.qr_code_svg(device),
         "secret": two_factor.secret_for_manual_entry(device),
         "next": next_url,
-        "replacing": two_factor.has_second_factor(user),
+        "replacing": replacing,
     }
     return render(request, "accounts/two_factor_setup.html", context)
 
@@ -167,7 +192,11 @@ def two_factor_backup_codes(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Turn on two-factor sign-in first; backup codes come with it.")
         return redirect("accounts:security")
     if request.method == "POST":
-        codes = two_factor.regenerate_backup_codes(request)
+        try:
+            codes = two_factor.regenerate_backup_codes(request, request.POST.get("password", ""))
+        except AccountsError as error:
+            messages.error(request, str(error))
+            return redirect("accounts:two-factor-backup-codes")
         return render(request, "accounts/two_factor_backup_codes.html", {"codes": codes})
     return render(
         request,
@@ -309,11 +338,40 @@ def patient_anonymise(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def patient_invite(request: HttpRequest, pk: int) -> HttpResponse:
     patient = access_patient(request.user, pk)
+    evidence = ""
+    if request.POST.get("identity_evidence"):
+        reverify = ReverifyForm(request.POST, actor=request.user)
+        if not reverify.is_valid():
+            messages.error(request, "Identity not re-verified: " + reverify.errors.as_text())
+            return redirect(_safe_next(request, reverse("accounts:privacy")))
+        evidence = reverify.cleaned_data["identity_evidence"]
     try:
-        invite_patient(patient, request)
+        invite_patient(patient, request, identity_evidence=evidence)
     except AccountsError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"Invitation sent to {patient.email}.")
     fallback = reverse("admin:patients_patient_change", args=[patient.pk])
     return redirect(_safe_next(request, fallback))
+
+
+@staff_member_required(role=Role.ADMINISTRATOR)
+def patient_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link a patient portal account to a record: identity and password re-verified, audited."""
+    patient = access_patient(request.user, pk)
+    form = LinkAccountForm(request.POST or None, actor=request.user, patient=patient)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link_patient_account(
+                patient,
+                form.account,
+                actor=request.user,
+                identity_evidence=form.cleaned_data["identity_evidence"],
+                request=request,
+            )
+        except AccountsError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{patient.full_name}'s record is linked to the account.")
+            return redirect(f"{reverse('accounts:privacy')}?q={patient.mrn}")
+    return render(request, "accounts/patient_link.html", {"patient": patient, "form": form})

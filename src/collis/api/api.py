@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from http import HTTPStatus
 from typing import Any
 
@@ -17,6 +18,8 @@ from collis.scheduling.api import router as scheduling_router
 from collis.scheduling.api import slot_taken_members
 from collis.scheduling.errors import SlotTakenError
 from collis.supply.api import router as supply_router
+
+logger = logging.getLogger("django.request")
 
 
 class ProblemAPI(NinjaAPI):
@@ -92,6 +95,13 @@ def _slot_taken(request: HttpRequest, exc: SlotTakenError) -> HttpResponse:
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return problem(request, 403, "Forbidden", str(exc) or None)
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Problem JSON even for a bug: the details go to the log, never to the client."""
+    logger.error("API request failed: %s", request.path, exc_info=exc)
+    return problem(request, 500, "Internal server error")
 
 
 api.add_router("/providers", providers_router)

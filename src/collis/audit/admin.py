@@ -32,7 +32,43 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
-    """ModelAdmin for health data: every opened record and every save is audited."""
+    """ModelAdmin for health data: every list, opened record, save and delete is audited.
+
+    No bulk delete: a health record is deleted one at a time, with a reason, which goes to the
+    audit trail with a copy of the row (``collis.audit.deletion``); so do the rows a delete
+    cascades to.
+    """
+
+    delete_confirmation_template = "admin/audit/delete_with_reason.html"
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def changelist_view(self, request, extra_context=None):
+        from collis.audit.actions import Action, record_access
+
+        response = super().changelist_view(request, extra_context)
+        if getattr(response, "status_code", 500) == 200:
+            record_access(
+                request,
+                Action.READ,
+                object_type=self.model._meta.label,
+                detail={"via": "admin", "view": "list", "query": request.GET.urlencode()[:200]},
+            )
+        return response
+
+    def delete_view(self, request, object_id, extra_context=None):
+        from django.contrib import messages
+        from django.http import QueryDict
+
+        if request.method == "POST" and not request.POST.get("reason", "").strip():
+            messages.error(request, "Give the reason for deleting this record.")
+            # Show the confirmation page again, deleting nothing (the admin deletes on any POST).
+            request.POST = QueryDict()
+            request.method = "GET"
+        return super().delete_view(request, object_id, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         from collis.audit.actions import Action, record_access
@@ -54,7 +90,15 @@ class AuditedModelAdmin(admin.ModelAdmin):
         )
 
     def delete_model(self, request, obj) -> None:
-        from collis.audit.actions import Action, record_access
+        from collis.audit.deletion import deleting
 
-        record_access(request, Action.DELETE, obj, detail={"via": "admin"})
-        super().delete_model(request, obj)
+        reason = request.POST.get("reason", "").strip()[:500]
+        with deleting(actor=request.user, reason=reason, request=request, via="admin"):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        from collis.audit.deletion import deleting
+
+        reason = request.POST.get("reason", "").strip()[:500]
+        with deleting(actor=request.user, reason=reason, request=request, via="admin"):
+            super().delete_queryset(request, queryset)

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from collis.audit.models import AuditEvent
+from collis.lib.fields import IdField, SaneDateField
 
 
 class AuditFilterForm(forms.Form):
@@ -16,14 +17,14 @@ class AuditFilterForm(forms.Form):
         required=False, choices=[("", "Any action"), *AuditEvent.Action.choices]
     )
     actor = forms.CharField(label="Who (username)", required=False, max_length=150)
-    patient_id = forms.IntegerField(label="Patient id", required=False, min_value=1)
+    patient_id = IdField(label="Patient id", required=False)
     object_type = forms.CharField(
         label="Record type", required=False, max_length=100, help_text="e.g. patients.Patient"
     )
-    since = forms.DateField(
+    since = SaneDateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    until = forms.DateField(
+    until = SaneDateField(
         label="To (inclusive)", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

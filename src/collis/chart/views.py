@@ -16,6 +16,7 @@ from collis.audit.actions import Action, record_access
 from collis.chart import timeline
 from collis.chart.summary import build_visit_summary
 from collis.chart.summary_pdf import render_visit_summary_pdf
+from collis.checkins import record as checkin_record
 from collis.injections import actions as injection_actions
 from collis.injections.forms import AntibodyTestForm
 from collis.patients.access import access_patient_record, access_visit
@@ -40,6 +41,8 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
         "posture_chart": posture_chart(patient),
         "latest_visit": patient.visits.order_by("-occurred_at").first(),
         "drafts": patient.assessments.filter(status="draft"),
+        "wearing_off": checkin_record.wearing_off_flag(patient),
+        "wearing_off_suggestion": checkin_record.SUGGESTION,
     }
     return render(request, "chart/patient_detail.html", context)
 

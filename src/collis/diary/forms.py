@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from collis.diary.models import DiaryEntry, Exercise
+from collis.lib.fields import SaneDateField
 
 ZERO_TO_TEN = [(n, str(n)) for n in range(11)]
 
@@ -10,7 +11,7 @@ ZERO_TO_TEN = [(n, str(n)) for n in range(11)]
 class DiaryEntryForm(forms.Form):
     """Quick to fill on a phone: big 0–10 buttons, everything else optional."""
 
-    entry_date = forms.DateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))
+    entry_date = SaneDateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))
     period = forms.ChoiceField(
         choices=DiaryEntry.Period.choices, widget=forms.RadioSelect, initial="day", label="For"
     )
@@ -44,7 +45,7 @@ class DiaryEntryForm(forms.Form):
 class ProgrammeForm(forms.Form):
     """Pick exercises from the library and set how often; one row per library exercise."""
 
-    starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = SaneDateField(widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,

@@ -37,7 +37,6 @@ def programme_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
         )
         messages.success(request, "Home programme saved.")
         return redirect("patients:patient-detail", patient_id=patient.pk)
-    if programme:
-        record_access(request, Action.READ, programme)
+    record_access(request, Action.READ, programme or patient, detail={"view": "programme edit"})
     context = {"patient": patient, "form": form, "programme": programme}
     return render(request, "diary/programme_form.html", context)

@@ -4,6 +4,7 @@ from django import forms
 
 from collis.injections import dosing, safety
 from collis.injections.models import AdverseEvent, AntibodyTest, ToxinLot
+from collis.lib.fields import SaneDateField
 from collis.providers.models import Clinician
 
 MUSCLE_CHOICES = [("", "—")] + list(dosing.MUSCLES.items())
@@ -29,7 +30,7 @@ GAS_LEVELS = [
 
 
 class SessionForm(forms.Form):
-    injected_on = forms.DateField(
+    injected_on = SaneDateField(
         label="Injection date", widget=forms.DateInput(attrs={"type": "date"})
     )
     lot = forms.ModelChoiceField(
@@ -59,7 +60,7 @@ class SessionForm(forms.Form):
 class InjectionRowForm(forms.Form):
     muscle = forms.ChoiceField(choices=MUSCLE_CHOICES, required=False)
     side = forms.ChoiceField(choices=SIDE_CHOICES)
-    units = forms.IntegerField(min_value=1, required=False)
+    units = forms.IntegerField(min_value=1, max_value=2**31 - 1, required=False)  # DB integer
     volume_ml = forms.DecimalField(
         label="Volume (mL)", min_value=0.01, max_digits=5, decimal_places=2, required=False
     )
@@ -151,7 +152,7 @@ class ScreeningForm(forms.Form):
         choices=[("", "— none —")] + [(c.value, c.value) for c in dosing.ProductCode],
         required=False,
     )
-    elsewhere_on = forms.DateField(
+    elsewhere_on = SaneDateField(
         label="Given on", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     elsewhere_units = forms.IntegerField(
@@ -196,7 +197,7 @@ class ScreeningForm(forms.Form):
 
 
 class CycleOutcomeForm(forms.Form):
-    assessed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    assessed_on = SaneDateField(widget=forms.DateInput(attrs={"type": "date"}))
     cgi_c = forms.TypedChoiceField(
         label="CGI-C (clinician's global impression of change)",
         choices=[("", "—")] + [(str(k), v) for k, v in CHANGE_SCALE],
@@ -265,7 +266,7 @@ class SideEffectReportForm(forms.Form):
     severe = forms.BooleanField(
         label="It is bad: I can hardly swallow, or I choke on food or drink", required=False
     )
-    started_on = forms.DateField(
+    started_on = SaneDateField(
         label="When did it start?", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     note = forms.CharField(

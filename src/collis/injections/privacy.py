@@ -139,13 +139,21 @@ def _session(s, outcomes, screenings, reports) -> dict[str, Any]:  # noqa: ANN00
     }
 
 
-def anonymise_injections(patient) -> None:  # noqa: ANN001
-    """Erase free text that may identify the patient; doses, dates and ratings stay."""
-    InjectionSession.objects.filter(patient=patient).update(notes="", acknowledgement_reason="")
-    AdverseEvent.objects.filter(session__patient=patient).update(note="")
-    Screening.objects.filter(session__patient=patient).update(note="")
-    CycleOutcome.objects.filter(session__patient=patient).update(note="")
-    CycleReport.objects.filter(session__patient=patient).update(note="")
-    GasGoal.objects.filter(session__patient=patient).update(description="(goal text removed)")
-    SideEffectReport.objects.filter(patient=patient).update(note="", review_note="")
-    AntibodyTest.objects.filter(patient=patient).update(note="")
+def anonymise_injections(patient) -> dict[str, int]:  # noqa: ANN001
+    """Erase free text that may identify the patient; doses, dates and ratings stay.
+
+    Returns how many rows had their free text erased (listed to the administrator).
+    """
+    count = InjectionSession.objects.filter(patient=patient).update(
+        notes="", acknowledgement_reason=""
+    )
+    count += AdverseEvent.objects.filter(session__patient=patient).update(note="")
+    count += Screening.objects.filter(session__patient=patient).update(note="")
+    count += CycleOutcome.objects.filter(session__patient=patient).update(note="")
+    count += CycleReport.objects.filter(session__patient=patient).update(note="")
+    count += GasGoal.objects.filter(session__patient=patient).update(
+        description="(goal text removed)"
+    )
+    count += SideEffectReport.objects.filter(patient=patient).update(note="", review_note="")
+    count += AntibodyTest.objects.filter(patient=patient).update(note="")
+    return {"injection notes": count}

@@ -175,6 +175,8 @@ def session_create(request: HttpRequest, patient_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Injection session saved: {session.total_units} units.")
             return redirect(session)
+    # The form shows the last session's doses and the label checks: a read of the record.
+    record_access(request, Action.READ, patient, detail={"view": "new injection session"})
     context = {
         "patient": patient,
         "form": form,
@@ -272,6 +274,7 @@ def adverse_event_create(request: HttpRequest, session_id: int) -> HttpResponse:
         )
         messages.success(request, "Adverse event recorded.")
         return redirect(session)
+    record_access(request, Action.READ, session, detail={"view": "adverse event form"})
     return render(request, "injections/adverse_event_form.html", {"session": session, "form": form})
 
 
@@ -285,6 +288,7 @@ def cycle_report_edit(request: HttpRequest, session_id: int) -> HttpResponse:
         )
         messages.success(request, "Cycle report saved.")
         return redirect(session)
+    record_access(request, Action.READ, session, detail={"view": "cycle report"})
     return render(request, "injections/cycle_report_form.html", {"session": session, "form": form})
 
 
@@ -313,6 +317,7 @@ def cycle_outcome_edit(request: HttpRequest, session_id: int) -> HttpResponse:
         else:
             messages.success(request, "Outcome measures saved.")
             return redirect(session)
+    record_access(request, Action.READ, session, detail={"view": "outcome measures"})
     return render(request, "injections/simple_form.html", _page(session, form, "Outcome measures"))
 
 
@@ -341,6 +346,7 @@ def gas_goal_edit(
         )
         messages.success(request, "Goal saved.")
         return redirect(session)
+    record_access(request, Action.READ, goal or session, detail={"view": "GAS goal"})
     return render(request, "injections/simple_form.html", _page(session, form, "GAS goal"))
 
 
@@ -373,4 +379,5 @@ def side_effect_review(request: HttpRequest, report_id: int) -> HttpResponse:
             messages.success(request, "Report reviewed.")
             return redirect("injections:side-effect-triage")
     row = triage_row(report, timezone.now())
+    record_access(request, Action.READ, report, detail={"view": "side-effect review"})
     return render(request, "injections/side_effect_review.html", {"row": row, "form": form})

@@ -27,5 +27,18 @@ def issue_api_token(user: AbstractBaseUser, label: str, scopes: list[str]) -> tu
     return token, raw
 
 
-def revoke_api_token(token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+def revoke_api_token(token: ApiToken, *, actor=None, request=None) -> None:  # noqa: ANN001
+    """Revoke ``token`` at once and record who did it (a security event)."""
+    from collis.audit.actions import Action, record_access
+
+    revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if revoked:
+        record_access(
+            request,
+            Action.UPDATE,
+            token,
+            user=actor,
+            detail={"change": "revoked", "label": token.label, "owner": token.user_id},
+        )

@@ -28,4 +28,4 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.action(description="Revoke the selected tokens")
     def revoke(self, request, queryset) -> None:
         for token in queryset:
-            revoke_api_token(token)
+            revoke_api_token(token, actor=request.user, request=request)

@@ -11,3 +11,8 @@ class InteropConfig(AppConfig):
         from collis.interop.smart.cors import registered_origin
 
         check_request_enabled.connect(registered_origin, dispatch_uid="collis-smart-cors")
+
+        from collis.accounts.privacy import register_anonymiser
+        from collis.interop import privacy
+
+        register_anonymiser("bulk_exports", privacy.erase_bulk_exports)

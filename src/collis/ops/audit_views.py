@@ -33,6 +33,13 @@ def event_list(request: HttpRequest) -> HttpResponse:
         events = form.filter(events)
     elif form.is_bound:
         events = AuditEvent.objects.none()
+    # Reading the trail is itself a security event: who looked at whose history.
+    record_access(
+        request,
+        Action.READ,
+        object_type="audit.AuditEvent",
+        detail={"view": "list", "filters": request.GET.urlencode()[:200]},
+    )
     context = {
         "form": form,
         "events": events[:PAGE_SIZE],

@@ -9,7 +9,10 @@ class PatientAdmin(AuditedModelAdmin):
     list_display = ["family_name", "given_name", "mrn", "birth_date", "phone", "email"]
     list_filter = ["sex"]
     search_fields = ["family_name", "given_name", "=mrn", "email", "phone"]
-    autocomplete_fields = ["user"]
+    # Linking a record to a portal account gives that account the whole clinical record: it is
+    # an administrator's action with the identity re-verified (accounts: "Link portal account"),
+    # never a field anyone can set here.
+    readonly_fields = ["user", "email_changed_at"]
 
 
 @admin.register(Visit)

@@ -11,3 +11,5 @@ class PatientsConfig(AppConfig):
 
         register_export_section("diagnosis", privacy.export_diagnosis)
         register_anonymiser("diagnosis", privacy.anonymise_diagnosis)
+        register_export_section("visits", privacy.export_visits)
+        register_anonymiser("visits", privacy.anonymise_visit_notes)

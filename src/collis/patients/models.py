@@ -40,12 +40,44 @@ class Patient(models.Model):
         "patient lists until the first visit or until staff confirm the record.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    email_changed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the email address last changed after registration. An invitation to "
+        "a changed address is an administrator's decision (the identity is re-verified).",
+    )
 
     class Meta:
         ordering = ["family_name", "given_name"]
 
+    _loaded_email: str | None = None
+
     def __str__(self) -> str:
         return f"{self.family_name}, {self.given_name} ({self.mrn})"
+
+    def save(self, *args, **kwargs) -> None:
+        # Whoever changes the address (admin, desk, import), the invitation guard sees it.
+        if (
+            self.pk is not None
+            and self._loaded_email is not None
+            and self.email.strip().lower() != self._loaded_email.strip().lower()
+        ):
+            from django.utils import timezone
+
+            self.email_changed_at = timezone.now()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "email" in update_fields:
+                kwargs["update_fields"] = {*update_fields, "email_changed_at"}
+        super().save(*args, **kwargs)
+        self._loaded_email = self.email
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if "email" in field_names:
+            instance._loaded_email = instance.email
+        return instance
 
     @property
     def full_name(self) -> str:

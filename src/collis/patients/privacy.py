@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from collis.patients.models import Diagnosis
+from collis.patients.models import Diagnosis, Visit
 
 
 def export_diagnosis(patient) -> dict[str, Any] | None:  # noqa: ANN001 (patients.Patient)
@@ -38,10 +38,30 @@ def export_diagnosis(patient) -> dict[str, Any] | None:  # noqa: ANN001 (patient
     return {name: getattr(diagnosis, name) for name in fields}
 
 
-def anonymise_diagnosis(patient) -> None:  # noqa: ANN001
-    Diagnosis.objects.filter(patient=patient).update(
-        relevant_history="",
-        dopamine_blocker_detail="",
-        family_history_detail="",
-        spread_detail="",
-    )
+def export_visits(patient) -> list[dict[str, Any]]:  # noqa: ANN001 (patients.Patient)
+    """The patient's visits: when, what kind, with whom, and the clinician's notes."""
+    return [
+        {
+            "occurred_at": v.occurred_at,
+            "kind": v.kind,
+            "clinician": v.clinician.display_name,
+            "notes": v.notes,
+        }
+        for v in Visit.objects.filter(patient=patient).select_related("clinician")
+    ]
+
+
+def anonymise_visit_notes(patient) -> dict[str, int]:  # noqa: ANN001
+    """Clear visit notes: free text that may name the patient or their family."""
+    return {"visit notes": Visit.objects.filter(patient=patient).exclude(notes="").update(notes="")}
+
+
+def anonymise_diagnosis(patient) -> dict[str, int]:  # noqa: ANN001
+    return {
+        "diagnosis notes": Diagnosis.objects.filter(patient=patient).update(
+            relevant_history="",
+            dopamine_blocker_detail="",
+            family_history_detail="",
+            spread_detail="",
+        )
+    }

@@ -30,6 +30,12 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         patients = patients.filter(
             Q(family_name__icontains=query) | Q(given_name__icontains=query) | Q(mrn__iexact=query)
         )
+    record_access(
+        request,
+        Action.READ,
+        object_type="patients.Patient",
+        detail={"view": "search" if query else "list", "query": query},
+    )
     return render(
         request, "patients/patient_list.html", {"patients": patients[:100], "query": query}
     )
@@ -50,8 +56,7 @@ def diagnosis_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
                 form.add_error(None, problem)
         else:
             return redirect("patients:patient-detail", patient_id=patient.pk)
-    if instance.pk:
-        record_access(request, Action.READ, instance)
+    record_access(request, Action.READ, instance if instance.pk else patient)
     return render(request, "patients/diagnosis_form.html", {"patient": patient, "form": form})
 
 

@@ -25,6 +25,6 @@ def export_measurements(patient) -> list[dict[str, Any]]:  # noqa: ANN001 (patie
     ]
 
 
-def delete_media(patient) -> None:  # noqa: ANN001
+def delete_media(patient) -> dict[str, int]:  # noqa: ANN001
     """Erase every photo and video of the patient: faces identify people."""
-    actions.erase_patient_media(patient)
+    return {"posture photos and videos": actions.erase_patient_media(patient)}

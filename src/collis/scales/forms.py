@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from collis.lib.fields import SaneDateField
 from collis.scales import reference, tsui, twstrs
 from collis.scales.grading import ItemSpec
 from collis.scales.models import Assessment
@@ -33,7 +34,7 @@ def _item_field(item: ItemSpec) -> forms.TypedChoiceField:
 
 
 class ScaleForm(forms.Form):
-    assessed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    assessed_on = SaneDateField(widget=forms.DateInput(attrs={"type": "date"}))
     timepoint = forms.ChoiceField(choices=Assessment.Timepoint.choices)
     visit = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Visit")
 

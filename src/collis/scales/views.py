@@ -91,6 +91,7 @@ def assessment_create(request: HttpRequest, patient_id: int, scale: str) -> Http
         if assessment is not None:
             messages.success(request, _saved_message(assessment))
             return redirect(assessment)
+    record_access(request, Action.READ, patient, detail={"view": f"new {scale}"})
     return _render_form(request, form, patient)
 
 

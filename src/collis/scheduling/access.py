@@ -12,7 +12,7 @@ from django.utils import timezone
 from collis.accounts.roles import holds_staff_role
 from collis.audit.actions import Action, record_access
 from collis.scheduling.errors import InvalidLinkError
-from collis.scheduling.links import appointment_id_from_token
+from collis.scheduling.links import appointment_id_from_token, check_manage_token
 from collis.scheduling.models import Appointment, CalendarFeed
 
 
@@ -55,6 +55,11 @@ def access_appointment_by_token(request: HttpRequest | None, token: str) -> Appo
     appointment = _appointments().filter(pk=appointment_id, uid=uid).first()
     if appointment is None:
         raise Http404("Invalid link")
+    try:
+        # An earlier version's link (before a move) or one past the visit is a bad link.
+        check_manage_token(token, appointment, timezone.now())
+    except InvalidLinkError:
+        raise Http404("Invalid link") from None
     record_access(request, Action.READ, appointment, detail={"via": "signed link"})
     return appointment
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
 
+from collis.lib.inputs import sane_date
 from collis.lib.problems import Problem
 from collis.lib.throttle import rate_limit
 from collis.providers.models import Clinician, Location
@@ -142,6 +143,8 @@ def list_slots(
     location: str | None = None,
     limit: int = Query(100, ge=1, le=500),
 ):
+    if not (sane_date(date_from) and sane_date(date_to)):
+        raise SchedulingError("date_from and date_to must be real calendar dates (1900 to 2200).")
     if date_to < date_from or (date_to - date_from).days > MAX_RANGE_DAYS:
         raise SchedulingError(
             f"date_to must be on or after date_from, and at most {MAX_RANGE_DAYS} days later."

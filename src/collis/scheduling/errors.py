@@ -13,6 +13,7 @@ SchedulingError
 ├── WaitlistWindowError         a waitlist window in the past or back to front
 ├── CancellationWindowClosedError  too close to the start to cancel or move online
 ├── InvalidLinkError            a tampered or stale signed link (404 to the user)
+├── IdempotencyKeyReusedError   the caller's key was already used for another request (422)
 └── WaitlistOfferError          a held waitlist offer expired, taken up, or not offerable
 """
 
@@ -138,6 +139,14 @@ class CancellationWindowClosedError(SchedulingError, ValueError):
 class InvalidLinkError(SchedulingError, ValueError):
     code = "invalid_link"
     message = "This link is not valid. Please use the latest link we emailed you."
+
+
+class IdempotencyKeyReusedError(SchedulingError, ValueError):
+    code = "idempotency_key_reused"
+    message = (
+        "This idempotency key was already used for a different booking. Send a new key for a "
+        "new booking, or the same request to retry."
+    )
 
 
 class WaitlistOfferError(SchedulingError, ValueError):

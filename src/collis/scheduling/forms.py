@@ -8,6 +8,7 @@ from datetime import datetime
 from django import forms
 from django.utils import timezone
 
+from collis.lib.fields import SaneDateField
 from collis.patients.models import Patient
 from collis.providers.models import Clinician, Location
 from collis.scheduling.availability import clinic_zone
@@ -31,7 +32,7 @@ class BookingDetailsForm(forms.Form):
     family_name = forms.CharField(label="Last name", max_length=100)
     email = forms.EmailField(help_text="We send the confirmation and your links here.")
     phone = forms.CharField(max_length=40, required=False)
-    birth_date = forms.DateField(
+    birth_date = SaneDateField(
         label="Date of birth",
         widget=DateInput,
         help_text="With your email, this finds your record if you have been here before.",
@@ -70,9 +71,9 @@ class WaitlistForm(forms.Form):
     family_name = forms.CharField(label="Last name", max_length=100)
     email = forms.EmailField()
     phone = forms.CharField(max_length=40, required=False)
-    birth_date = forms.DateField(label="Date of birth", widget=DateInput)
-    earliest = forms.DateField(label="From", widget=DateInput)
-    latest = forms.DateField(label="Until", widget=DateInput)
+    birth_date = SaneDateField(label="Date of birth", widget=DateInput)
+    earliest = SaneDateField(label="From", widget=DateInput)
+    latest = SaneDateField(label="Until", widget=DateInput)
 
     def __init__(self, *args, patient: Patient | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -110,7 +111,7 @@ class DeskBookingForm(LocalDateTimeMixin, forms.Form):
     )
     clinician = forms.ModelChoiceField(queryset=Clinician.objects.active())
     location = forms.ModelChoiceField(queryset=Location.objects.filter(is_active=True))
-    date = forms.DateField(widget=DateInput)
+    date = SaneDateField(widget=DateInput)
     time = forms.TimeField(widget=TimeInput)
     reason = forms.CharField(max_length=500, required=False, label="Reason for the visit")
     override_reason = forms.CharField(
@@ -139,7 +140,7 @@ class FreeTimesForm(forms.Form):
 
 class MoveForm(LocalDateTimeMixin, forms.Form):
     clinician = forms.ModelChoiceField(queryset=Clinician.objects.active())
-    date = forms.DateField(widget=DateInput)
+    date = SaneDateField(widget=DateInput)
     time = forms.TimeField(widget=TimeInput)
     override_reason = forms.CharField(max_length=500, required=False, label="Override reason")
 
@@ -160,7 +161,7 @@ class StatusForm(forms.Form):
 
 class CalendarFilterForm(forms.Form):
     view = forms.ChoiceField(choices=[("day", "Day"), ("week", "Week")], required=False)
-    date = forms.DateField(widget=DateInput, required=False)
+    date = SaneDateField(widget=DateInput, required=False)
     clinician = forms.ModelChoiceField(
         queryset=Clinician.objects.active(),
         required=False,

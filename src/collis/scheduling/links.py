@@ -6,7 +6,7 @@ purpose is useless for another and any change to it is detected.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -24,17 +24,54 @@ PATIENT_SALT = "collis.scheduling.patient"
 PATIENT_LINK_MAX_AGE = 60 * 24 * 3600
 
 
+# A manage link works until this long after the appointment ends (the day's directions, the
+# calendar file); after that it answers like a bad link.
+MANAGE_LINK_GRACE = timedelta(hours=12)
+
+
 def manage_token(appointment: Appointment) -> str:
-    return signing.dumps({"a": appointment.pk, "u": str(appointment.uid)}, salt=MANAGE_SALT)
+    """The signed link for one version of an appointment: its time and change count.
+
+    Moving the appointment changes both, so every earlier link stops working; cancelling
+    raises the change count by one and the link of the cancelled version still shows it.
+    """
+    return signing.dumps(
+        {
+            "a": appointment.pk,
+            "u": str(appointment.uid),
+            "t": int(appointment.start.timestamp()),
+            "s": appointment.sequence,
+        },
+        salt=MANAGE_SALT,
+    )
 
 
 def appointment_id_from_token(token: str) -> tuple[int, str]:
     """Return (appointment id, uid) from a manage token, or raise InvalidLinkError."""
+    data = _manage_payload(token)
+    return data[0], data[1]
+
+
+def _manage_payload(token: str) -> tuple[int, str, int, int]:
     try:
         data = signing.loads(token, salt=MANAGE_SALT)
-        return int(data["a"]), str(data["u"])
+        return int(data["a"]), str(data["u"]), int(data["t"]), int(data["s"])
     except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
         raise InvalidLinkError() from exc
+
+
+def check_manage_token(token: str, appointment: Appointment, now: datetime) -> None:
+    """Raise InvalidLinkError unless ``token`` is the live link of ``appointment`` now."""
+    appointment_id, uid, start, sequence = _manage_payload(token)
+    cancelled_since = appointment.status == "cancelled" and sequence == appointment.sequence - 1
+    if (
+        appointment_id != appointment.pk
+        or uid != str(appointment.uid)
+        or start != int(appointment.start.timestamp())
+        or not (sequence == appointment.sequence or cancelled_since)
+        or now > appointment.end + MANAGE_LINK_GRACE
+    ):
+        raise InvalidLinkError()
 
 
 def manage_url(appointment: Appointment) -> str:

@@ -237,7 +237,11 @@ class Appointment(models.Model):
     override_reason = models.CharField(max_length=500, blank=True)
     cancel_reason = models.CharField(max_length=500, blank=True)
     sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE")
+    # The caller's key, bound to the caller (SHA-256 of caller + key), and a hash of the request
+    # body it was sent with: another caller's key is a different key, and the same key with a
+    # different body is refused (scheduling.actions.book_appointment).
     idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -24,6 +24,7 @@ class RecallRow:
     recall: InjectionRecall
     days_overdue: int  # negative: due in that many days
     has_booking: bool
+    notes: tuple[str, ...] = ()  # decision-support notes from apps above (scheduling/ports.py)
 
 
 def clinic_today() -> date:

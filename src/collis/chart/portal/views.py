@@ -1,4 +1,8 @@
-"""Portal pages. A patient sees only their own record; anything else answers 404."""
+"""Portal pages. A patient sees only their own record; anything else answers 404.
+
+Every view starts from ``access_own_patient``, which requires the patient role (never held by
+a staff account) as well as the link to the record.
+"""
 
 from __future__ import annotations
 
@@ -102,8 +106,7 @@ def programme(request: HttpRequest) -> HttpResponse:
             messages.error(request, "That day cannot be ticked.")
         # Back to the exercise just ticked, not the top of the page.
         return redirect(f"{reverse('portal:programme')}#ex-{item.pk}")
-    if plan is not None:
-        record_access(request, Action.READ, plan)
+    record_access(request, Action.READ, plan or patient, detail={"view": "portal programme"})
     weeks = week_of(plan, today) if plan else []
     return render(
         request,

@@ -109,6 +109,49 @@ def posture_observation(fhir_id: str, recording: Any, effective: Any) -> dict[st
     return validated(Observation, data)
 
 
+# A home check-in's resting posture and tremor at rest (the neutral segment): same codes.
+CHECKIN_COMPONENTS = (
+    ("resting_rotation_deg", "head-rotation", "deg"),
+    ("resting_laterocollis_deg", "head-laterocollis", "deg"),
+    ("resting_flexion_deg", "head-flexion", "deg"),
+    ("tremor_hz", "head-tremor-frequency", "Hz"),
+    ("tremor_amplitude_deg", "head-tremor-amplitude", "deg"),
+)
+
+
+def home_checkin_observation(fhir_id: str, checkin: Any) -> dict[str, Any]:
+    """A measured home video check-in: the clinic posture code, ``method`` = home video."""
+    components = [
+        {
+            "code": {"coding": [codes.local_code(code)], "text": codes.LOCAL_CODES[code]},
+            "valueQuantity": {
+                "value": round(float(getattr(checkin, attribute)), 2),
+                "unit": unit,
+                "system": codes.UCUM,
+                "code": unit,
+            },
+        }
+        for attribute, code, unit in CHECKIN_COMPONENTS
+        if getattr(checkin, attribute) is not None
+    ]
+    data = {
+        "resourceType": "Observation",
+        "id": fhir_id,
+        "status": "final",
+        "category": [{"coding": [codes.EXAM_CATEGORY]}],
+        "code": {"coding": [codes.local_code("head-posture")], "text": "Head posture"},
+        "subject": reference("Patient", checkin.patient_id),
+        "effectiveDateTime": iso(checkin.recorded_at),
+        "method": {
+            "text": f"Home video check-in, resting segment of the guided protocol "
+            f"{checkin.protocol_version} (Collis posture analysis, MediaPipe 0.10.14)"
+        },
+        "note": [{"text": checkin.patient_note}] if checkin.patient_note else None,
+        "component": components or None,
+    }
+    return validated(Observation, data)
+
+
 def _encounter(record: Any) -> dict[str, str] | None:
     """The visit (Encounter) a record was made at, when it names one."""
     visit_id = getattr(record, "visit_id", None)

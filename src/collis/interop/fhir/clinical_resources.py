@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from collis.checkins.models import HomeCheckin
 from collis.injections.dosing import GUIDANCE_LABELS, MUSCLES
 from collis.injections.models import AdverseEvent, CycleOutcome, Injection, InjectionSession
 from collis.interop.fhir import clinical_mappers, codes
@@ -105,6 +106,31 @@ POSTURE_OBSERVATIONS = ResourceType(
     id_prefix=POSTURE_PREFIX,
 )
 
+CHECKIN_PREFIX = "checkin-"
+
+
+def _checkin_observation(checkin: HomeCheckin) -> dict[str, Any]:
+    return clinical_mappers.home_checkin_observation(f"{CHECKIN_PREFIX}{checkin.pk}", checkin)
+
+
+# Home check-ins whose resting posture was measured (issue #16).
+CHECKIN_OBSERVATIONS = ResourceType(
+    name="Observation",
+    queryset=lambda: HomeCheckin.objects.filter(resting_rotation_deg__isnull=False),
+    to_fhir=_checkin_observation,
+    search={
+        "patient": _patient("patient"),
+        "subject": _patient("patient"),
+        "code": _fixed_token(codes.LOCAL_OBSERVATION_SYSTEM, "head-posture"),
+        "category": _fixed_token(codes.OBSERVATION_CATEGORY, "exam"),
+        "date": date_param("recorded_at", "instant"),
+    },
+    sort={"date": "recorded_at"},
+    clinical=True,
+    patient_field="patient",
+    id_prefix=CHECKIN_PREFIX,
+)
+
 OUTCOME_PREFIX = "outcome-"
 
 
@@ -150,7 +176,7 @@ register(
         clinical=True,
         patient_field="patient",
         id_prefix=OBSERVATION_PREFIX,
-        also=(POSTURE_OBSERVATIONS, OUTCOME_OBSERVATIONS),
+        also=(POSTURE_OBSERVATIONS, CHECKIN_OBSERVATIONS, OUTCOME_OBSERVATIONS),
     )
 )
 register(

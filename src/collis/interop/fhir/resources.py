@@ -23,6 +23,7 @@ from collis.interop.fhir.search import (
     parse_date,
     token_code,
 )
+from collis.lib.inputs import parse_id
 from collis.patients.models import Patient
 from collis.providers.models import Clinic, Clinician, Location
 from collis.scheduling.availability import clinic_zone
@@ -98,7 +99,7 @@ class ResourceType:
         if not fhir_id.startswith(self.id_prefix):
             return None
         rest = fhir_id.removeprefix(self.id_prefix)
-        return int(rest) if rest.isdigit() else None
+        return parse_id(rest)  # ASCII digits only: "²".isdigit() is true, int("²") fails
 
     def patient_id_of(self, obj: Any) -> int | None:
         if self.patient_field is None:

@@ -50,6 +50,7 @@ from collis.interop.fhir.search import (
     reference_id,
     token_code,
 )
+from collis.lib.inputs import parse_id
 from collis.patients.models import Patient
 from collis.providers.models import Clinician, Location
 from collis.scheduling import actions, availability
@@ -408,13 +409,14 @@ def book_from_fhir(client: FhirClient, body: dict[str, Any], request: HttpReques
         if p.actor is not None and (p.actor.reference or "").split("/")[-2:-1] == ["Patient"]
     ]
     patient_id = _one_reference(patient_refs, "Patient", "patient participant")
-    if not patient_id.isdigit():
+    patient_pk = parse_id(patient_id)  # ASCII digits only (#12.9)
+    if patient_pk is None:
         raise UnprocessableError(f"Patient/{patient_id} is not known.")
-    if not is_staff(client) and own_patient_id(client) != int(patient_id):
+    if not is_staff(client) and own_patient_id(client) != patient_pk:
         raise FhirForbiddenError("A patient may book appointments only for themself.")
-    if client.patient_only and client.grant.patient_id != int(patient_id):
+    if client.patient_only and client.grant.patient_id != patient_pk:
         raise FhirForbiddenError("patient/ scopes book only for the patient in context.")
-    patient = Patient.objects.filter(pk=int(patient_id)).first()
+    patient = Patient.objects.filter(pk=patient_pk).first()
     if patient is None:
         raise UnprocessableError(f"Patient/{patient_id} is not known.")
     key = parse_slot_id(slot_id)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from collis.interop.fhir.errors import SearchError
+from collis.lib.inputs import parse_id
 
 PREFIXES = ("eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap")
 
@@ -77,6 +78,9 @@ def parse_date(value: str, zone: tzinfo) -> DateValue:
     if match is None:
         raise SearchError(f"{text!r} is not a FHIR date or dateTime (e.g. 2026, 2026-03-02)")
     g = match.groupdict()
+    # Years near the calendar's ends overflow as soon as a day or an offset is added (#12.9).
+    if not 1900 <= int(text[:4]) <= 2200:
+        raise SearchError(f"{text!r} is outside the years 1900 to 2200")
     try:
         if g["month"] is None:
             first = date(int(g["year"]), 1, 1)
@@ -207,10 +211,10 @@ def reference_id(value: str, resource_type: str) -> str:
 
 
 def numeric_reference(value: str, resource_type: str) -> int:
-    ref = reference_id(value, resource_type)
-    if not ref.isdigit():
+    ref = parse_id(reference_id(value, resource_type))  # ASCII digits that fit a bigint
+    if ref is None:
         raise SearchError(f"{value!r} is not a reference to a {resource_type}")
-    return int(ref)
+    return ref
 
 
 class NoMatch(Exception):

@@ -111,7 +111,7 @@ class SmartAuthorizationView(AuthorizationView):
         if own is not None:
             return own
         chosen = request.POST.get("patient") or request.GET.get("patient")
-        if chosen and chosen.isdigit():
+        if chosen and chosen.isascii() and chosen.isdigit():
             return Patient.objects.filter(pk=int(chosen)).first()
         return None
 
@@ -138,6 +138,17 @@ class SmartAuthorizationView(AuthorizationView):
             }
         )
         return context
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        """Let the consent form's answer redirect to the app: browsers hold that redirect to
+        the page's CSP ``form-action``. The redirect URI was checked against the app's
+        registered ones before the page is drawn."""
+        response = super().render_to_response(context, **kwargs)
+        redirect_uri = (getattr(self, "oauth2_data", None) or {}).get("redirect_uri") or ""
+        parts = urlsplit(redirect_uri)
+        if parts.scheme in {"http", "https"} and parts.netloc:
+            response._csp_update = {"form-action": [f"{parts.scheme}://{parts.netloc}"]}
+        return response
 
     def form_valid(self, form):
         scopes = form.cleaned_data.get("scope", "").split()

@@ -8,6 +8,8 @@ write lock at BEGIN, so they run one after another and the re-check inside sees 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,7 +30,11 @@ from collis.scheduling.actions.placement import (
     place,
     taken,
 )
-from collis.scheduling.errors import SchedulingError, SlotUnavailableError
+from collis.scheduling.errors import (
+    IdempotencyKeyReusedError,
+    SchedulingError,
+    SlotUnavailableError,
+)
 from collis.scheduling.models import Appointment, AppointmentType, BookingPolicy, WaitlistEntry
 
 __all__ = ["Contact", "book_appointment", "resolve_patient"]
@@ -63,18 +69,27 @@ class Contact:
 
 
 def resolve_patient(contact: Contact, request: HttpRequest | None, actor: User) -> Patient:
-    """Link to the patient with this email and birth date, or hold a new pending contact.
+    """Register the person booking from the public site as a new, unmatched record.
 
-    A pending contact is not in the clinicians' patient lists until the first visit.
+    Never matched to an existing record by what was typed: anyone who knows a patient's email
+    and birth date could otherwise attach bookings to that record and learn from the answer
+    (e.g. "the next injection is due from ...") that the person is treated here. The front desk
+    matches the new record to an existing one; a signed-in patient books on their own record.
+    Only an earlier *pending contact* (made by the public site itself, no clinical record yet)
+    is reused, so the same person booking or joining the waitlist twice stays one contact.
     """
     if contact.birth_date is not None:
-        match = (
-            Patient.objects.filter(email__iexact=contact.email, birth_date=contact.birth_date)
+        pending = (
+            Patient.objects.filter(
+                is_pending_contact=True,
+                email__iexact=contact.email,
+                birth_date=contact.birth_date,
+            )
             .order_by("pk")
             .first()
         )
-        if match is not None:
-            return match
+        if pending is not None:
+            return pending
     patient = Patient.objects.create(
         mrn=f"W{timezone.now():%y%m}-{secrets.token_hex(3).upper()}",
         given_name=contact.given_name,
@@ -84,8 +99,35 @@ def resolve_patient(contact: Contact, request: HttpRequest | None, actor: User) 
         phone=contact.phone,
         is_pending_contact=True,
     )
-    record_access(request, Action.CREATE, patient, user=actor, detail={"via": "online booking"})
+    record_access(
+        request,
+        Action.CREATE,
+        patient,
+        user=actor,
+        detail={"via": "online booking", "unmatched": True},
+    )
     return patient
+
+
+def _caller(request: HttpRequest | None, actor: User) -> str:
+    """Who sent an idempotency key: the account if signed in, else the client address."""
+    if actor is not None and actor.is_authenticated:
+        return f"user:{actor.pk}"
+    if request is not None:
+        return f"addr:{request.META.get('REMOTE_ADDR', '')}"
+    return "system"
+
+
+def _digest(*parts: object) -> str:
+    text = json.dumps([str(p) for p in parts], separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _existing_for_key(scoped_key: str, fingerprint: str) -> Appointment | None:
+    existing = Appointment.objects.filter(idempotency_key=scoped_key).first()
+    if existing is not None and existing.idempotency_fingerprint != fingerprint:
+        raise IdempotencyKeyReusedError()
+    return existing
 
 
 def book_appointment(
@@ -106,8 +148,11 @@ def book_appointment(
 ) -> Appointment:
     """Book ``start`` for a type with a clinician (None: the first who is free then).
 
-    Returns the existing appointment when ``idempotency_key`` was already used, so a form posted
-    twice books once. Staff (``source=staff``) may book outside the usual hours with an
+    Returns the existing appointment when the same caller sent the same ``idempotency_key`` with
+    the same request, so a form posted twice books once. The key is bound to the caller (account,
+    else client address) and to a hash of the request: another caller's key is a new key, and
+    the same key with a different request raises IdempotencyKeyReusedError.
+    Staff (``source=staff``) may book outside the usual hours with an
     ``override_reason``; nobody can book over another appointment.
 
     Raises SlotTakenError (with ``alternatives``) when someone else got the time first,
@@ -115,13 +160,29 @@ def book_appointment(
     OverrideReasonRequiredError.
     """
     now = now or timezone.now()
-    if idempotency_key:
-        existing = Appointment.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing
     if start.tzinfo is None:
         raise SlotUnavailableError("The time must include its UTC offset.")
     start = start.astimezone(core.UTC)
+    fingerprint = ""
+    if idempotency_key:
+        idempotency_key = _digest(_caller(request, actor), idempotency_key)
+        fingerprint = _digest(
+            appointment_type.pk,
+            start.isoformat(),
+            clinician.pk if clinician else "",
+            location.pk if location else "",
+            patient.pk if patient else "",
+            contact.given_name.strip(),
+            contact.family_name.strip(),
+            contact.email.strip().lower(),
+            contact.phone.strip(),
+            contact.birth_date,
+            reason,
+            source,
+        )
+        existing = _existing_for_key(idempotency_key, fingerprint)
+        if existing is not None:
+            return existing
     check_bookable_time(
         start=start,
         clinician=clinician,
@@ -142,17 +203,20 @@ def book_appointment(
             reason=reason,
             source=source,
             idempotency_key=idempotency_key,
+            fingerprint=fingerprint,
             override_reason=override_reason,
             actor=actor,
             request=request,
             now=now,
         )
+    except IdempotencyKeyReusedError:
+        raise
     except (IntegrityError, SchedulingError) as exc:
         # A twin submission of the same form may have committed while this one ran: under
         # READ COMMITTED its row shows up after our first look, as "time taken" or "patient
         # busy". The form was booked once; answer with that booking.
         if idempotency_key:
-            existing = Appointment.objects.filter(idempotency_key=idempotency_key).first()
+            existing = _existing_for_key(idempotency_key, fingerprint)
             if existing is not None:
                 return existing
         if isinstance(exc, IntegrityError):
@@ -173,6 +237,7 @@ def _book_once(
     reason: str,
     source: str,
     idempotency_key: str | None,
+    fingerprint: str,
     override_reason: str,
     actor: User,
     request: HttpRequest | None,
@@ -183,7 +248,7 @@ def _book_once(
     with transaction.atomic():
         if idempotency_key:
             # Again inside the transaction: a twin request may have committed while this waited.
-            existing = Appointment.objects.filter(idempotency_key=idempotency_key).first()
+            existing = _existing_for_key(idempotency_key, fingerprint)
             if existing is not None:
                 return existing
         placement = place(
@@ -226,6 +291,7 @@ def _book_once(
             contact_phone=contact.phone or patient.phone,
             override_reason=override_reason.strip()[:500],
             idempotency_key=idempotency_key or None,
+            idempotency_fingerprint=fingerprint,
             booked_by=actor if actor is not None and actor.is_authenticated else None,
         )
         record_access(

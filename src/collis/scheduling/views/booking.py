@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
+from collis.accounts.roles import Role, has_role
 from collis.lib.throttle import rate_limit
 from collis.patients.models import Patient
 from collis.providers.models import Clinician, Location
@@ -71,7 +72,7 @@ class BookingChoice:
 
 def _linked_patient(request: HttpRequest, token: str) -> Patient | None:
     """The signed-in patient, or the one a signed recall/waitlist link names."""
-    if request.user.is_authenticated:
+    if has_role(request.user, Role.PATIENT):  # never a staff account (see has_role)
         patient = Patient.objects.filter(user=request.user).first()
         if patient is not None:
             return patient
@@ -260,6 +261,7 @@ def book_details(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit(lambda: settings.WAITLIST_RATE_LIMIT, scope="waitlist", methods=("POST",))
 def book_waitlist(request: HttpRequest) -> HttpResponse:
     choice = BookingChoice(request)
     if choice.type is None:

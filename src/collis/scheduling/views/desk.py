@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from django.contrib import messages
@@ -17,6 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from collis.audit.actions import Action, record_access
 from collis.lib.booking_checks import booking_warnings
+from collis.lib.inputs import parse_date as parse_sane_date
+from collis.lib.inputs import parse_id
 from collis.patients.models import Patient
 from collis.providers.models import Clinician
 from collis.scheduling import actions, availability
@@ -42,6 +45,7 @@ from collis.scheduling.forms import (
 )
 from collis.scheduling.links import manage_token
 from collis.scheduling.models import Appointment, AppointmentType, BookingPolicy
+from collis.scheduling.ports import recall_notes
 from collis.scheduling.recall import clinic_today, due_recalls
 from collis.scheduling.views.slot_pages import slot_rows
 
@@ -133,14 +137,20 @@ def desk_calendar(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def desk_book(request: HttpRequest) -> HttpResponse:
     require_schedule_staff(request.user)
-    form = DeskBookingForm(request.POST or None, initial=request.GET.dict())
+    # Prefill from the query string, keeping only ids that are ids (odd input is ignored).
+    initial = {
+        k: v
+        for k, v in request.GET.dict().items()
+        if k not in {"patient", "clinician", "location", "appointment_type"} or parse_id(v)
+    }
+    form = DeskBookingForm(request.POST or None, initial=initial)
     query = request.GET.get("q", "").strip()[:100]
     if request.method == "GET":
         # A patient picker, not a list of every patient: the matches, and the one chosen.
         chosen = request.GET.get("patient", "")
         matches = matching_patients(query) if query else Patient.objects.none()
-        if chosen.isdigit():
-            matches = matches | Patient.objects.filter(pk=int(chosen))
+        if parse_id(chosen):
+            matches = matches | Patient.objects.filter(pk=parse_id(chosen))
         form.fields["patient"].queryset = matches.distinct()
         if not chosen and query and len(found := list(matches[:2])) == 1:
             form.initial["patient"] = found[0].pk  # one match: chosen already
@@ -275,7 +285,7 @@ def _free_times(params) -> list[dict]:
     """Free times on one day for a clinician and visit type (the desk's slot picker)."""
     from collis.scheduling.models import AppointmentType
 
-    kind = AppointmentType.objects.filter(pk=params.get("appointment_type") or 0).first()
+    kind = AppointmentType.objects.filter(pk=parse_id(params.get("appointment_type")) or 0).first()
     keep = {k: v for k, v in params.items() if k in ("patient", "appointment_type", "reason")}
     return free_slot_rows(kind, params, _desk_link(keep))
 
@@ -291,14 +301,16 @@ def free_slot_rows(
     """
     from collis.providers.models import Location
 
-    clinician = Clinician.objects.filter(pk=params.get("clinician") or 0).first()
+    clinician = Clinician.objects.filter(pk=parse_id(params.get("clinician")) or 0).first()
     try:
-        day = date.fromisoformat(params.get("date", ""))
+        day = parse_sane_date(params.get("date", ""))
+        if day is None:
+            raise ValueError("not a date in range")
     except ValueError:
         return []
     if kind is None or clinician is None:
         return []
-    location = Location.objects.filter(pk=params.get("location") or 0).first()
+    location = Location.objects.filter(pk=parse_id(params.get("location")) or 0).first()
     zone = availability.clinic_zone()
     since = core.wall_to_utc(day, datetime.min.time(), zone)
     slots = availability.find_slots(
@@ -465,6 +477,8 @@ def desk_recalls(request: HttpRequest) -> HttpResponse:
     today = clinic_today()
     rows = due_recalls(today, within_days=BookingPolicy.current().recall_lead_days)
     record_access(request, Action.READ, object_type="scheduling.InjectionRecall", detail={})
+    notes = recall_notes(row.recall.patient_id for row in rows)
+    rows = [replace(row, notes=tuple(notes.get(row.recall.patient_id, ()))) for row in rows]
     reinjection = AppointmentType.objects.filter(is_reinjection=True, is_active=True).first()
     return render(
         request,

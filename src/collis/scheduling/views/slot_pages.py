@@ -8,11 +8,13 @@ from datetime import date, datetime, timedelta
 from django.http import HttpRequest
 from django.utils import timezone
 
+from collis.lib.inputs import parse_aware_datetime, parse_date
 from collis.providers.models import Clinician, Location
 from collis.scheduling import availability
 from collis.scheduling import slots as core
 
 DAYS_PER_PAGE = 7
+MAX_DAYS_AHEAD = 400  # paging stops here; the booking horizon is shorter (BookingPolicy)
 
 
 def slot_rows(slots: list[core.Slot], link: Callable[[dict], str] | None = None) -> list[dict]:
@@ -37,11 +39,8 @@ def slot_rows(slots: list[core.Slot], link: Callable[[dict], str] | None = None)
 
 
 def parse_start(value: str) -> datetime | None:
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
+    """The aware instant ``?start=`` names, or None for anything odd (see lib.inputs)."""
+    return parse_aware_datetime(value)
 
 
 def week_from(
@@ -50,10 +49,9 @@ def week_from(
     """The page of days to show: from ?from= (never before today or ``earliest``)."""
     zone = availability.clinic_zone()
     today = max(timezone.now().astimezone(zone).date(), earliest or date.min)
-    try:
-        first_day = max(date.fromisoformat(request.GET.get("from", "")), today)
-    except ValueError:
-        first_day = today
+    asked = parse_date(request.GET.get("from", ""))
+    # Never before today, never past the booking horizon's far edge (a year and a bit).
+    first_day = min(max(asked or today, today), today + timedelta(days=MAX_DAYS_AHEAD))
     since = core.wall_to_utc(first_day, datetime.min.time(), zone)
     until = core.wall_to_utc(first_day + timedelta(days=DAYS_PER_PAGE), datetime.min.time(), zone)
     return first_day, since, until

@@ -25,6 +25,7 @@ SEEDERS = [
     ("collis.demo.scales", "collis.scales.demo"),
     ("collis.demo.diary", "collis.diary.demo"),
     ("collis.demo.recordings", "collis.recordings.demo"),
+    ("collis.demo.checkins", "collis.checkins.demo"),
     ("collis.demo.supply", "collis.supply.demo"),
     # Last: gives every demo staff login its authenticator.
     ("collis.demo.two_factor", "collis.accounts.demo_two_factor"),

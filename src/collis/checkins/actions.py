@@ -1,0 +1,223 @@
+"""Every write to home check-ins: atomic, audited; called by views, the job and privacy."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from collis.audit.actions import Action, record_access
+from collis.checkins.errors import ConsentMissingError, NotAVideoError, VideoTooShortError
+from collis.checkins.models import CheckinSchedule, HomeCheckin, HomeRecordingConsent
+from collis.checkins.protocol import DURATION_S, PROTOCOL_VERSION
+from collis.jobs.actions import enqueue
+from collis.lib.uploads import check_upload, storage_name
+from collis.posture.media import MIN_SIDE_PX
+
+logger = logging.getLogger(__name__)
+
+ANALYZE_JOB = "checkins.analyze"
+CONSENT_STATEMENT = (
+    "I agree to record short videos of my head and neck at home and send them to my clinic. "
+    "The clinic measures them and, unless it tells me otherwise, deletes each video once it "
+    "is measured, keeping the measurements and one annotated picture. I can withdraw this "
+    "consent at any time."
+)
+# The neutral part alone is 5 s; a clip shorter than that cannot show the resting posture.
+MIN_DURATION_S = 5.0
+
+
+def active_consent(patient) -> HomeRecordingConsent | None:  # noqa: ANN001 (patients.Patient)
+    latest = HomeRecordingConsent.objects.filter(patient=patient).first()
+    return latest if latest is not None and latest.revoked_at is None else None
+
+
+def give_consent(request: HttpRequest | None, *, patient) -> HomeRecordingConsent:  # noqa: ANN001
+    with transaction.atomic():
+        consent = active_consent(patient) or HomeRecordingConsent.objects.create(
+            patient=patient, statement=CONSENT_STATEMENT, given_at=timezone.now()
+        )
+        record_access(request, Action.CREATE, consent, patient_id=patient.pk)
+    return consent
+
+
+def revoke_consent(request: HttpRequest | None, *, patient) -> None:  # noqa: ANN001
+    """Withdraw consent: no new check-ins; stored videos of check-ins still queued are deleted."""
+    with transaction.atomic():
+        consent = active_consent(patient)
+        if consent is None:
+            return
+        consent.revoked_at = timezone.now()
+        consent.save(update_fields=["revoked_at"])
+        record_access(request, Action.UPDATE, consent, patient_id=patient.pk,
+                      detail={"revoked": True})  # fmt: skip
+        for checkin in (
+            HomeCheckin.objects.select_for_update()
+            .filter(patient=patient, original_deleted_at__isnull=True)
+            .exclude(original="")
+        ):
+            _drop_original(checkin, reason="consent withdrawn")
+
+
+def upload_checkin(
+    request: HttpRequest | None,
+    *,
+    patient,  # noqa: ANN001
+    file: IO[bytes],
+    mirrored: bool,
+    note: str = "",
+) -> HomeCheckin:
+    """Check and store a home check-in video and queue its analysis.
+
+    Raises ConsentMissingError, NotAVideoError, VideoTooShortError or an ``UploadError``.
+    """
+    consent = active_consent(patient)
+    if consent is None:
+        raise ConsentMissingError("Please agree to home recordings before sending a video.")
+    checked = check_upload(file)
+    if checked.kind.value != "video":
+        raise NotAVideoError("Please send a video, not a photo: the check-in follows movements.")
+    if min(checked.width, checked.height) < MIN_SIDE_PX:
+        raise NotAVideoError("The video is too small to see your face; please record again.")
+    if checked.duration_seconds is not None and checked.duration_seconds < MIN_DURATION_S:
+        raise VideoTooShortError(
+            f"The video is {checked.duration_seconds:.0f} seconds long; the check-in takes about "
+            f"{DURATION_S:.0f} seconds. Please record it again."
+        )
+    checkin = HomeCheckin(
+        patient=patient,
+        recorded_at=timezone.now(),
+        protocol_version=PROTOCOL_VERSION,
+        mime_type=checked.mime_type,
+        size_bytes=checked.size_bytes,
+        mirrored=mirrored,
+        consent=consent,
+        patient_note=note.strip()[:2000],
+    )
+    checkin.original.save(storage_name(checked), file, save=False)
+    try:
+        with transaction.atomic():
+            checkin.save()
+            checkin.job = enqueue(ANALYZE_JOB, checkin_id=checkin.pk)
+            checkin.save(update_fields=["job"])
+            record_access(request, Action.CREATE, checkin, patient_id=patient.pk,
+                          detail={"bytes": checkin.size_bytes})  # fmt: skip
+    except BaseException:
+        default_storage.delete(checkin.original.name)
+        raise
+    return checkin
+
+
+def store_analysis(
+    checkin_id: int, *, result: dict[str, Any], segments: dict[str, Any], annotated: str
+) -> HomeCheckin:
+    """Save the analysis (called by the job); drop the video unless the clinic keeps them."""
+    with transaction.atomic():
+        checkin = HomeCheckin.objects.select_for_update().get(pk=checkin_id)
+        neutral = segments.get("neutral") or {}
+        tremor = neutral.get("tremor") or {}
+        checkin.result = result
+        checkin.segments = segments
+        checkin.annotated.name = annotated
+        checkin.error_message = ""
+        checkin.resting_rotation_deg = neutral.get("rotation_deg")
+        checkin.resting_laterocollis_deg = neutral.get("laterocollis_deg")
+        checkin.resting_flexion_deg = neutral.get("flexion_deg")
+        # "Looked, found none" is 0° of tremor on the curve; unmeasured stays empty.
+        checkin.tremor_amplitude_deg = (
+            tremor.get("amplitude_deg") if tremor.get("detected") else
+            0.0 if tremor.get("detected") is False else None
+        )  # fmt: skip
+        checkin.tremor_hz = tremor.get("frequency_hz")
+        checkin.save()
+        record_access(None, Action.UPDATE, checkin, patient_id=checkin.patient_id,
+                      detail={"by": "analysis job"})  # fmt: skip
+        if not getattr(settings, "CHECKINS_KEEP_VIDEO", False):
+            _drop_original(checkin, reason="analysed")
+    return checkin
+
+
+def record_failure(checkin_id: int, *, message: str) -> None:
+    with transaction.atomic():
+        checkin = HomeCheckin.objects.select_for_update().get(pk=checkin_id)
+        checkin.error_message = message
+        checkin.save(update_fields=["error_message"])
+        record_access(None, Action.UPDATE, checkin, patient_id=checkin.patient_id,
+                      detail={"by": "analysis job", "failed": True})  # fmt: skip
+
+
+def mark_reviewed(request: HttpRequest | None, *, actor, checkin: HomeCheckin) -> HomeCheckin:  # noqa: ANN001
+    with transaction.atomic():
+        checkin = HomeCheckin.objects.select_for_update().get(pk=checkin.pk)
+        if checkin.reviewed_at is None:
+            checkin.reviewed_by = actor
+            checkin.reviewed_at = timezone.now()
+            checkin.save(update_fields=["reviewed_by", "reviewed_at"])
+            record_access(request, Action.UPDATE, checkin, user=actor,
+                          detail={"reviewed": True})  # fmt: skip
+    return checkin
+
+
+def set_schedule(
+    request: HttpRequest | None,
+    *,
+    actor,  # noqa: ANN001
+    patient,  # noqa: ANN001
+    start_week: int,
+    interval_days: int,
+    active: bool,
+) -> CheckinSchedule:
+    with transaction.atomic():
+        schedule, _ = CheckinSchedule.objects.update_or_create(
+            patient=patient,
+            defaults={"start_week": start_week, "interval_days": interval_days,
+                      "active": active, "set_by": actor},
+        )  # fmt: skip
+        record_access(request, Action.UPDATE, schedule, user=actor, patient_id=patient.pk)
+    return schedule
+
+
+def erase_patient_media(patient) -> int:  # noqa: ANN001
+    count = 0
+    with transaction.atomic():
+        for checkin in HomeCheckin.objects.select_for_update().filter(patient=patient):
+            if checkin.original or checkin.annotated:
+                count += 1
+                names = [f.name for f in (checkin.original, checkin.annotated) if f]
+                checkin.original.name = ""
+                checkin.annotated.name = ""
+                checkin.original_deleted_at = checkin.original_deleted_at or timezone.now()
+                checkin.save(update_fields=["original", "annotated", "original_deleted_at"])
+                _delete_files_on_commit(names)
+                record_access(None, Action.DELETE, checkin, patient_id=patient.pk,
+                              detail={"by": "anonymisation"})  # fmt: skip
+    return count
+
+
+def _drop_original(checkin: HomeCheckin, *, reason: str) -> None:
+    name = checkin.original.name
+    checkin.original.name = ""
+    checkin.original_deleted_at = timezone.now()
+    checkin.save(update_fields=["original", "original_deleted_at"])
+    record_access(None, Action.DELETE, checkin, patient_id=checkin.patient_id,
+                  detail={"deleted": "video", "reason": reason})  # fmt: skip
+    _delete_files_on_commit([name])
+
+
+def _delete_files_on_commit(names: Iterable[str]) -> None:
+    names = [n for n in names if n]
+
+    def delete() -> None:
+        for name in names:
+            try:
+                default_storage.delete(name)
+            except OSError:
+                logger.exception("could not delete check-in media %s", name)
+
+    transaction.on_commit(delete)

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class CheckinsConfig(AppConfig):
+    name = "collis.checkins"
+    verbose_name = "Home video check-ins"
+
+    def ready(self) -> None:
+        from collis.accounts.privacy import register_anonymiser, register_export_section
+        from collis.checkins import privacy, record
+        from collis.scheduling.ports import register_recall_notes
+
+        register_export_section("home_checkins", privacy.export_checkins)
+        register_anonymiser("home_checkins", privacy.delete_media)
+        register_recall_notes("home_checkins", record.recall_notes)

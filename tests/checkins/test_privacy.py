@@ -1,0 +1,23 @@
+"""Home check-ins in the patient's data export; their pictures erased on anonymisation."""
+
+from __future__ import annotations
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from collis.accounts.privacy import anonymisers, export_patient_data
+from collis.checkins.models import HomeCheckin
+
+
+def test_export_holds_the_measurements_and_anonymisation_erases_the_stills(patient):
+    checkin = HomeCheckin(
+        patient=patient, recorded_at=timezone.now(), protocol_version="home-v1",
+        result={}, resting_rotation_deg=-12.0, patient_note="stiff",
+    )  # fmt: skip
+    checkin.annotated.save("still.png", ContentFile(b"png"), save=False)
+    checkin.save()
+    exported = export_patient_data(patient)["sections"]["home_checkins"]
+    assert exported[0]["resting"]["rotation_deg"] == -12.0 and exported[0]["note"] == "stiff"
+    anonymisers()["home_checkins"](patient)
+    checkin.refresh_from_db()
+    assert not checkin.annotated and checkin.original_deleted_at is not None
