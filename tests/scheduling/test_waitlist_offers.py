@@ -214,3 +214,22 @@ def test_accept_link_books_and_an_expired_one_says_so(client, clinic, patient):
     gone = client.get(f"/waitlist/offers/{hold.token}/")
     assert b"no longer open" in gone.content
     assert b"no longer open" in client.get("/waitlist/offers/not-a-token/").content
+
+
+@pytest.mark.django_db
+def test_online_free_times_leave_out_a_held_time_but_its_patient_still_sees_it(clinic, patient):
+    from collis.scheduling import availability
+
+    hold = offer(clinic, waiting(clinic, patient))
+    since = clinic.at(clinic.monday, 9)
+
+    def starts(**kw):
+        found = availability.find_slots(
+            clinic.follow_up, clinicians=[clinic.okafor], since=since, limit=20, **kw
+        )
+        return {slot.start for slot in found}
+
+    assert hold.start not in starts()
+    assert hold.start in starts(hold_owner=patient.pk)
+    SlotHold.objects.filter(pk=hold.pk).update(expires_at=timezone.now())
+    assert hold.start in starts()

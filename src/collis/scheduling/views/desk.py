@@ -28,7 +28,6 @@ from collis.scheduling.access import (
     access_appointment,
     require_schedule_staff,
 )
-from collis.scheduling.actions.placement import held_by_other
 from collis.scheduling.advice import booking_advice
 from collis.scheduling.calendar_grid import build_grid
 from collis.scheduling.errors import SchedulingError, SlotTakenError
@@ -321,14 +320,8 @@ def free_slot_rows(
         until=since + timedelta(days=1),
         for_staff=True,
         exclude_appointment=exclude,
+        hold_owner=owner,
     )
-    now = timezone.now()
-    rules = availability.rules_for(kind, BookingPolicy.current())
-    slots = [
-        slot
-        for slot in slots
-        if held_by_other(clinician, rules.blocked(slot.start), now, owner) is None
-    ]
     return slot_rows(slots, link)
 
 
