@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 PYTEST_XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
 
-.PHONY: install run serve-prod test test-fast lint format check bench migrate seed clean system-deps js-deps \
+.PHONY: messages install run serve-prod test test-fast lint format check bench migrate seed clean system-deps js-deps \
 	backup restore load-test fault-test deploy-schema multi-node
 
 $(INSTALLED): pyproject.toml
@@ -46,6 +46,14 @@ backup: install
 restore: install
 	@test -n "$(BACKUP)" || (echo "usage: make restore BACKUP=path/to/collis-....tar.gz" >&2; exit 2)
 	$(BIN)/python manage.py restore_data "$(BACKUP)"
+
+# Translations (issue #17): refresh every app's locale/<lang>/LC_MESSAGES/django.po from the code,
+# then compile the committed .mo files. Needs GNU gettext (apt-get install gettext).
+LANGS ?= es
+messages: install
+	cd src/collis && ../../$(BIN)/python ../../manage.py makemessages $(foreach l,$(LANGS),-l $(l)) \
+		--no-obsolete -i "static/*" -i "migrations/*"
+	cd src/collis && ../../$(BIN)/python ../../manage.py compilemessages $(foreach l,$(LANGS),-l $(l))
 
 # Browser tests need Debian's chromium; this installs it when missing and we may use apt.
 system-deps:

@@ -4,6 +4,8 @@
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# msgfmt: the test that the committed .mo files match their .po (issue #17).
+command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)  # axe-core for the browser crawl
 command -v node >/dev/null 2>&1 || missing+=(nodejs)  # ical.js, FHIR R4 schema (tests/js)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi

@@ -75,8 +75,16 @@ except (ZoneInfoNotFoundError, ValueError) as exc:
     ) from exc
 TIME_ZONE = CLINIC_TIME_ZONE
 USE_TZ = True
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
 USE_I18N = True
+# Patient-facing languages (issue #17). No URL prefixes: LocaleMiddleware picks the language from
+# the cookie, then Accept-Language; collis.lib.i18n adds ?lang= links and the patient's record.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["collis.formats"]  # ISO first in es date inputs (browsers need it)
+LANGUAGE_COOKIE_NAME = "collis_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # Public URL used in emails (booking links, recall letters).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -123,11 +131,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # cookie, then Accept-Language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # JSON body and a same-site Origin for API writes (ninja skips Django's CSRF check).
     "collis.api.middleware.ApiWriteGuardMiddleware",
+    # After auth: ?lang= from email links, then a signed-in patient's saved language.
+    "collis.lib.i18n.LanguageChoiceMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "collis.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -149,6 +160,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "collis.providers.context_processors.clinic",
@@ -371,9 +383,9 @@ def _oidc_private_key() -> str:
 
 OAUTH2_PROVIDER = {
     "PKCE_REQUIRED": True,
-    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,  # nosec B105 - a lifetime, not a secret
     "REFRESH_TOKEN_EXPIRE_SECONDS": 90 * 24 * 3600,
-    "ROTATE_REFRESH_TOKEN": True,
+    "ROTATE_REFRESH_TOKEN": True,  # nosec B105 - a switch, not a secret
     "OAUTH2_VALIDATOR_CLASS": "collis.interop.smart.validator.SmartValidator",
     "SCOPES_BACKEND_CLASS": "collis.interop.smart.validator.SmartScopes",
     "OIDC_ENABLED": True,
@@ -381,7 +393,7 @@ OAUTH2_PROVIDER = {
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
 }
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
-OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105  # nosec B105 - a model name
 # CORS: only the FHIR server and the OAuth endpoints, only for origins registered on an app
 # (oauth2_provider Application.allowed_origins; see collis.interop.smart.cors).
 CORS_URLS_REGEX = r"^/(fhir|o)/.*$"

@@ -12,6 +12,7 @@ from collis.ops import views as ops_views
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    path("language/", views.set_language, name="set_language"),
     path("healthz", ops_views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (admin, error pages).
     path(

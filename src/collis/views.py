@@ -6,9 +6,14 @@ import sys
 from django import db
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 
 from collis.education.models import Page
+from collis.education.views import localise
 from collis.lib import fulltext
+from collis.lib.i18n import language_code_for
+from collis.patients.actions import set_preferred_language
 from collis.providers.models import Clinician, Location
 
 SEARCH_MAX_LENGTH = 100
@@ -17,10 +22,21 @@ SEARCH_MAX_LENGTH = 100
 def home(request: HttpRequest) -> HttpResponse:
     context = {
         "locations": Location.objects.filter(is_active=True).prefetch_related("hours"),
-        "featured_pages": Page.objects.published().filter(featured=True)[:3],
+        "featured_pages": localise(list(Page.objects.published().filter(featured=True)[:3])),
         "clinicians": Clinician.objects.active().prefetch_related("specialties")[:6],
     }
     return render(request, "home.html", context)
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The switcher: Django's view sets the cookie; a signed-in patient's record remembers it."""
+    response = django_set_language(request)
+    code = language_code_for(request.POST.get("language"))
+    user = request.user
+    if code and user.is_authenticated and hasattr(user, "patient"):
+        set_preferred_language(user.patient, code)
+    return response
 
 
 def search(request: HttpRequest) -> HttpResponse:

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from collis.diary.models import DiaryEntry
 from collis.injections.cycles import CycleSession, CycleSummary, ScorePoint, summarise_cycles
@@ -82,16 +83,21 @@ def twstrs_chart(patient: Patient, cycles: list[CycleSummary]) -> Chart:
     peak = tuple((c.peak.on, c.peak.total) for c in cycles if c.peak)
     used = {d for d, _ in baseline + peak}
     other = tuple((a.assessed_on, a.total) for a in scores if a.assessed_on not in used)
-    series = [Series("Baseline (injection day)", baseline), Series("Peak (4–6 weeks)", peak)]
+    series = [
+        Series(_("Baseline (injection day)"), baseline),
+        Series(_("Peak (4–6 weeks)"), peak),
+    ]
     if other:
-        series.append(Series("Other TWSTRS", other))
+        series.append(Series(_("Other TWSTRS"), other))
     return line_chart(
-        "TWSTRS total across injection cycles",
+        _("TWSTRS total across injection cycles"),
         series,
         y_min=0,
         y_max=85,
-        y_label="TWSTRS total (0–85, lower is better)",
-        markers=[Marker(c.session.injected_on, "Injection") for c in cycles],
+        y_label=_("TWSTRS total (0–85, lower is better)"),
+        x_label=_("Date"),
+        description="" if baseline or peak or other else _("No data yet."),
+        markers=[Marker(c.session.injected_on, _("Injection")) for c in cycles],
     )
 
 
@@ -103,11 +109,13 @@ def diary_chart(patient: Patient, *, days: int = DIARY_CHART_DAYS, markers=()) -
     pain = tuple((e.entry_date, e.pain) for e in entries)
     severity = tuple((e.entry_date, e.severity) for e in entries)
     return line_chart(
-        f"Symptom diary, last {days} days",
-        [Series("Severity", severity), Series("Pain", pain)],
+        _("Symptom diary, last %(days)s days") % {"days": days},
+        [Series(_("Severity"), severity), Series(_("Pain"), pain)],
         y_min=0,
         y_max=10,
-        y_label="0 none – 10 worst",
+        y_label=_("0 none – 10 worst"),
+        x_label=_("Date"),
+        description="" if entries else _("No data yet."),
         markers=[m for m in markers if m.on >= since],
     )
 

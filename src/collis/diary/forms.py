@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from collis.diary.models import DiaryEntry, Exercise
 from collis.lib.fields import SaneDateField
@@ -11,34 +12,34 @@ ZERO_TO_TEN = [(n, str(n)) for n in range(11)]
 class DiaryEntryForm(forms.Form):
     """Quick to fill on a phone: big 0–10 buttons, everything else optional."""
 
-    entry_date = SaneDateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))
+    entry_date = SaneDateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     period = forms.ChoiceField(
-        choices=DiaryEntry.Period.choices, widget=forms.RadioSelect, initial="day", label="For"
+        choices=DiaryEntry.Period.choices, widget=forms.RadioSelect, initial="day", label=_("For")
     )
     severity = forms.TypedChoiceField(
         choices=ZERO_TO_TEN,
         coerce=int,
         widget=forms.RadioSelect(attrs={"class": "scale-choice"}),
-        label="How strong was the pulling or turning? (0 none – 10 worst)",
+        label=_("How strong was the pulling or turning? (0 none – 10 worst)"),
     )
     pain = forms.TypedChoiceField(
         choices=ZERO_TO_TEN,
         coerce=int,
         widget=forms.RadioSelect(attrs={"class": "scale-choice"}),
-        label="How much pain? (0 none – 10 worst)",
+        label=_("How much pain? (0 none – 10 worst)"),
     )
     tremor = forms.TypedChoiceField(
         choices=DiaryEntry.Tremor.choices,
         coerce=int,
         widget=forms.RadioSelect,
         initial=0,
-        label="Head tremor",
+        label=_("Head tremor"),
     )
     used_sensory_trick = forms.BooleanField(
-        required=False, label="I used my sensory trick (e.g. touching my chin)"
+        required=False, label=_("I used my sensory trick (e.g. touching my chin)")
     )
     note = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=1000, label="Note"
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=1000, label=_("Note")
     )
 
 
@@ -49,7 +50,7 @@ class ProgrammeForm(forms.Form):
     notes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        label="Guidance for the patient (heat, massage, when to stop)",
+        label=_("Guidance for the patient (heat, massage, when to stop)"),
     )
 
     def __init__(self, *args, current=None, **kwargs) -> None:
@@ -65,11 +66,14 @@ class ProgrammeForm(forms.Form):
             self.fields[f"{prefix}_frequency"] = forms.CharField(
                 required=False,
                 max_length=80,
-                label="How often",
+                label=_("How often"),
                 initial=item.frequency if item else "",
             )
             self.fields[f"{prefix}_dose"] = forms.CharField(
-                required=False, max_length=80, label="How much", initial=item.dose if item else ""
+                required=False,
+                max_length=80,
+                label=_("How much"),
+                initial=item.dose if item else "",
             )
 
     def rows(self):

@@ -5,18 +5,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class DiaryEntry(models.Model):
     class Period(models.TextChoices):
-        DAY = "day", "Today"
-        WEEK = "week", "This past week"
+        DAY = "day", _("Today")
+        WEEK = "week", _("This past week")
 
     class Tremor(models.IntegerChoices):
-        NONE = 0, "None"
-        MILD = 1, "Mild"
-        MODERATE = 2, "Moderate"
-        SEVERE = 3, "Severe"
+        NONE = 0, _("None")
+        MILD = 1, _("Mild")
+        MODERATE = 2, _("Moderate")
+        SEVERE = 3, _("Severe")
 
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.CASCADE, related_name="diary_entries"
@@ -52,11 +53,11 @@ class Exercise(models.Model):
     """A handout item of the home programme library."""
 
     class Kind(models.TextChoices):
-        STRETCH = "stretch", "Stretch"
-        STRENGTH = "strength", "Strengthening"
-        HEAT = "heat", "Heat"
-        MASSAGE = "massage", "Massage"
-        RELAXATION = "relaxation", "Relaxation"
+        STRETCH = "stretch", _("Stretch")
+        STRENGTH = "strength", _("Strengthening")
+        HEAT = "heat", _("Heat")
+        MASSAGE = "massage", _("Massage")
+        RELAXATION = "relaxation", _("Relaxation")
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=120)

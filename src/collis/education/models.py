@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db import models
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from collis.education.markup import render_markdown
 from collis.providers.models import Clinician
@@ -18,9 +19,9 @@ class PageQuerySet(models.QuerySet):
 
 class Page(models.Model):
     class Kind(models.TextChoices):
-        CONDITION = "condition", "Condition"
-        TREATMENT = "treatment", "Treatment"
-        SELF_CARE = "self_care", "Self-care and home programme"
+        CONDITION = "condition", _("Condition")
+        TREATMENT = "treatment", _("Treatment")
+        SELF_CARE = "self_care", _("Self-care and home programme")
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)

@@ -166,3 +166,10 @@ def register_patient(
     )
     record_access(request, Action.CREATE, patient, user=actor, detail={"via": "front desk"})
     return patient
+
+
+def set_preferred_language(patient: Patient, code: str) -> None:
+    """Save the language a patient reads (a code from settings.LANGUAGES: "en", "es")."""
+    if patient.preferred_language != code:
+        patient.preferred_language = code
+        patient.save(update_fields=["preferred_language"])

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from collis.lib.clinic_time import to_clinic
 from collis.patients import workup
@@ -189,11 +190,11 @@ class Visit(models.Model):
     """One encounter of a patient with a clinician, with the clinician's notes."""
 
     class Kind(models.TextChoices):
-        NEW_PATIENT = "new_patient", "New patient"
-        INJECTION = "injection", "Injection visit"
-        REVIEW = "review", "Review (4–6 weeks after injection)"
-        THERAPY = "therapy", "Physical therapy"
-        TELEHEALTH = "telehealth", "Telehealth"
+        NEW_PATIENT = "new_patient", _("New patient")
+        INJECTION = "injection", _("Injection visit")
+        REVIEW = "review", _("Review (4–6 weeks after injection)")
+        THERAPY = "therapy", _("Physical therapy")
+        TELEHEALTH = "telehealth", _("Telehealth")
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="visits")
     clinician = models.ForeignKey(

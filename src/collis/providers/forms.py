@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from collis.providers.models import Language, Location, Specialty
 
@@ -10,17 +11,20 @@ class DirectoryFilterForm(forms.Form):
         queryset=Specialty.objects.all(),
         required=False,
         to_field_name="slug",
-        empty_label="Any specialty",
+        empty_label=_("Any specialty"),
+        label=_("Specialty"),
     )
     location = forms.ModelChoiceField(
         queryset=Location.objects.filter(is_active=True),
         required=False,
         to_field_name="slug",
-        empty_label="Any location",
+        empty_label=_("Any location"),
+        label=_("Location"),
     )
     language = forms.ModelChoiceField(
         queryset=Language.objects.all(),
         required=False,
-        empty_label="Any language",
+        empty_label=_("Any language"),
+        label=_("Language"),
     )
-    new_patients = forms.BooleanField(required=False, label="Accepting new patients")
+    new_patients = forms.BooleanField(required=False, label=_("Accepting new patients"))

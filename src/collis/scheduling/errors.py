@@ -38,9 +38,14 @@ __all__ = [
 ]
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for the translation catalogue (makemessages); views translate it."""
+    return message
+
+
 class SchedulingError(DomainError):
     code = "scheduling_error"
-    message = "The appointment could not be booked."
+    message = gettext_noop("The appointment could not be booked.")
     http_status = 422
 
     def __init__(self, message: str | None = None, **data: Any) -> None:
@@ -50,7 +55,7 @@ class SchedulingError(DomainError):
 
 class SlotUnavailableError(SchedulingError, ValueError):
     code = "slot_unavailable"
-    message = "That time is not available for booking."
+    message = gettext_noop("That time is not available for booking.")
 
 
 class SlotTakenError(SlotUnavailableError):
@@ -62,7 +67,7 @@ class SlotTakenError(SlotUnavailableError):
 
     code = "slot_taken"
     http_status = 409
-    message = "Sorry, that time was just taken."
+    message = gettext_noop("Sorry, that time was just taken.")
     already_booked = "That time is already booked."
 
     def __init__(
@@ -97,7 +102,7 @@ class ExistingPatientsOnlyError(SlotUnavailableError):
 
 class PatientBusyError(SchedulingError, ValueError):
     code = "patient_busy"
-    message = "This patient already has an appointment that overlaps this time."
+    message = gettext_noop("This patient already has an appointment that overlaps this time.")
 
 
 class ReinjectionTooEarlyError(SchedulingError, ValueError):
@@ -116,13 +121,13 @@ class ReinjectionTooEarlyError(SchedulingError, ValueError):
 
 class OverrideReasonRequiredError(SchedulingError, ValueError):
     code = "override_reason_required"
-    message = "Give a reason to book outside the usual rules."
+    message = gettext_noop("Give a reason to book outside the usual rules.")
 
 
 class InvalidTransitionError(SchedulingError, ValueError):
     code = "invalid_transition"
     http_status = 409
-    message = "The appointment cannot change to that status."
+    message = gettext_noop("The appointment cannot change to that status.")
 
 
 class WaitlistWindowError(SchedulingError, ValueError):
@@ -133,12 +138,14 @@ class WaitlistWindowError(SchedulingError, ValueError):
 class CancellationWindowClosedError(SchedulingError, ValueError):
     code = "cancellation_window_closed"
     http_status = 409
-    message = "It is too close to the appointment to change it online. Please call the clinic."
+    message = gettext_noop(
+        "It is too close to the appointment to change it online. Please call the clinic."
+    )
 
 
 class InvalidLinkError(SchedulingError, ValueError):
     code = "invalid_link"
-    message = "This link is not valid. Please use the latest link we emailed you."
+    message = gettext_noop("This link is not valid. Please use the latest link we emailed you.")
 
 
 class IdempotencyKeyReusedError(SchedulingError, ValueError):

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from collis.lib.fields import SaneDateField
 from collis.patients.models import Patient
@@ -28,21 +29,23 @@ class TimeInput(forms.TimeInput):
 class BookingDetailsForm(forms.Form):
     """Contact details and reason; no account needed."""
 
-    given_name = forms.CharField(label="First name", max_length=100)
-    family_name = forms.CharField(label="Last name", max_length=100)
-    email = forms.EmailField(help_text="We send the confirmation and your links here.")
-    phone = forms.CharField(max_length=40, required=False)
+    given_name = forms.CharField(label=_("First name"), max_length=100)
+    family_name = forms.CharField(label=_("Last name"), max_length=100)
+    email = forms.EmailField(
+        label=_("Email"), help_text=_("We send the confirmation and your links here.")
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     birth_date = SaneDateField(
-        label="Date of birth",
+        label=_("Date of birth"),
         widget=DateInput,
-        help_text="With your email, this finds your record if you have been here before.",
+        help_text=_("With your email, this finds your record if you have been here before."),
     )
     reason = forms.CharField(
-        label="Reason for the visit",
+        label=_("Reason for the visit"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text='For example "new to the clinic with neck turning" or "re-injection".',
+        help_text=_('For example "new to the clinic with neck turning" or "re-injection".'),
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
@@ -62,18 +65,18 @@ class BookingDetailsForm(forms.Form):
     def clean_birth_date(self):
         value = self.cleaned_data.get("birth_date")
         if value and value > timezone.localdate():
-            raise forms.ValidationError("The date of birth cannot be in the future.")
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
         return value
 
 
 class WaitlistForm(forms.Form):
-    given_name = forms.CharField(label="First name", max_length=100)
-    family_name = forms.CharField(label="Last name", max_length=100)
-    email = forms.EmailField()
-    phone = forms.CharField(max_length=40, required=False)
-    birth_date = SaneDateField(label="Date of birth", widget=DateInput)
-    earliest = SaneDateField(label="From", widget=DateInput)
-    latest = SaneDateField(label="Until", widget=DateInput)
+    given_name = forms.CharField(label=_("First name"), max_length=100)
+    family_name = forms.CharField(label=_("Last name"), max_length=100)
+    email = forms.EmailField(label=_("Email"))
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    birth_date = SaneDateField(label=_("Date of birth"), widget=DateInput)
+    earliest = SaneDateField(label=_("From"), widget=DateInput)
+    latest = SaneDateField(label=_("Until"), widget=DateInput)
 
     def __init__(self, *args, patient: Patient | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -91,7 +94,7 @@ class WaitlistForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("earliest") and data.get("latest") and data["latest"] < data["earliest"]:
-            raise forms.ValidationError("“Until” must not be before “From”.")
+            raise forms.ValidationError(_("“Until” must not be before “From”."))
         return data
 
 
@@ -113,13 +116,15 @@ class DeskBookingForm(LocalDateTimeMixin, forms.Form):
     location = forms.ModelChoiceField(queryset=Location.objects.filter(is_active=True))
     date = SaneDateField(widget=DateInput)
     time = forms.TimeField(widget=TimeInput)
-    reason = forms.CharField(max_length=500, required=False, label="Reason for the visit")
+    reason = forms.CharField(max_length=500, required=False, label=_("Reason for the visit"))
     override_reason = forms.CharField(
         max_length=500,
         required=False,
-        label="Override reason",
-        help_text="Only to book outside the clinician's hours, or (clinicians) a re-injection "
-        "before the minimum interval. It is recorded.",
+        label=_("Override reason"),
+        help_text=_(
+            "Only to book outside the clinician's hours, or (clinicians) a re-injection "
+            "before the minimum interval. It is recorded."
+        ),
     )
 
 
@@ -142,11 +147,11 @@ class MoveForm(LocalDateTimeMixin, forms.Form):
     clinician = forms.ModelChoiceField(queryset=Clinician.objects.active())
     date = SaneDateField(widget=DateInput)
     time = forms.TimeField(widget=TimeInput)
-    override_reason = forms.CharField(max_length=500, required=False, label="Override reason")
+    override_reason = forms.CharField(max_length=500, required=False, label=_("Override reason"))
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(max_length=500, required=False, label="Reason (optional)")
+    reason = forms.CharField(max_length=500, required=False, label=_("Reason (optional)"))
 
 
 class UndoStatusForm(forms.Form):
@@ -166,13 +171,13 @@ class CalendarFilterForm(forms.Form):
         queryset=Clinician.objects.active(),
         required=False,
         to_field_name="slug",
-        empty_label="All clinicians",
+        empty_label=_("All clinicians"),
     )
     location = forms.ModelChoiceField(
         queryset=Location.objects.filter(is_active=True),
         required=False,
         to_field_name="slug",
-        empty_label="All locations",
+        empty_label=_("All locations"),
     )
 
 

@@ -13,7 +13,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from icalendar import (
     Calendar,
     Event,
@@ -24,6 +25,7 @@ from icalendar import (
     vText,
 )
 
+from collis.lib.i18n import patient_language
 from collis.providers.models import Clinic
 from collis.scheduling.availability import clinic_zone
 from collis.scheduling.links import manage_url
@@ -204,13 +206,27 @@ def _organizer() -> vCalAddress:
     return organizer
 
 
-def appointment_ics(appointment: Appointment, *, for_patient: bool = True) -> bytes:
-    """Return one appointment as an .ics file: METHOD:CANCEL once it is cancelled."""
+def appointment_ics(
+    appointment: Appointment, *, for_patient: bool = True, language: str | None = None
+) -> bytes:
+    """Return one appointment as an .ics file: METHOD:CANCEL once it is cancelled.
+
+    A patient's file is written in ``language``, by default the patient's own (issue #17).
+    """
     cancelled = appointment.status == Appointment.Status.CANCELLED
     calendar = _calendar(method="CANCEL" if cancelled else "PUBLISH")
     who = appointment.clinician.display_name if for_patient else appointment.patient_initials
-    summary = f"{appointment.appointment_type.name} with {who}"
-    description = f"Cancel or reschedule: {manage_url(appointment)}" if for_patient else ""
+    language = language or patient_language(appointment.patient)
+    with translation.override(language if for_patient else None):
+        summary = _("%(visit)s with %(who)s") % {
+            "visit": appointment.appointment_type.name,
+            "who": who,
+        }
+        description = (
+            _("Cancel or reschedule: %(url)s") % {"url": manage_url(appointment, language)}
+            if for_patient
+            else ""
+        )
     event = _event(appointment, summary=summary, description=description, stamp=timezone.now())
     if cancelled and for_patient and appointment.patient.email:
         # RFC 5546 CANCEL: name the attendees removed (the whole event: the patient).

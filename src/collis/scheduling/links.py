@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from collis.lib.i18n import with_language
 from collis.scheduling.errors import InvalidLinkError
 
 if TYPE_CHECKING:
@@ -74,9 +75,10 @@ def check_manage_token(token: str, appointment: Appointment, now: datetime) -> N
         raise InvalidLinkError()
 
 
-def manage_url(appointment: Appointment) -> str:
+def manage_url(appointment: Appointment, language: str | None = None) -> str:
+    """The emailed link; with ``language`` ("es") it opens the pages in that language."""
     path = reverse("scheduling:appointment-manage", kwargs={"token": manage_token(appointment)})
-    return settings.SITE_URL + path
+    return with_language(settings.SITE_URL + path, language)
 
 
 def patient_token(patient_id: int, purpose: str, offered_start: datetime | None = None) -> str:

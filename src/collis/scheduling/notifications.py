@@ -7,7 +7,11 @@ from datetime import date
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from collis.lib.i18n import patient_language, with_language
 from collis.providers.models import Clinic
 from collis.scheduling.availability import clinic_zone
 from collis.scheduling.ics import appointment_ics
@@ -15,12 +19,12 @@ from collis.scheduling.links import manage_url
 from collis.scheduling.models import Appointment, WaitlistEntry
 
 SUBJECTS = {
-    "confirmation": "Your appointment is booked",
-    "request": "We received your appointment request",
-    "confirmed": "Your appointment is confirmed",
-    "rescheduled": "Your appointment has moved",
-    "cancelled": "Your appointment is cancelled",
-    "reminder": "Reminder: your appointment",
+    "confirmation": gettext_lazy("Your appointment is booked"),
+    "request": gettext_lazy("We received your appointment request"),
+    "confirmed": gettext_lazy("Your appointment is confirmed"),
+    "rescheduled": gettext_lazy("Your appointment has moved"),
+    "cancelled": gettext_lazy("Your appointment is cancelled"),
+    "reminder": gettext_lazy("Reminder: your appointment"),
 }
 
 
@@ -30,32 +34,56 @@ def _clinic_name() -> str:
 
 
 def appointment_email(appointment: Appointment, kind: str) -> EmailMessage:
-    """Build the email of ``kind`` (see SUBJECTS) for an appointment, with its .ics attached."""
+    """Build the email of ``kind`` (see SUBJECTS) for an appointment, with its .ics attached.
+
+    Written in the patient's language (their record; online booking saves the one they used).
+    """
     zone = clinic_zone()
+    language = patient_language(appointment.patient)
     context = {
         "appointment": appointment,
         "kind": kind,
         "local_start": appointment.start.astimezone(zone),
         "local_end": appointment.end.astimezone(zone),
-        "manage_url": manage_url(appointment),
+        "manage_url": manage_url(appointment, language),
         "clinic_name": _clinic_name(),
     }
-    body = render_to_string("scheduling/email/appointment.txt", context)
+    with translation.override(language):
+        body = render_to_string("scheduling/email/appointment.txt", context)
+        subject = f"{SUBJECTS[kind]} – {_clinic_name()}"
     message = EmailMessage(
-        subject=f"{SUBJECTS[kind]} – {_clinic_name()}",
+        subject=subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[appointment.contact_email],
     )
     method = "CANCEL" if kind == "cancelled" else "PUBLISH"
     message.attach(
-        "appointment.ics", appointment_ics(appointment), f"text/calendar; method={method}"
+        "appointment.ics",
+        appointment_ics(appointment, language=language),
+        f"text/calendar; method={method}",
     )
     return message
 
 
 def recall_email(
-    *, to: str, name: str, due_on: date, product_name: str, booking_url: str
+    *,
+    to: str,
+    name: str,
+    due_on: date,
+    product_name: str,
+    booking_url: str,
+    language: str | None = None,
+) -> EmailMessage:
+    """The recall letter, in ``language`` (the patient's), its link opening in that language."""
+    language = language or settings.LANGUAGE_CODE
+    booking_url = with_language(booking_url, language)
+    with translation.override(language):
+        return _recall_email(to, name, due_on, product_name, booking_url)
+
+
+def _recall_email(
+    to: str, name: str, due_on: date, product_name: str, booking_url: str
 ) -> EmailMessage:
     body = render_to_string(
         "scheduling/email/recall.txt",
@@ -68,7 +96,7 @@ def recall_email(
         },
     )
     return EmailMessage(
-        subject=f"Time to book your next injection – {_clinic_name()}",
+        subject=_("Time to book your next injection – %(clinic)s") % {"clinic": _clinic_name()},
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],

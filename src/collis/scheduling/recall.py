@@ -11,6 +11,7 @@ from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
+from collis.lib.i18n import patient_language
 from collis.scheduling.availability import clinic_zone
 from collis.scheduling.links import patient_token
 from collis.scheduling.models import Appointment, AppointmentType, BookingPolicy, InjectionRecall
@@ -102,6 +103,7 @@ def send_recall_emails(today: date | None = None) -> dict[str, int]:
             due_on=recall.due_on,
             product_name=recall.product_name,
             booking_url=recall_booking_url(recall),
+            language=patient_language(recall.patient),
         )
         try:
             message.send()

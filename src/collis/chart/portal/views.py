@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from collis.audit.actions import Action, record_access
 from collis.chart import timeline
@@ -81,7 +82,7 @@ def diary_create(request: HttpRequest) -> HttpResponse:
         except FutureEntryError as exc:
             form.add_error("entry_date", str(exc))
         else:
-            messages.success(request, "Thank you: your diary entry is saved.")
+            messages.success(request, _("Thank you: your diary entry is saved."))
             return redirect("portal:charts")
     return render(request, "portal/diary_form.html", {"patient": patient, "form": form})
 
@@ -103,7 +104,7 @@ def programme(request: HttpRequest) -> HttpResponse:
                 done=request.POST.get("done") == "1",
             )
         except (ValueError, FutureEntryError):
-            messages.error(request, "That day cannot be ticked.")
+            messages.error(request, _("That day cannot be ticked."))
         # Back to the exercise just ticked, not the top of the page.
         return redirect(f"{reverse('portal:programme')}#ex-{item.pk}")
     record_access(request, Action.READ, plan or patient, detail={"view": "portal programme"})
@@ -128,7 +129,7 @@ def charts(request: HttpRequest) -> HttpResponse:
     record_access(request, Action.READ, patient, detail={"view": "portal charts"})
     sessions = list(timeline.injection_sessions(patient))
     cycles = timeline.build_cycles(patient, sessions)
-    markers = [Marker(s.injected_on, "Injection") for s in sessions]
+    markers = [Marker(s.injected_on, _("Injection")) for s in sessions]
     context = {
         "patient": patient,
         "diary_chart": timeline.diary_chart(patient, markers=markers),

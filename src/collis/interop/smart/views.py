@@ -269,7 +269,7 @@ def _backend_token(request: HttpRequest) -> HttpResponse:
     return JsonResponse(
         {
             "access_token": raw,
-            "token_type": "bearer",
+            "token_type": "bearer",  # nosec B105 - the OAuth token type, not a secret
             "expires_in": oauth2_settings.ACCESS_TOKEN_EXPIRE_SECONDS,
             "scope": " ".join(granted),
         },

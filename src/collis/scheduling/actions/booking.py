@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from collis.audit.actions import Action, record_access
+from collis.patients.actions import set_preferred_language
 from collis.patients.models import Patient
 from collis.providers.models import Clinician, Location
 from collis.scheduling import slots as core
@@ -145,8 +146,12 @@ def book_appointment(
     actor: User = None,
     request: HttpRequest | None = None,
     now: datetime | None = None,
+    language: str = "",
 ) -> Appointment:
     """Book ``start`` for a type with a clinician (None: the first who is free then).
+
+    ``language`` (a code from settings.LANGUAGES) is the language the patient booked in: it is
+    saved on their record, so the emails, reminders and calendar files are written in it.
 
     Returns the existing appointment when the same caller sent the same ``idempotency_key`` with
     the same request, so a form posted twice books once. The key is bound to the caller (account,
@@ -208,6 +213,7 @@ def book_appointment(
             actor=actor,
             request=request,
             now=now,
+            language=language,
         )
     except IdempotencyKeyReusedError:
         raise
@@ -242,6 +248,7 @@ def _book_once(
     actor: User,
     request: HttpRequest | None,
     now: datetime,
+    language: str = "",
 ) -> Appointment:
     for_staff = source == Appointment.Source.STAFF
     policy = BookingPolicy.current()
@@ -266,6 +273,8 @@ def _book_once(
         )
         if patient is None:
             patient = resolve_patient(contact, request, actor)
+        if language and patient.preferred_language != language:
+            set_preferred_language(patient, language)
         admit_patient(
             patient,
             appointment_type,

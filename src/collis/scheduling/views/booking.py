@@ -11,8 +11,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from collis.accounts.roles import Role, has_role
@@ -111,7 +112,7 @@ def book_start(request: HttpRequest) -> HttpResponse:
 def book_choose(request: HttpRequest) -> HttpResponse:
     choice = BookingChoice(request)
     if choice.type is None:
-        messages.error(request, "Please choose the kind of appointment first.")
+        messages.error(request, _("Please choose the kind of appointment first."))
         return redirect("scheduling:book-start")
     clinicians = availability.bookable_clinicians(choice.type)
     locations = Location.objects.filter(is_active=True, clinicians__in=clinicians).distinct()
@@ -201,7 +202,7 @@ def book_details(request: HttpRequest) -> HttpResponse:
     choice = BookingChoice(request)
     start = parse_start(choice.params.get("start", ""))
     if choice.type is None or start is None:
-        messages.error(request, "Please pick a time first.")
+        messages.error(request, _("Please pick a time first."))
         return redirect("scheduling:book-start")
     form = BookingDetailsForm(request.POST or None, patient=choice.patient)
     problem: SchedulingError | None = None
@@ -226,13 +227,14 @@ def book_details(request: HttpRequest) -> HttpResponse:
                 idempotency_key=data["idempotency_key"],
                 actor=request.user,
                 request=request,
+                language=translation.get_language() or "",
             )
         except SchedulingError as exc:
             problem = exc
             own = _booked_here(request, getattr(exc, "conflict_id", None))
             if own is not None:
                 # Back, then Book again: this browser booked that time a moment ago.
-                messages.info(request, "You already booked this time. Here is your booking.")
+                messages.info(request, _("You already booked this time. Here is your booking."))
                 return redirect("scheduling:appointment-manage", token=manage_token(own))
         else:
             _remember_booking(request, appointment)
@@ -287,12 +289,14 @@ def book_waitlist(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except SchedulingError as exc:
-            form.add_error(None, exc.user_message)
+            form.add_error(None, _(exc.user_message))
         else:
             messages.success(
                 request,
-                "You are on the waitlist. We emailed you a confirmation, and will email you "
-                "again if a time between your dates frees up.",
+                _(
+                    "You are on the waitlist. We emailed you a confirmation, and will email you "
+                    "again if a time between your dates frees up."
+                ),
             )
             return redirect("scheduling:book-start")
     return render(request, "scheduling/booking_waitlist.html", {"choice": choice, "form": form})

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from collis.audit.actions import Action, record_access
@@ -64,9 +65,9 @@ def appointment_cancel(request: HttpRequest, token: str) -> HttpResponse:
                 request=request,
             )
         except SchedulingError as exc:
-            messages.error(request, exc.user_message)
+            messages.error(request, _(exc.user_message))
         else:
-            messages.success(request, "Your appointment is cancelled. We emailed you a note.")
+            messages.success(request, _("Your appointment is cancelled. We emailed you a note."))
         return redirect("scheduling:appointment-manage", token=token)
     return render(
         request,
@@ -86,7 +87,7 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         new_start = parse_start(request.POST.get("start", ""))
         if new_start is None:
-            messages.error(request, "Please pick one of the times shown.")
+            messages.error(request, _("Please pick one of the times shown."))
         else:
             try:
                 actions.reschedule_appointment(
@@ -97,9 +98,9 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
                     request=request,
                 )
             except SchedulingError as exc:
-                messages.error(request, exc.user_message)
+                messages.error(request, _(exc.user_message))
             else:
-                messages.success(request, "Your appointment has moved. We emailed the new time.")
+                messages.success(request, _("Your appointment has moved. We emailed the new time."))
                 return redirect("scheduling:appointment-manage", token=token)
     first_day, since, until = week_from(request)
     zone = availability.clinic_zone()
