@@ -152,9 +152,12 @@ MATRIX: list[Row] = [
     Row("/admin/scheduling/weeklyhours/", STAFF),
     Row("/desk/", STAFF),
     Row("/desk/book/", STAFF),
+    Row("/desk/book/new-patient/", STAFF, method="POST"),  # empty form: back to the booking
     Row("/desk/recalls/", STAFF),
     Row("/desk/recalls/999999/send/", frozenset(), method="POST"),  # no such recall: 404
     Row("/desk/feed/", CLINICIAN_ONLY),
+    Row("/desk/waitlist/", STAFF),
+    Row("/desk/waitlist/999999/offer/", frozenset(), method="POST"),  # no such entry: 404
     Row("/desk/appointments/{appointment}/", STAFF),
     Row(
         "/desk/appointments/{appointment}/status/", STAFF, method="POST", data={"status": "arrived"}
@@ -314,6 +317,7 @@ PUBLIC_ROUTES: dict[str, str] = {
     "appointments/<str:token>/cancel/": "manage link: signed token",
     "appointments/<str:token>/reschedule/": "manage link: signed token",
     "appointments/<str:token>/appointment.ics": "manage link: signed token",
+    "waitlist/offers/<str:token>/": "waitlist offer link: the random token is the credential",
     "calendar/feeds/<str:token>.ics": "clinician feed: secret, revocable token; initials only",
     "api/scheduling/appointment-types": "public booking API",
     "api/scheduling/clinicians": "public booking API",

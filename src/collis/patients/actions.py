@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import secrets
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -11,7 +12,11 @@ from django.utils import timezone
 
 from collis.audit.actions import Action, record_access
 from collis.patients import workup
-from collis.patients.errors import InvalidWorkupError
+from collis.patients.errors import (
+    DuplicatePatientError,
+    IncompletePatientError,
+    InvalidWorkupError,
+)
 from collis.patients.models import Diagnosis, Patient, Visit
 from collis.providers.models import Clinician
 
@@ -115,6 +120,52 @@ def update_visit_notes(
     visit.save(update_fields=["notes"])
     record_access(request, Action.UPDATE, visit, user=actor, detail={"fields": ["notes"]})
     return visit
+
+
+@transaction.atomic
+def register_patient(
+    *,
+    given_name: str,
+    family_name: str,
+    birth_date: date | None,
+    phone: str = "",
+    email: str = "",
+    actor: Any = None,
+    request: HttpRequest | None = None,
+) -> Patient:
+    """Add a patient record (the front desk's "new patient"), with a fresh MRN; audited.
+
+    Needs both names and a phone number or an email (IncompletePatientError). The same name
+    and birth date already on file raises DuplicatePatientError naming that record.
+    """
+    given_name, family_name = given_name.strip(), family_name.strip()
+    phone, email = phone.strip(), email.strip()
+    if not (given_name and family_name):
+        raise IncompletePatientError("Give the patient's first and last name.")
+    if not (phone or email):
+        raise IncompletePatientError("Give a phone number or an email to reach the patient.")
+    if birth_date is not None:
+        existing = (
+            Patient.objects.filter(
+                given_name__iexact=given_name,
+                family_name__iexact=family_name,
+                birth_date=birth_date,
+            )
+            .order_by("pk")
+            .first()
+        )
+        if existing is not None:
+            raise DuplicatePatientError(existing.pk)
+    patient = Patient.objects.create(
+        mrn=f"C{timezone.now():%y%m}-{secrets.token_hex(3).upper()}",
+        given_name=given_name[:100],
+        family_name=family_name[:100],
+        birth_date=birth_date,
+        phone=phone[:40],
+        email=email,
+    )
+    record_access(request, Action.CREATE, patient, user=actor, detail={"via": "front desk"})
+    return patient
 
 
 def set_preferred_language(patient: Patient, code: str) -> None:

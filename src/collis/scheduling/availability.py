@@ -178,8 +178,13 @@ def find_slots(
     now: datetime | None = None,
     policy: BookingPolicy | None = None,
     for_staff: bool = False,
+    exclude_appointment: Appointment | None = None,
+    hold_owner: int | None = None,
 ) -> list[core.Slot]:
     """Return the earliest free slots for a type, across ``clinicians`` (default: all who offer it).
+
+    ``exclude_appointment`` (one being moved) does not count as busy. Times held for a
+    waitlisted patient (a live SlotHold) are left out, except for patient ``hold_owner``.
 
     The search widens in steps (a week, a month, then the whole horizon) so that "first
     available" reads only the bookings near the front of the calendar.
@@ -202,7 +207,13 @@ def find_slots(
         end = end_limit if span is None else min(start + span, end_limit)
         if end <= cursor:
             continue
-        schedules = load_schedules(clinicians, since=cursor, until=end, location=location)
+        schedules = load_schedules(
+            clinicians,
+            since=cursor,
+            until=end,
+            location=location,
+            exclude_appointment=exclude_appointment,
+        )
         closed = closed_days(core.local_day(cursor, zone), core.local_day(end, zone))
         found += core.first_free_slots(
             schedules,
@@ -217,7 +228,38 @@ def find_slots(
         if len(found) >= limit or end >= end_limit:
             break
         cursor = end  # later passes only look past what was searched already
-    return found
+    return _without_held(found, rules, now, hold_owner)
+
+
+def _without_held(
+    found: list[core.Slot], rules: core.Rules, now: datetime, owner: int | None
+) -> list[core.Slot]:
+    """Drop slots that overlap a live hold for a waitlisted patient (one query)."""
+    from collis.scheduling.models import SlotHold
+
+    if not found:
+        return found
+    holds = SlotHold.objects.filter(
+        status=SlotHold.Status.HELD,
+        expires_at__gt=now,
+        clinician_id__in={int(s.clinician) for s in found},
+        blocked_start__lt=max(s.start for s in found) + timedelta(days=1),
+        blocked_end__gt=min(s.start for s in found) - timedelta(days=1),
+    )
+    if owner is not None:
+        holds = holds.exclude(patient_id=owner)
+    held = list(holds.values_list("clinician_id", "blocked_start", "blocked_end"))
+    if not held:
+        return found
+    kept = []
+    for slot in found:
+        blocked = rules.blocked(slot.start)
+        if not any(
+            c == int(slot.clinician) and b0 < blocked.end and b1 > blocked.start
+            for c, b0, b1 in held
+        ):
+            kept.append(slot)
+    return kept
 
 
 def offered_slot(

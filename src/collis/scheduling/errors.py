@@ -13,7 +13,8 @@ SchedulingError
 ├── WaitlistWindowError         a waitlist window in the past or back to front
 ├── CancellationWindowClosedError  too close to the start to cancel or move online
 ├── InvalidLinkError            a tampered or stale signed link (404 to the user)
-└── IdempotencyKeyReusedError   the caller's key was already used for another request (422)
+├── IdempotencyKeyReusedError   the caller's key was already used for another request (422)
+└── WaitlistOfferError          a held waitlist offer expired, taken up, or not offerable
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ __all__ = [
     "SchedulingError",
     "SlotTakenError",
     "SlotUnavailableError",
+    "WaitlistOfferError",
 ]
 
 
@@ -152,3 +154,10 @@ class IdempotencyKeyReusedError(SchedulingError, ValueError):
         "This idempotency key was already used for a different booking. Send a new key for a "
         "new booking, or the same request to retry."
     )
+
+
+class WaitlistOfferError(SchedulingError, ValueError):
+    """An offer that can no longer be made or accepted (expired, taken up, entry not waiting)."""
+
+    code = "waitlist_offer"
+    message = "This offer is no longer open. The clinic can offer you another time."

@@ -179,3 +179,55 @@ class CalendarFilterForm(forms.Form):
         to_field_name="slug",
         empty_label=_("All locations"),
     )
+
+
+class WaitlistFilterForm(forms.Form):
+    """The staff waitlist's filters: visit type, clinician, a day inside the window, status."""
+
+    appointment_type = forms.ModelChoiceField(
+        queryset=AppointmentType.objects.filter(is_active=True),
+        required=False,
+        label="Visit type",
+        empty_label="All visit types",
+    )
+    clinician = forms.ModelChoiceField(
+        queryset=Clinician.objects.active(), required=False, empty_label="All clinicians"
+    )
+    day = forms.DateField(widget=DateInput, required=False, label="Free on")
+    status = forms.ChoiceField(
+        choices=[
+            ("open", "Waiting or offered"),
+            ("waiting", "Waiting"),
+            ("offered", "Offered"),
+            ("booked", "Booked"),
+            ("withdrawn", "Withdrawn"),
+        ],
+        required=False,
+    )
+
+
+class OfferSlotForm(LocalDateTimeMixin, forms.Form):
+    """The time offered to a waitlisted patient (filled by the slot picker)."""
+
+    clinician = forms.ModelChoiceField(queryset=Clinician.objects.active())
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.filter(is_active=True), required=False, empty_label="Any"
+    )
+    date = forms.DateField(widget=DateInput)
+    time = forms.TimeField(widget=TimeInput)
+
+
+class NewPatientForm(forms.Form):
+    """The desk booking form's inline "new patient": enough to book and reach them."""
+
+    given_name = forms.CharField(max_length=100, label="First name")
+    family_name = forms.CharField(max_length=100, label="Last name")
+    birth_date = forms.DateField(widget=DateInput, label="Birth date")
+    phone = forms.CharField(max_length=40, required=False)
+    email = forms.EmailField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("phone") or data.get("email")):
+            raise forms.ValidationError("Give a phone number or an email.")
+        return data

@@ -9,8 +9,12 @@ from collis.jobs.models import Job
 from collis.jobs.outbox import send_once
 from collis.jobs.registry import register_periodic
 from collis.scheduling import recall, reminders, waitlist
-from collis.scheduling.models import Appointment, WaitlistEntry
-from collis.scheduling.notifications import appointment_email, waitlist_joined_email
+from collis.scheduling.models import Appointment, SlotHold, WaitlistEntry
+from collis.scheduling.notifications import (
+    appointment_email,
+    waitlist_hold_email,
+    waitlist_joined_email,
+)
 
 
 @register("scheduling.send_appointment_email", max_attempts=5)
@@ -53,5 +57,22 @@ def offer_freed_slot(job: Job, appointment_id: int, freed_start: str | None = No
     return {"offered": waitlist.offer_freed_slot(appointment, start)}
 
 
+@register("scheduling.send_waitlist_hold_email", max_attempts=5)
+def send_waitlist_hold_email(job: Job, hold_id: int) -> dict:
+    hold = SlotHold.objects.select_related(
+        "patient", "appointment_type", "clinician", "location"
+    ).get(pk=hold_id)
+    sent = send_once(f"waitlist-hold:{hold.pk}", waitlist_hold_email(hold))
+    return {"hold": hold_id, "sent": sent}
+
+
+@register("scheduling.expire_waitlist_offers")
+def expire_waitlist_offers(job: Job) -> dict:
+    from collis.scheduling.actions import expire_waitlist_offers as expire
+
+    return {"expired": expire()}
+
+
+register_periodic("scheduling.expire_waitlist_offers", every=timedelta(minutes=15))
 register_periodic("scheduling.send_reminders", every=timedelta(minutes=10))
 register_periodic("scheduling.send_recalls", every=timedelta(hours=6))

@@ -374,6 +374,10 @@ class WaitlistEntry(models.Model):
         return f"{self.patient} waiting for {self.appointment_type}"
 
 
+def _hold_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 def _feed_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -388,3 +392,43 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Feed for {self.clinician}"
+
+
+class SlotHold(models.Model):
+    """A freed time offered to one waitlisted patient and kept for them until ``expires_at``.
+
+    While ``status`` is held and the hold has not expired, ``placement.place`` refuses the time
+    to everyone else (online and desk); an expired hold simply stops counting (checked lazily)
+    and the periodic ``scheduling.expire_waitlist_offers`` job records it as expired.
+    """
+
+    class Status(models.TextChoices):
+        HELD = "held", "Held"
+        ACCEPTED = "accepted", "Accepted"
+        EXPIRED = "expired", "Expired"
+
+    entry = models.ForeignKey(WaitlistEntry, on_delete=models.CASCADE, related_name="holds")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
+    appointment_type = models.ForeignKey(AppointmentType, on_delete=models.CASCADE)
+    clinician = models.ForeignKey(Clinician, on_delete=models.CASCADE, related_name="holds")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    start = models.DateTimeField()
+    blocked_start = models.DateTimeField()
+    blocked_end = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    token = models.CharField(max_length=64, unique=True, default=_hold_token)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.HELD)
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["clinician", "status", "blocked_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.start:%Y-%m-%d %H:%M} held for {self.patient}"

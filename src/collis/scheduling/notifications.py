@@ -133,3 +133,33 @@ def waitlist_joined_email(entry: WaitlistEntry) -> EmailMessage:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[entry.patient.email],
     )
+
+
+def waitlist_hold_email(hold) -> EmailMessage:
+    """Tell a waitlisted patient a time is held for them until a deadline, with a link."""
+    from django.urls import reverse
+
+    zone = clinic_zone()
+    local = hold.start.astimezone(zone)
+    until = hold.expires_at.astimezone(zone)
+    body = render_to_string(
+        "scheduling/email/waitlist_hold.txt",
+        {
+            "name": hold.patient.given_name,
+            "slot_text": (
+                f"{hold.appointment_type.name} with {hold.clinician.display_name}, "
+                f"{local:%A, %B} {local.day} at {local:%I:%M %p} ({local.tzname()}), "
+                f"{hold.location.name}"
+            ),
+            "until_text": f"{until:%A, %B} {until.day} at {until:%I:%M %p} ({until.tzname()})",
+            "accept_url": settings.SITE_URL
+            + reverse("scheduling:waitlist-offer", args=[hold.token]),
+            "clinic_name": _clinic_name(),
+        },
+    )
+    return EmailMessage(
+        subject=f"An earlier appointment is held for you – {_clinic_name()}",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[hold.patient.email],
+    )

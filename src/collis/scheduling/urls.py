@@ -25,6 +25,7 @@ urlpatterns = [
     path("calendar/feeds/<str:token>.ics", views.clinician_feed, name="clinician-feed"),
     path("desk/", views.desk_calendar, name="desk-calendar"),
     path("desk/book/", views.desk_book, name="desk-book"),
+    path("desk/book/new-patient/", views.desk_new_patient, name="desk-new-patient"),
     path("desk/appointments/<int:pk>/", views.desk_appointment, name="desk-appointment"),
     path("desk/appointments/<int:pk>/status/", views.desk_status, name="desk-status"),
     path(
@@ -41,4 +42,7 @@ urlpatterns = [
         name="desk-recall-action",
     ),
     path("desk/feed/", views.desk_feed, name="desk-feed"),
+    path("desk/waitlist/", views.desk_waitlist, name="desk-waitlist"),
+    path("desk/waitlist/<int:pk>/offer/", views.desk_waitlist_offer, name="desk-waitlist-offer"),
+    path("waitlist/offers/<str:token>/", views.waitlist_offer, name="waitlist-offer"),
 ]

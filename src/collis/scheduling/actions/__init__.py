@@ -4,6 +4,7 @@
 - ``changes``: cancel, reschedule, status changes (``TRANSITIONS``);
 - ``placement``: the step booking and rescheduling share (``place``, ``admit_patient``);
 - ``injection_recall``: when a patient is due for toxin again (``record_injection_cycle``);
+- ``waitlist_offers``: a freed time held for one waitlisted patient (``offer_waitlist_slot``);
 - ``waitlist_entries``, ``calendar_feeds``, ``mail`` (emails queued after commit).
 
 Import from here (``from collis.scheduling import actions``); the modules import downward only:
@@ -33,6 +34,11 @@ from collis.scheduling.actions.placement import (
     check_reinjection_interval,
 )
 from collis.scheduling.actions.waitlist_entries import join_waitlist, join_waitlist_online
+from collis.scheduling.actions.waitlist_offers import (
+    accept_waitlist_offer,
+    expire_waitlist_offers,
+    offer_waitlist_slot,
+)
 
 __all__ = [
     "ALTERNATIVES",
@@ -40,15 +46,18 @@ __all__ = [
     "TRANSITIONS",
     "UNDO",
     "Contact",
+    "accept_waitlist_offer",
     "allowed_statuses",
     "book_appointment",
     "cancel_appointment",
     "check_bookable_time",
     "check_reinjection_interval",
     "ensure_calendar_feed",
+    "expire_waitlist_offers",
     "join_waitlist",
     "join_waitlist_online",
     "mark_recall_unreachable",
+    "offer_waitlist_slot",
     "record_injection_cycle",
     "reschedule_appointment",
     "rotate_calendar_feed",

@@ -269,6 +269,7 @@ def _book_once(
             override_hint="Give a reason to book it anyway.",
             require_location=True,
             policy=policy,
+            hold_owner=patient.pk if patient is not None else None,
         )
         if patient is None:
             patient = resolve_patient(contact, request, actor)

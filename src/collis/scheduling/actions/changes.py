@@ -157,6 +157,7 @@ def reschedule_appointment(
                 override_hint="Give a reason to move it there anyway.",
                 require_location=False,
                 exclude=appointment,
+                hold_owner=appointment.patient_id,
             )
             admit_patient(
                 appointment.patient,

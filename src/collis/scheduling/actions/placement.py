@@ -28,7 +28,13 @@ from collis.scheduling.errors import (
     SlotTakenError,
     SlotUnavailableError,
 )
-from collis.scheduling.models import Appointment, AppointmentType, BookingPolicy, InjectionRecall
+from collis.scheduling.models import (
+    Appointment,
+    AppointmentType,
+    BookingPolicy,
+    InjectionRecall,
+    SlotHold,
+)
 
 __all__ = [
     "ALTERNATIVES",
@@ -36,6 +42,7 @@ __all__ = [
     "admit_patient",
     "check_bookable_time",
     "check_reinjection_interval",
+    "held_by_other",
     "place",
     "taken",
 ]
@@ -97,6 +104,24 @@ def taken(
     )
 
 
+def held_by_other(
+    clinician: Clinician, blocked: core.Interval, now: datetime, owner: int | None
+) -> SlotHold | None:
+    """Return a live hold (offered to a waitlisted patient) on this clinician's time, unless it
+    is the hold of patient ``owner``. An expired hold no longer counts, whether or not the
+    periodic job has marked it yet."""
+    holds = SlotHold.objects.filter(
+        clinician=clinician,
+        status=SlotHold.Status.HELD,
+        expires_at__gt=now,
+        blocked_start__lt=blocked.end,
+        blocked_end__gt=blocked.start,
+    )
+    if owner is not None:
+        holds = holds.exclude(patient_id=owner)
+    return holds.first()
+
+
 def check_bookable_time(
     *,
     start: datetime,
@@ -145,6 +170,7 @@ def place(
     require_location: bool,
     policy: BookingPolicy | None = None,
     exclude: Appointment | None = None,
+    hold_owner: int | None = None,
 ) -> Placement:
     """Return where ``start`` goes: with ``clinician`` (None: the first bookable one free then).
 
@@ -152,7 +178,11 @@ def place(
     else staff may place it with an ``override_reason`` (OverrideReasonRequiredError without one;
     SlotUnavailableError for patients, or without a location when ``require_location``).
     ``exclude`` is the appointment being moved, which does not count against itself.
+    A time held for a waitlisted patient (SlotHold) is taken for everyone but ``hold_owner``
+    (a patient id), for staff too, override or not.
     """
+    rules = availability.rules_for(appointment_type, policy or BookingPolicy.current())
+    blocked = rules.blocked(start)
     candidates: Sequence[Clinician] = (
         [clinician] if clinician else availability.bookable_clinicians(appointment_type)
     )
@@ -169,12 +199,13 @@ def place(
             for_staff=for_staff,
             policy=policy,
         )
-        if slot is not None:
+        if slot is not None and held_by_other(candidate, blocked, now, hold_owner) is None:
             chosen = candidate
             break
-    rules = availability.rules_for(appointment_type, policy or BookingPolicy.current())
-    blocked = rules.blocked(start)
+        slot = None
     if slot is None:
+        if any(held_by_other(c, blocked, now, hold_owner) for c in candidates):
+            raise taken(None, appointment_type, clinician, location, start, now)
         if clinician is None:
             clashes = (availability.overlapping_booking(c, blocked) for c in candidates)
             clash = next((c for c in clashes if c is not None), None)

@@ -14,6 +14,7 @@ from collis.scheduling.views.desk import (
     desk_cancel,
     desk_feed,
     desk_move,
+    desk_new_patient,
     desk_recall_action,
     desk_recalls,
     desk_status,
@@ -26,6 +27,7 @@ from collis.scheduling.views.links import (
     appointment_reschedule,
     clinician_feed,
 )
+from collis.scheduling.views.waitlist import desk_waitlist, desk_waitlist_offer, waitlist_offer
 
 __all__ = [
     "appointment_cancel",
@@ -44,8 +46,12 @@ __all__ = [
     "desk_cancel",
     "desk_feed",
     "desk_move",
+    "desk_new_patient",
     "desk_recall_action",
     "desk_recalls",
     "desk_status",
     "desk_status_undo",
+    "desk_waitlist",
+    "desk_waitlist_offer",
+    "waitlist_offer",
 ]

@@ -37,6 +37,7 @@ from collis.scheduling.forms import (
     DeskBookingForm,
     FreeTimesForm,
     MoveForm,
+    NewPatientForm,
     RecallActionForm,
     StatusForm,
     UndoStatusForm,
@@ -205,10 +206,45 @@ def desk_book(request: HttpRequest) -> HttpResponse:
             "patient_query": query,
             "picked": form.fields["patient"].queryset if request.method == "GET" else None,
             "free_times": _free_times(request.GET),
+            "new_patient_form": NewPatientForm(prefix="new"),
             "free_form": FreeTimesForm(initial=request.GET.dict(), auto_id="free_%s"),
             "keep": {k: v for k, v in request.GET.items() if k not in ("q", "time")},
         },
     )
+
+
+@login_required
+@require_POST
+def desk_new_patient(request: HttpRequest) -> HttpResponse:
+    """Add a patient from the booking form, then come back with them chosen."""
+    from collis.patients import actions as patient_actions
+    from collis.patients.errors import DuplicatePatientError, PatientsError
+
+    require_schedule_staff(request.user)
+    form = NewPatientForm(request.POST, prefix="new")
+    keep = {
+        k: request.POST[k] for k in ("appointment_type", "clinician", "date") if request.POST.get(k)
+    }
+    book = reverse("scheduling:desk-book")
+    if not form.is_valid():
+        problems = "; ".join(
+            f"{form.fields[k].label if k in form.fields else ''} {' '.join(v)}".strip()
+            for k, v in form.errors.items()
+        )
+        messages.error(request, f"The new patient was not added: {problems}")
+        return redirect(f"{book}?{urlencode(keep)}#new-patient-h")
+    try:
+        patient = patient_actions.register_patient(
+            **form.cleaned_data, actor=request.user, request=request
+        )
+    except DuplicatePatientError as exc:
+        messages.warning(request, f"{exc} It is chosen below.")
+        return redirect(f"{book}?{urlencode({**keep, 'patient': exc.existing_id})}")
+    except PatientsError as exc:
+        messages.error(request, str(exc))
+        return redirect(f"{book}?{urlencode(keep)}#new-patient-h")
+    messages.success(request, f"Added {patient.full_name} ({patient.mrn}).")
+    return redirect(f"{book}?{urlencode({**keep, 'patient': patient.pk})}")
 
 
 def matching_patients(query: str):
@@ -246,10 +282,24 @@ def matching_patients(query: str):
 
 def _free_times(params) -> list[dict]:
     """Free times on one day for a clinician and visit type (the desk's slot picker)."""
-    from collis.providers.models import Location
     from collis.scheduling.models import AppointmentType
 
     kind = AppointmentType.objects.filter(pk=parse_id(params.get("appointment_type")) or 0).first()
+    keep = {k: v for k, v in params.items() if k in ("patient", "appointment_type", "reason")}
+    return free_slot_rows(kind, params, _desk_link(keep))
+
+
+def free_slot_rows(
+    kind, params, link, *, owner: int | None = None, exclude: Appointment | None = None
+) -> list[dict]:
+    """A clinician's free times for ``kind`` on ``params['date']`` as rows linked by ``link``.
+
+    The slot picker the desk booking, move and waitlist-offer pages share. Times held for a
+    waitlisted patient (other than ``owner``, a patient id) are left out; ``exclude`` is an
+    appointment being moved, whose own time counts as free.
+    """
+    from collis.providers.models import Location
+
     clinician = Clinician.objects.filter(pk=parse_id(params.get("clinician")) or 0).first()
     try:
         day = parse_sane_date(params.get("date", ""))
@@ -269,9 +319,10 @@ def _free_times(params) -> list[dict]:
         since=since,
         until=since + timedelta(days=1),
         for_staff=True,
+        exclude_appointment=exclude,
+        hold_owner=owner,
     )
-    keep = {k: v for k, v in params.items() if k in ("patient", "appointment_type", "reason")}
-    return slot_rows(slots, _desk_link(keep))
+    return slot_rows(slots, link)
 
 
 @login_required
@@ -279,9 +330,34 @@ def desk_appointment(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = access_appointment(request, pk)
     zone = availability.clinic_zone()
     local = appointment.start.astimezone(zone)
-    move_form = MoveForm(
-        initial={"clinician": appointment.clinician, "date": local.date(), "time": local.time()}
-    )
+    # The move form's slot picker: ?clinician=&date= lists free times; a chosen ?time= fills it.
+    picked = {k: request.GET[k] for k in ("clinician", "date", "time") if request.GET.get(k)}
+    move_initial = {
+        "clinician": appointment.clinician.pk,
+        "date": local.date().isoformat(),
+        "time": local.strftime("%H:%M"),
+        **picked,
+    }
+    move_form = MoveForm(initial=move_initial)
+    move_times = []
+    if "clinician" in picked or "date" in picked:
+
+        def move_link(row: dict) -> str:
+            query = {
+                "clinician": row["clinician"].pk,
+                "date": row["local"].date().isoformat(),
+                "time": row["local"].strftime("%H:%M"),
+            }
+            path = reverse("scheduling:desk-appointment", args=[appointment.pk])
+            return f"{path}?{urlencode(query)}#move-h"
+
+        move_times = free_slot_rows(
+            appointment.appointment_type,
+            {**move_initial, "location": ""},
+            move_link,
+            owner=appointment.patient_id,
+            exclude=appointment,
+        )
     return render(
         request,
         "scheduling/desk_appointment.html",
@@ -290,6 +366,9 @@ def desk_appointment(request: HttpRequest, pk: int) -> HttpResponse:
             "local_start": local,
             "local_end": appointment.end.astimezone(zone),
             "move_form": move_form,
+            "move_times": move_times,
+            "move_picker": FreeTimesForm(initial=move_initial, auto_id="move_%s"),
+            "move_searched": "clinician" in picked or "date" in picked,
             "cancel_form": CancelForm(),
             "undo_form": UndoStatusForm(),
             "next_statuses": actions.allowed_statuses(appointment),
