@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from collis import views
@@ -17,7 +18,8 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (admin, error pages).
     path(
         "favicon.ico",
-        RedirectView.as_view(url=static("collis/favicon.svg"), permanent=True),
+        # Lazy: the hashed name exists only after collectstatic, not when URLs are imported.
+        RedirectView.as_view(url=lazy(static, str)("collis/favicon.svg"), permanent=True),
         name="favicon",
     ),
     path("readyz", ops_views.readyz, name="readyz"),
