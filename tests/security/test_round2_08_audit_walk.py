@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from django.contrib import admin
 
+from collis.audit.actions import Action
 from collis.audit.deletion import HEALTH_DATA
 from collis.audit.models import AuditEvent
 
@@ -29,6 +30,12 @@ NOT_READS = {
     "/accounts/privacy/patients/{own}/anonymise/",
     "/portal/diary/new/",
     "/portal/side-effects/new/",  # an empty form; the report it sends is audited as a create
+    "/portal/checkins/new/",  # an empty recording page; the upload it sends is audited as a create
+    "/portal/checkins/consent/",  # the consent statement; giving or withdrawing it is audited
+    "/portal/checkins/{own_checkin}/status.json",  # job progress only, polled like recordings'
+    # A bulk-export kick-off (202) reads nothing itself: it is audited as one export when it is
+    # accepted, and each file as it is downloaded (see collis.interop.fhir.everything).
+    "/fhir/Patient/$export",
 }
 
 
@@ -78,6 +85,16 @@ def test_each_health_data_read_writes_one_audit_row(row, persona_client, patient
         assert new >= 1, f"{row} wrote no audit row"
     else:
         assert new == 1, f"{row} wrote {new} audit rows"
+
+
+@pytest.mark.django_db
+def test_a_patient_export_kickoff_writes_one_export_row(persona_client, patients):  # noqa: F811
+    client = persona_client("administrator")
+    before = AuditEvent.objects.count()
+    response = client.get("/fhir/Patient/$export", HTTP_PREFER="respond-async")
+    assert response.status_code == 202, response.status_code
+    assert AuditEvent.objects.count() - before == 1
+    assert AuditEvent.objects.filter(action=Action.EXPORT, object_type="fhir.$export").count() == 1
 
 
 @pytest.mark.django_db
