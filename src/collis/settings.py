@@ -127,6 +127,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "collis.lib.logs.RequestIdMiddleware",  # first: every later log line carries the id
+    "collis.lib.nul_bytes.RejectNulBytesMiddleware",  # 400, not a PostgreSQL 500, on NUL
     "corsheaders.middleware.CorsMiddleware",  # CORS for registered SMART apps (/fhir/, /o/)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
