@@ -91,8 +91,8 @@ def test_workup_is_saved_audited_shown_and_exported(client, clinician_user, clin
         },
     )
     assert response.status_code == 302
-    diagnosis = patient.diagnosis
-    diagnosis.refresh_from_db()
+    # Read it afresh: the instance cached on ``patient`` may be a row the save replaced.
+    diagnosis = type(patient).objects.get(pk=patient.pk).diagnosis
     assert diagnosis.sensory_tricks == [{"trick": "touch_chin", "effect": 1}]
     html = client.get(reverse("patients:patient-detail", args=[patient.pk])).content.decode()
     assert "Touching the chin: moderate relief" in html
