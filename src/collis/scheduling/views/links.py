@@ -24,6 +24,7 @@ from collis.scheduling.forms import (
     CancelForm,
 )
 from collis.scheduling.ics import appointment_ics, clinician_feed_ics
+from collis.scheduling.links import manage_token
 from collis.scheduling.models import Appointment, BookingPolicy
 from collis.scheduling.views.slot_pages import DAYS_PER_PAGE, parse_start, slot_rows, week_from
 
@@ -101,7 +102,9 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
                 messages.error(request, _(exc.user_message))
             else:
                 messages.success(request, _("Your appointment has moved. We emailed the new time."))
-                return redirect("scheduling:appointment-manage", token=token)
+                # Moving it retires every earlier link (links.manage_token): go on with the new one.
+                appointment.refresh_from_db()
+                return redirect("scheduling:appointment-manage", token=manage_token(appointment))
     first_day, since, until = week_from(request)
     zone = availability.clinic_zone()
     today = timezone.now().astimezone(zone).date()
