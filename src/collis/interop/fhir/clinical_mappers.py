@@ -75,25 +75,31 @@ POSTURE_COMPONENTS = (
 )
 
 
+def measured_components(source: Any, fields: tuple[tuple[str, str, str], ...]) -> list[dict]:
+    """Observation components for each (attribute, local code, UCUM unit) ``source`` measured;
+    an unmeasured quantity (None) is left out rather than sent as zero."""
+    return [
+        {
+            "code": {"coding": [codes.local_code(code)], "text": codes.LOCAL_CODES[code]},
+            "valueQuantity": {
+                "value": round(float(getattr(source, attribute)), 2),
+                "unit": unit,
+                "system": codes.UCUM,
+                "code": unit,
+            },
+        }
+        for attribute, code, unit in fields
+        if getattr(source, attribute) is not None
+    ]
+
+
 def posture_observation(fhir_id: str, recording: Any, effective: Any) -> dict[str, Any]:
     """A finished posture analysis: one Observation, each measured quantity a component.
 
     Quantities the analysis could not measure (no shoulders in view, a photo has no tremor)
     are left out rather than sent as zero.
     """
-    components = [
-        {
-            "code": {"coding": [codes.local_code(code)], "text": codes.LOCAL_CODES[code]},
-            "valueQuantity": {
-                "value": round(float(getattr(recording, attribute)), 2),
-                "unit": unit,
-                "system": codes.UCUM,
-                "code": unit,
-            },
-        }
-        for attribute, code, unit in POSTURE_COMPONENTS
-        if getattr(recording, attribute) is not None
-    ]
+    components = measured_components(recording, POSTURE_COMPONENTS)
     data = {
         "resourceType": "Observation",
         "id": fhir_id,
@@ -121,19 +127,7 @@ CHECKIN_COMPONENTS = (
 
 def home_checkin_observation(fhir_id: str, checkin: Any) -> dict[str, Any]:
     """A measured home video check-in: the clinic posture code, ``method`` = home video."""
-    components = [
-        {
-            "code": {"coding": [codes.local_code(code)], "text": codes.LOCAL_CODES[code]},
-            "valueQuantity": {
-                "value": round(float(getattr(checkin, attribute)), 2),
-                "unit": unit,
-                "system": codes.UCUM,
-                "code": unit,
-            },
-        }
-        for attribute, code, unit in CHECKIN_COMPONENTS
-        if getattr(checkin, attribute) is not None
-    ]
+    components = measured_components(checkin, CHECKIN_COMPONENTS)
     data = {
         "resourceType": "Observation",
         "id": fhir_id,
