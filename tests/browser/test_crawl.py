@@ -39,6 +39,9 @@ NOT_PAGES = (
     re.compile(r"^(api/|fhir/|admin/|healthz|readyz|favicon)"),
     re.compile(r"\.(json|jsonl|csv|pdf|ics|png)$"),
     re.compile(r"(/original|/status\.json|logout/)$"),
+    # POST-only form targets (the language switcher) and OAuth endpoints for client software.
+    re.compile(r"^language/$"),
+    re.compile(r"^o/(token|revoke_token|introspect|userinfo|\\?\.well-known|device-authorization)"),
 )
 
 
@@ -129,12 +132,43 @@ def _seeded_values():
         "book/slots/": book,
         "book/details/": {**book, "start": later.start.isoformat()},
         "book/waitlist/": book,
+        "o/authorize/": _smart_authorization_request(),
     }
     slugs = {
         "conditions/<slug:slug>/": Page.objects.published().first().slug,
         "providers/<slug:slug>/": clinician.slug,
     }
     return values, queries, slugs, token
+
+
+def _smart_authorization_request() -> dict[str, str]:
+    """A registered SMART app's authorization request (code + PKCE): the consent screen."""
+    from oauth2_provider.models import Application
+
+    from collis.accounts.actions import ensure_user_with_role
+    from collis.accounts.roles import Role
+    from collis.interop.models import SmartApp
+
+    owner = ensure_user_with_role("crawl-smart-owner", Role.ADMINISTRATOR, password="pw-crawl-1234")
+    application = Application.objects.create(
+        name="Crawl diary app",
+        client_type=Application.CLIENT_PUBLIC,
+        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+        redirect_uris="https://app.example/callback",
+        algorithm=Application.RS256_ALGORITHM,
+        user=owner,
+        skip_authorization=False,
+    )
+    SmartApp.objects.create(application=application, launch_url="https://app.example/launch")
+    return {
+        "response_type": "code",
+        "client_id": application.client_id,
+        "redirect_uri": "https://app.example/callback",
+        "scope": "launch/patient patient/*.rs openid fhirUser",
+        "state": "crawl",
+        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        "code_challenge_method": "S256",
+    }
 
 
 def _first_row(app: str, model: str, **where):
