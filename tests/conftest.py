@@ -17,8 +17,13 @@ hypothesis_settings.load_profile("collis")
 
 # Under pytest-xdist (``make test`` runs ``-n auto --dist loadgroup``) tests of one group run on
 # one worker: the posture tests share MediaPipe results computed once per worker session, and
-# the Celery tests share one Redis queue that a second worker would drain.
-_XDIST_GROUPS = {("tests", "posture"): "posture", ("tests", "jobs", "test_celery.py"): "celery"}
+# the Celery tests share one Redis queue that a second worker would drain, and the beat-lock
+# tests one Redis key that a second worker would take.
+_XDIST_GROUPS = {
+    ("tests", "posture"): "posture",
+    ("tests", "jobs", "test_celery.py"): "redis",
+    ("tests", "jobs", "test_beat_lock.py"): "redis",
+}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

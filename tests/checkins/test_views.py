@@ -100,8 +100,10 @@ def test_guided_video_is_measured_per_segment_reviewed_and_charted(
     assert b"Stiff since Tuesday" in detail.content and b"annotated.png" in detail.content
     still = clinician_client.get(reverse("checkins:annotated", args=[checkin.pk]))
     assert still.status_code == 200 and still["Content-Type"] == "image/png"
+    # Reading the stream to its end closes the response, as a WSGI server would. Closing it
+    # again by hand would fire request_finished outside the test client and, on PostgreSQL,
+    # close this test's connection mid-transaction.
     assert b"".join(still.streaming_content).startswith(b"\x89PNG")
-    still.close()
     reads = AuditEvent.objects.filter(object_type="checkins.HomeCheckin", action="read")
     assert reads.count() >= 2
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -40,22 +41,35 @@ def _flaky(job: Job) -> str:
     return "ok"
 
 
-@pytest.fixture
-def celery_worker(settings):
+@pytest.fixture(scope="module")
+def running_worker():
+    """One worker thread for the module, on a queue of this test process alone.
+
+    A worker per test left a consumer behind whenever its shutdown outlasted the timeout on a
+    loaded machine; that consumer took the next test's message and never ran it. A queue named
+    for this process keeps out messages left by earlier runs or by other test processes.
+    """
     from celery.contrib.testing.worker import start_worker
 
     from collis.celery import app
 
-    settings.JOBS_BACKEND = "celery"
-    settings.CELERY_BROKER_URL = REDIS_URL
+    saved = (app.conf.broker_url, app.conf.result_backend, app.conf.task_default_queue)
     app.conf.broker_url = REDIS_URL
     app.conf.result_backend = None
-    app.control.purge()  # messages left by an earlier run would name other runs' job ids
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    app.conf.task_default_queue = f"collis-tests-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         yield app
+    app.conf.broker_url, app.conf.result_backend, app.conf.task_default_queue = saved
 
 
-def _wait_finished(job: Job, seconds: float = 60) -> Job:
+@pytest.fixture
+def celery_worker(running_worker, settings):
+    settings.JOBS_BACKEND = "celery"
+    settings.CELERY_BROKER_URL = REDIS_URL
+    return running_worker
+
+
+def _wait_finished(job: Job, seconds: float = 120) -> Job:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         job.refresh_from_db()
@@ -68,7 +82,7 @@ def _wait_finished(job: Job, seconds: float = 60) -> Job:
 @pytest.mark.django_db(transaction=True)
 def test_celery_worker_runs_a_job(celery_worker):
     job = _wait_finished(enqueue("tests.celery_square", n=12))
-    assert job.state == Job.State.DONE
+    assert job.state == Job.State.DONE, (job.attempts, job.error)
     assert job.result == {"square": 144}
 
 
@@ -76,17 +90,15 @@ def test_celery_worker_runs_a_job(celery_worker):
 def test_celery_retries_a_failing_job_with_backoff(celery_worker):
     _FLAKY_CALLS.clear()
     job = _wait_finished(enqueue("tests.celery_flaky"))
-    assert job.state == Job.State.DONE
+    assert job.state == Job.State.DONE, (job.attempts, job.error)
     assert job.attempts == 2
 
 
 @pytest.mark.django_db(transaction=True)
-def test_broker_down_leaves_the_job_queued_and_redispatch_sends_it(settings, monkeypatch):
+def test_broker_down_leaves_the_job_queued_and_redispatch_sends_it(celery_worker, monkeypatch):
     """Redis down: the request still succeeds, the job waits visibly, and runs once it is back."""
-    from celery.contrib.testing.worker import start_worker
     from kombu.exceptions import OperationalError as BrokerError
 
-    from collis.celery import app
     from collis.jobs import tasks
     from collis.jobs.backends import redispatch_queued
 
@@ -96,19 +108,15 @@ def test_broker_down_leaves_the_job_queued_and_redispatch_sends_it(settings, mon
         attempts.append(args)
         raise BrokerError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    settings.JOBS_BACKEND = "celery"
-    monkeypatch.setattr(tasks.execute, "delay", broker_down)
-    job = enqueue("tests.celery_square", n=7)  # on_commit runs at once outside a transaction
+    with monkeypatch.context() as patched:
+        patched.setattr(tasks.execute, "delay", broker_down)
+        job = enqueue("tests.celery_square", n=7)  # on_commit runs at once outside a transaction
     job.refresh_from_db()
     assert job.state == Job.State.QUEUED
     assert attempts == [(job.pk,)]  # the publish was tried, failed, and the request went on
 
-    monkeypatch.undo()  # the broker is back
-    settings.JOBS_BACKEND = "celery"
-    app.conf.broker_url = REDIS_URL
-    app.control.purge()
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        assert redispatch_queued(older_than_seconds=0) == 1
-        job = _wait_finished(job)
-    assert job.state == Job.State.DONE
+    # The broker is back.
+    assert redispatch_queued(older_than_seconds=0) == 1
+    job = _wait_finished(job)
+    assert job.state == Job.State.DONE, (job.attempts, job.error)
     assert job.result == {"square": 49}

@@ -24,6 +24,7 @@ import hashlib
 import json
 import math
 import os
+import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -371,7 +372,9 @@ def render_clip(clip: Clip, directory: Path | None = None) -> Path:
     path = directory / f"{clip.name}-{clip.key()}.mp4"
     if path.exists() and path.stat().st_size > 0:
         return path
-    partial = path.with_suffix(".part.mp4")
+    # Each writer its own partial file: two pytest-xdist workers may render the same recipe,
+    # and the rename makes whichever finishes last the cached copy (both are identical).
+    partial = path.with_name(f"{path.stem}.{os.getpid()}-{uuid.uuid4().hex[:8]}.part.mp4")
     pairs = list(frames(clip))
     write_video(partial, (f for _, f in pairs), [t for t, _ in pairs], rate=clip.fps)
     partial.replace(path)
