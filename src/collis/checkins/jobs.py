@@ -10,13 +10,14 @@ from typing import Any
 
 from collis.checkins import actions
 from collis.checkins.models import ANNOTATED_DIR, HomeCheckin
-from collis.checkins.protocol import analyse_segments
+from collis.checkins.protocol import analyse_segments, still_times
 from collis.jobs import register
 from collis.jobs.models import Job
 from collis.jobs.registry import register_periodic
 from collis.jobs.runner import PermanentJobError
 from collis.lib.storage import local_copy, save_path
 from collis.posture import NoFaceError, OrientationError, Progress, UnreadableInputError, analyze
+from collis.posture.stills import annotate_stills
 
 # Plain words for the patient (issue #16: too dark, face not found, phone sideways).
 NO_FACE = (
@@ -32,6 +33,8 @@ DELETED = "The video was deleted before it could be measured. Please record it a
 TOO_DARK = (
     "The video is too dark to measure well: turn on a light in front of you and record again."
 )
+# The share of the job's progress bar taken by the measuring pass (the stills follow).
+ANALYSIS_SHARE = 0.9
 
 
 @register(actions.ANALYZE_JOB, max_attempts=3)
@@ -43,7 +46,8 @@ def analyze_checkin(job: Job, checkin_id: int) -> dict[str, Any]:
     annotated = f"{ANNOTATED_DIR}/{secrets.token_urlsafe(24)}.png"
 
     def progress(report: Progress) -> None:
-        job.report_progress(report.fraction or 0.0, "Done" if report.finished else "Measuring")
+        # The measuring pass is most of the work; the per-segment stills the last tenth.
+        job.report_progress(ANALYSIS_SHARE * (report.fraction or 0.0), "Measuring")
 
     with local_copy(checkin.original.name) as source, tempfile.TemporaryDirectory() as tmp:
         annotated_path = Path(tmp) / "annotated.png"
@@ -59,15 +63,24 @@ def analyze_checkin(job: Job, checkin_id: int) -> dict[str, Any]:
             )  # fmt: skip
             actions.record_failure(checkin_id, message=message)
             raise PermanentJobError(message) from exc
+        data = result.to_dict()
+        data["source"] = f"home check-in {checkin_id}"
+        segments = analyse_segments(data)
+        job.report_progress(ANALYSIS_SHARE, "Drawing a picture of each step")
+        drawn = annotate_stills(source, still_times(segments), tmp, mirrored=checkin.mirrored)
         stored = save_path(annotated, annotated_path) if annotated_path.exists() else ""
-    data = result.to_dict()
-    data["source"] = f"home check-in {checkin_id}"
-    segments = analyse_segments(data)
+        stills = {
+            key: (save_path(f"{ANNOTATED_DIR}/{secrets.token_urlsafe(24)}.png", path),
+                  segments[key]["still_t"])
+            for key, path in drawn.items()
+        }  # fmt: skip
     warnings = " ".join((data.get("quality") or {}).get("warnings") or []).lower()
     if "dark" in warnings:
         segments.setdefault("neutral", {}).setdefault("flags", []).append(TOO_DARK)
-    actions.store_analysis(checkin_id, result=data, segments=segments, annotated=stored)
-    return {"checkin_id": checkin_id}
+    stored_checkin = actions.store_analysis(
+        checkin_id, result=data, segments=segments, annotated=stored, stills=stills, job=job
+    )
+    return {"checkin_id": checkin_id, "stored": stored_checkin is not None}
 
 
 @register("checkins.send_reminders")

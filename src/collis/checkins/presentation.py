@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from collis.checkins.protocol import SEGMENTS
@@ -18,7 +18,8 @@ def _side(value: float, positive: str, negative: str) -> str:
     return f"{abs(value):.0f}° {positive if value > 0 else negative}"
 
 
-def segment_rows(segments: dict[str, Any]) -> list[dict[str, Any]]:
+def segment_rows(segments: dict[str, Any], stills: Collection[str] = ()) -> list[dict[str, Any]]:
+    """One row per protocol step that was read; ``still``: a picture of it exists."""
     rows = []
     for segment in SEGMENTS:
         reading = (segments or {}).get(segment.key)
@@ -45,7 +46,15 @@ def segment_rows(segments: dict[str, Any]) -> list[dict[str, Any]]:
                 if reading.get("range_deg") is None
                 else (f"{reading['range_deg']:.0f}°")
             )
-        rows.append({"label": segment.prompt, "value": value, "flags": reading.get("flags", [])})
+        rows.append(
+            {
+                "key": segment.key,
+                "label": segment.prompt,
+                "value": value,
+                "flags": reading.get("flags", []),
+                "still": segment.key in stills,
+            }
+        )
     return rows
 
 

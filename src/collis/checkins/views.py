@@ -19,8 +19,8 @@ from collis.audit.actions import Action, record_access
 from collis.checkins import actions, record
 from collis.checkins.access import access_checkin, access_own_checkin
 from collis.checkins.errors import CheckinError, ConsentMissingError
-from collis.checkins.forms import CheckinUploadForm, ScheduleForm
-from collis.checkins.models import CheckinSchedule, HomeCheckin
+from collis.checkins.forms import CheckinUploadForm, MessageForm, ScheduleForm
+from collis.checkins.models import CheckinMessage, CheckinSchedule, HomeCheckin
 from collis.checkins.presentation import patient_sentences, segment_rows
 from collis.checkins.protocol import DURATION_S, protocol_json
 from collis.lib.uploads import UploadError
@@ -38,14 +38,19 @@ def my_checkins(request: HttpRequest) -> HttpResponse:
     record_access(request, Action.READ, patient, object_type="checkins.HomeCheckin",
                   detail={"view": "portal check-ins"})  # fmt: skip
     checkins = list(HomeCheckin.objects.filter(patient=patient).select_related("job")[:30])
+    inbox = list(CheckinMessage.objects.filter(patient=patient).select_related("checkin")[:20])
     context = {
         "patient": patient,
+        "inbox": inbox,
+        "unread": {m.pk for m in inbox if m.read_at is None},
         "consent": actions.active_consent(patient),
         "checkins": checkins,
         "sentences": patient_sentences(checkins),
         "missed": record.missed(patient, timezone.localdate())[-3:],
     }
-    return render(request, "checkins/portal_list.html", context)
+    response = render(request, "checkins/portal_list.html", context)
+    actions.mark_messages_read(request, patient=patient, messages=inbox)
+    return response
 
 
 @login_required
@@ -102,10 +107,12 @@ def new_checkin(request: HttpRequest) -> HttpResponse:
 def my_checkin(request: HttpRequest, checkin_id: int) -> HttpResponse:
     checkin = access_own_checkin(request.user, checkin_id)
     record_access(request, Action.READ, checkin, detail={"view": "portal"})
+    inbox = list(checkin.messages.all())
     context = {
         "patient": checkin.patient,
         "checkin": checkin,
-        "rows": segment_rows(checkin.segments),
+        "inbox": inbox,
+        "rows": segment_rows(checkin.segments, _still_keys(checkin)),
         "sentences": patient_sentences(
             list(
                 HomeCheckin.objects.filter(
@@ -114,7 +121,9 @@ def my_checkin(request: HttpRequest, checkin_id: int) -> HttpResponse:
             )
         ),
     }
-    return render(request, "checkins/portal_detail.html", context)
+    response = render(request, "checkins/portal_detail.html", context)
+    actions.mark_messages_read(request, patient=checkin.patient, messages=inbox)
+    return response
 
 
 @login_required
@@ -122,6 +131,10 @@ def my_checkin_status(request: HttpRequest, checkin_id: int) -> JsonResponse:
     # State and progress only, no health data: polled, so not audited.
     checkin = access_own_checkin(request.user, checkin_id)
     return _status(checkin)
+
+
+def _still_keys(checkin: HomeCheckin) -> set[str]:
+    return set(checkin.stills.exclude(image="").values_list("segment", flat=True))
 
 
 def _status(checkin: HomeCheckin) -> JsonResponse:
@@ -163,12 +176,35 @@ def review_detail(request: HttpRequest, checkin_id: int) -> HttpResponse:
     context = {
         "checkin": checkin,
         "patient": checkin.patient,
-        "rows": segment_rows(checkin.segments),
+        "rows": segment_rows(checkin.segments, _still_keys(checkin)),
         "warnings": ((checkin.result or {}).get("quality") or {}).get("warnings", []),
         "flag": record.wearing_off_flag(checkin.patient),
         "suggestion": record.SUGGESTION,
+        "message_form": MessageForm(),
+        "sent": list(checkin.messages.all()),
     }
     return render(request, "checkins/review_detail.html", context)
+
+
+@clinician_required
+@require_POST
+def send_message(request: HttpRequest, checkin_id: int) -> HttpResponse:
+    checkin = access_checkin(request.user, checkin_id)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.send_message(
+                request, actor=request.user, checkin=checkin, body=form.cleaned_data["body"]
+            )
+        except CheckinError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Message sent. The patient reads it in the portal.")
+    else:
+        messages.error(
+            request, "The message was not sent: write it first (at most 2000 characters)."
+        )
+    return redirect("checkins:review-detail", checkin.pk)
 
 
 @clinician_required
@@ -186,12 +222,33 @@ def annotated_file(request: HttpRequest, checkin_id: int) -> FileResponse:
     if not checkin.annotated:
         raise Http404("No annotated picture.")
     record_access(request, Action.READ, checkin, detail={"file": "annotated"})
+    return _png(checkin.annotated.name, f"checkin-{checkin.pk}.png")
+
+
+@clinician_required
+def still_file(request: HttpRequest, checkin_id: int, segment: str) -> FileResponse:
+    return _still(request, access_checkin(request.user, checkin_id), segment)
+
+
+@login_required
+def my_still_file(request: HttpRequest, checkin_id: int, segment: str) -> FileResponse:
+    return _still(request, access_own_checkin(request.user, checkin_id), segment)
+
+
+def _still(request: HttpRequest, checkin: HomeCheckin, segment: str) -> FileResponse:
+    """One segment's annotated still of a check-in the caller may see; each read audited."""
+    still = checkin.stills.filter(segment=segment).exclude(image="").first()
+    if still is None:
+        raise Http404("No picture of that step.")
+    record_access(request, Action.READ, checkin, detail={"file": "still", "segment": segment})
+    return _png(still.image.name, f"checkin-{checkin.pk}-{segment}.png")
+
+
+def _png(name: str, filename: str) -> FileResponse:
     response = FileResponse(
-        default_storage.open(checkin.annotated.name, "rb"),
-        content_type="image/png",
-        filename=f"checkin-{checkin.pk}.png",
+        default_storage.open(name, "rb"), content_type="image/png", filename=filename
     )
-    response["Content-Disposition"] = f'inline; filename="checkin-{checkin.pk}.png"'
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
