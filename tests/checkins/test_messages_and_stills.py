@@ -152,3 +152,15 @@ def test_a_blank_message_is_not_sent(checkin, clinician_client):
     send = reverse("checkins:message-send", args=[checkin.pk])
     clinician_client.post(send, {"body": "   "})
     assert not CheckinMessage.objects.exists()
+
+
+def test_patient_list_flags_an_unreviewed_check_in_until_it_is_reviewed(
+    checkin, clinician_client, django_assert_max_num_queries
+):
+    review = checkin.get_absolute_url()
+    with django_assert_max_num_queries(20):
+        html = clinician_client.get(reverse("patients:patient-list")).content.decode()
+    assert f'<a href="{review}" class="list-flag">Home check-in to review</a>' in html
+    clinician_client.post(reverse("checkins:mark-reviewed", args=[checkin.pk]))
+    html = clinician_client.get(reverse("patients:patient-list")).content.decode()
+    assert "Home check-in to review" not in html
