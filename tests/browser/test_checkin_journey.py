@@ -127,7 +127,7 @@ def test_patient_records_a_guided_check_in_and_the_clinician_reviews_it(
     # The status page polls and reloads itself when the background job has finished. On the
     # test server's shared in-memory SQLite a read can meet the worker's write lock (an error
     # page); a person would reload, and so does the test.
-    page.wait_for_url(re.compile(r"/portal/checkins/\d+/$"))
+    page.wait_for_url(re.compile(r"/portal/checkins/\d+/$"), timeout=120_000)  # a loaded CI box
     for _ in range(5):
         if "Check-in of" in (page.get_by_role("heading", level=1).text_content() or ""):
             break
@@ -145,18 +145,42 @@ def test_patient_records_a_guided_check_in_and_the_clinician_reviews_it(
     assert resting["rotation_deg"] is not None and resting["rotation_deg"] < 0, checkin.segments
     assert checkin.resting_laterocollis_deg is not None
 
+    # Leave the page first: a picture still loading would set the old session's cookie again.
+    page.goto("about:blank")
     page.context.clear_cookies()
     _sign_in(page, site, "dr.maya-okafor", "collis-clinician-demo")
     page.goto(site.url + "/clinic/checkins/")
     row = page.get_by_role("row").filter(has_text="Browser check-in")
     expect(row).to_be_visible()
     row.get_by_role("link").first.click()
-    expect(page.get_by_role("img", name=re.compile("Annotated still"))).to_be_visible()
+    expect(
+        page.get_by_role("img", name=re.compile("^Annotated still of the check-in"))
+    ).to_be_visible()
+    # One annotated still per measured segment, beside its reading.
+    expect(page.get_by_role("img", name=re.compile("^Annotated still: Sit still"))).to_be_visible()
+    review_url = page.url
+    page.get_by_label("Message to the patient").fill("Please book an earlier visit.")
+    page.get_by_role("button", name="Send message").click()
+    expect(page.get_by_text("Message sent.")).to_be_visible()
     page.get_by_role("button", name="Mark reviewed").click()
     expect(page.get_by_role("row").filter(has_text="Browser check-in")).to_have_count(0)
     page.goto(site.url + f"/clinic/patients/{checkin.patient_id}/wearing-off/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Wearing-off curve")
     expect(page.get_by_text(re.compile("Resting head turn")).first).to_be_visible()
+    page.goto(site.url + "/clinic/patients/")
+    flag = page.get_by_role("link", name=re.compile("home check-in"))
+    if flag.count():  # other demo check-ins of this patient may still wait for review
+        expect(flag.first).to_have_attribute("href", re.compile(r"^/clinic/checkins/\d+/$"))
+
+    # The patient reads the clinician's message in the portal.
+    # Leave the page first: a picture still loading would set the old session's cookie again.
+    page.goto("about:blank")
+    page.context.clear_cookies()
+    _sign_in(page, site, "patient", "collis-patient-demo")
+    page.goto(site.url + "/portal/checkins/")
+    expect(page.get_by_role("heading", name="Messages from your clinic")).to_be_visible()
+    expect(page.get_by_text("Please book an earlier visit.")).to_be_visible()
+    assert review_url.endswith(f"/clinic/checkins/{checkin.pk}/")
 
 
 def _backdrop_frames(seconds: float = 2.0):

@@ -59,7 +59,7 @@ def patient_client(patient):
 
 
 def _read(response) -> bytes:
-    return b"".join(response.streaming_content)
+    return response.content
 
 
 def test_one_still_per_measured_segment_on_the_review_and_in_the_portal(

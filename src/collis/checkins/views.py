@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -217,7 +217,7 @@ def mark_reviewed(request: HttpRequest, checkin_id: int) -> HttpResponse:
 
 
 @clinician_required
-def annotated_file(request: HttpRequest, checkin_id: int) -> FileResponse:
+def annotated_file(request: HttpRequest, checkin_id: int) -> HttpResponse:
     checkin = access_checkin(request.user, checkin_id)
     if not checkin.annotated:
         raise Http404("No annotated picture.")
@@ -226,16 +226,16 @@ def annotated_file(request: HttpRequest, checkin_id: int) -> FileResponse:
 
 
 @clinician_required
-def still_file(request: HttpRequest, checkin_id: int, segment: str) -> FileResponse:
+def still_file(request: HttpRequest, checkin_id: int, segment: str) -> HttpResponse:
     return _still(request, access_checkin(request.user, checkin_id), segment)
 
 
 @login_required
-def my_still_file(request: HttpRequest, checkin_id: int, segment: str) -> FileResponse:
+def my_still_file(request: HttpRequest, checkin_id: int, segment: str) -> HttpResponse:
     return _still(request, access_own_checkin(request.user, checkin_id), segment)
 
 
-def _still(request: HttpRequest, checkin: HomeCheckin, segment: str) -> FileResponse:
+def _still(request: HttpRequest, checkin: HomeCheckin, segment: str) -> HttpResponse:
     """One segment's annotated still of a check-in the caller may see; each read audited."""
     still = checkin.stills.filter(segment=segment).exclude(image="").first()
     if still is None:
@@ -244,10 +244,11 @@ def _still(request: HttpRequest, checkin: HomeCheckin, segment: str) -> FileResp
     return _png(still.image.name, f"checkin-{checkin.pk}-{segment}.png")
 
 
-def _png(name: str, filename: str) -> FileResponse:
-    response = FileResponse(
-        default_storage.open(name, "rb"), content_type="image/png", filename=filename
-    )
+def _png(name: str, filename: str) -> HttpResponse:
+    # Read whole (a still is well under a few MB): a response dropped by a later failure (a
+    # middleware error) then leaves no file open behind it.
+    with default_storage.open(name, "rb") as picture:
+        response = HttpResponse(picture.read(), content_type="image/png")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
