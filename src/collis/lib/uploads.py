@@ -30,7 +30,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from struct import error as struct_error
-from typing import IO, ClassVar
+from typing import IO, Any, ClassVar
 
 from collis.posture.formats import (
     HEAD_BYTES,
@@ -303,16 +303,18 @@ def _check_video(
     )
 
 
-def _duration_by_demuxing(container, video, stop_after: float) -> float | None:  # noqa: ANN001
+def _duration_by_demuxing(container: Any, video: Any, stop_after: float) -> float | None:
+    """Return the span of the video packets' timestamps (PyAV objects), None if none has one."""
     if video.time_base is None:
         return None
-    first = last = None
+    span: tuple[float, float] | None = None
     for packet in container.demux(video):
         if packet.pts is None:
             continue
         seconds = float(packet.pts * video.time_base)
-        first = seconds if first is None else min(first, seconds)
-        last = seconds if last is None else max(last, seconds)
-        if last - first > stop_after:
+        span = (
+            (seconds, seconds) if span is None else (min(span[0], seconds), max(span[1], seconds))
+        )
+        if span[1] - span[0] > stop_after:
             break
-    return None if first is None else last - first
+    return None if span is None else span[1] - span[0]
