@@ -180,9 +180,7 @@ def side_effect_report(request: HttpRequest) -> HttpResponse:
 # The patient's words for each symptom (safety.PATIENT_SYMPTOMS), marked for translation here
 # because the pure core cannot import Django; tests keep the two in step.
 SYMPTOM_WORDS = {
-    safety.EventKind.BREATHING_DIFFICULTY: gettext_lazy(
-        "Trouble breathing or shortness of breath"
-    ),
+    safety.EventKind.BREATHING_DIFFICULTY: gettext_lazy("Trouble breathing or shortness of breath"),
     safety.EventKind.DYSPHAGIA: gettext_lazy(
         "Trouble swallowing, or food or drink going down the wrong way"
     ),
@@ -193,9 +191,7 @@ SYMPTOM_WORDS = {
     safety.EventKind.NECK_WEAKNESS: gettext_lazy(
         "My neck feels weak or my head is hard to hold up"
     ),
-    safety.EventKind.ANAPHYLAXIS: gettext_lazy(
-        "Swelling of face, lips or tongue, hives or a rash"
-    ),
+    safety.EventKind.ANAPHYLAXIS: gettext_lazy("Swelling of face, lips or tongue, hives or a rash"),
     safety.EventKind.INJECTION_SITE_PAIN: gettext_lazy("Pain where I had the injections"),
     safety.EventKind.OTHER: gettext_lazy("Something else"),
 }
