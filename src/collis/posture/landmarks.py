@@ -41,6 +41,7 @@ NOSE, LEFT_EAR, RIGHT_EAR, LEFT_SHOULDER, RIGHT_SHOULDER, LEFT_HIP, RIGHT_HIP = 
     23,
     24,
 )
+SHOULDERS = (LEFT_SHOULDER, RIGHT_SHOULDER)
 # BlazePose 0–10: nose, eyes (inner, centre, outer), ears, mouth corners.
 POSE_HEAD_POINTS = slice(0, 11)
 POSE_LEFT_EYE_OUTER, POSE_RIGHT_EYE_OUTER = 3, 6
@@ -105,6 +106,9 @@ class Landmarks:
 
     face: FloatArray | None
     pose: FloatArray | None
+    # BlazePose's metric 3-D shoulders (2, 3): patient's left then right, x, y, z in metres
+    # (x to the image right, y down, z away from the camera), from the same run as ``pose``.
+    shoulders_3d: FloatArray | None = None
 
 
 def _quiet_start_up() -> None:
@@ -225,10 +229,20 @@ class PoseDetector(_ClosesOnExit):
         )
 
     def detect(self, rgb: RgbImage) -> FloatArray | None:
-        """Return the (33, 4) pose landmarks (pixels + visibility) of one RGB frame, or None."""
+        """Return the (33, 4) pose landmarks (pixels + visibility) of one RGB frame, or None.
+
+        The same run's metric 3-D shoulders are left in ``shoulders_3d`` (None without a pose).
+        """
         result = self._graph.process(rgb)
+        self.shoulders_3d: FloatArray | None = None
         if result.pose_landmarks is None:
             return None
+        world = result.pose_world_landmarks
+        if world is not None and len(world.landmark) > RIGHT_SHOULDER:
+            self.shoulders_3d = np.array(
+                [[p.x, p.y, p.z] for p in (world.landmark[i] for i in SHOULDERS)],
+                dtype=np.float64,
+            )
         height, width = rgb.shape[:2]
         return landmarks_to_pixels(result.pose_landmarks, width, height, visibility=True)
 
@@ -351,6 +365,7 @@ class LandmarkTracker(_ClosesOnExit):
         self._crop_mesh: CroppedFaceMesh | None = None  # static: searches a pose-guided crop
         self._follow_mesh: CroppedFaceMesh | None = None  # tracking: follows a small face
         self._pose: FloatArray | None = None
+        self._shoulders_3d: FloatArray | None = None
         self._pose_t: float | None = None
         self._window: SquareBox | None = None  # following a small face in this window
         self._lost_frames = 0
@@ -379,7 +394,7 @@ class LandmarkTracker(_ClosesOnExit):
                 self._last_search_t = t
                 face = self._search_crop(rgb, box)
         self._lost_frames = 0 if face is not None else self._lost_frames + 1
-        return Landmarks(face, self._pose)
+        return Landmarks(face, self._pose, self._shoulders_3d)
 
     def _search_due(self, t: float) -> bool:
         if self._static or self._lost_frames < SEARCH_EVERY_FRAME_LOST:
@@ -455,6 +470,7 @@ class LandmarkTracker(_ClosesOnExit):
 
     def _run_pose(self, rgb: RgbImage, t: float) -> None:
         self._pose = self._pose_detector.detect(rgb)
+        self._shoulders_3d = self._pose_detector.shoulders_3d
         self._pose_t = t
         self.pose_runs += 1
 
