@@ -82,6 +82,11 @@ WINDOW_RESIZE_RATIO = 1.3
 # first frames and then every 0.2 s, not on every frame. Own choice.
 SEARCH_EVERY_FRAME_LOST = 3
 SEARCH_INTERVAL_S = 0.2
+# ... but only once a second when the face lost was large enough for whole frames: then it was
+# lost to a turn beyond the mesh's range (which a crop does not cure) or left the picture, and
+# the whole-frame detector finds it again as soon as it is back. Once a second still catches a
+# face that came back smaller. Own choice (the crop searches cost 6 % on ±70° turns).
+SEARCH_INTERVAL_LARGE_LOST_S = 1.0
 # A face found in a crop that is at least this share of the frame width is in the range where
 # FaceMesh's own detector works (≥ ~11 %, posture-research.md §1.2); go back to whole frames.
 FULL_FRAME_FACE_SHARE = 0.15
@@ -184,6 +189,32 @@ class _ClosesOnExit:
         self.close()
 
 
+def _process_one_output(graph: Any, rgb: RgbImage, stream: str) -> Any:
+    """``graph.process(rgb).<stream>`` without building a namedtuple class per call.
+
+    MediaPipe's ``SolutionBase.process`` creates a new ``collections.namedtuple`` type (an
+    ``eval``) on every call, ~0.3 ms, a tenth of a tracking FaceMesh frame; this does the same
+    steps for a single-image graph and reads one output stream. Any other layout of the
+    solution object falls back to ``process``.
+    """
+    inputs = getattr(graph, "_input_stream_type_info", None)
+    outputs = getattr(graph, "_output_stream_type_info", None)
+    runner = getattr(graph, "_graph", None)
+    if not inputs or len(inputs) != 1 or not outputs or stream not in outputs or runner is None:
+        return getattr(graph.process(rgb), stream)
+    if rgb.ndim != 3 or rgb.shape[2] != 3:
+        raise ValueError("Input image must contain three channel rgb data.")
+    ((name, kind),) = inputs.items()
+    graph._graph_outputs.clear()
+    graph._simulated_timestamp += 33333  # what SolutionBase.process does (30-fps timestamps)
+    runner.add_packet_to_input_stream(
+        stream=name, packet=graph._make_packet(kind, rgb).at(graph._simulated_timestamp)
+    )
+    runner.wait_until_idle()
+    packet = graph._graph_outputs.get(stream)
+    return None if packet is None else graph._get_packet_content(outputs[stream], packet)
+
+
 class FaceMeshDetector(_ClosesOnExit):
     """One MediaPipe FaceMesh graph (one face, 478 refined landmarks)."""
 
@@ -201,11 +232,11 @@ class FaceMeshDetector(_ClosesOnExit):
 
     def detect(self, rgb: RgbImage) -> FloatArray | None:
         """Return the (478, 3) face landmarks of one RGB frame in pixels, or None."""
-        result = self._graph.process(rgb)
-        if not result.multi_face_landmarks:
+        faces = _process_one_output(self._graph, rgb, "multi_face_landmarks")
+        if not faces:
             return None
         height, width = rgb.shape[:2]
-        return landmarks_to_pixels(result.multi_face_landmarks[0], width, height, visibility=False)
+        return landmarks_to_pixels(faces[0], width, height, visibility=False)
 
     def close(self) -> None:
         """Release the graph."""
@@ -328,15 +359,19 @@ class CroppedFaceMesh:
         crop = rgb[y0 + top : y0 + side - bottom, x0 + left : x0 + side - right]
         if left or top or right or bottom:
             crop = cv2.copyMakeBorder(crop, top, bottom, left, right, cv2.BORDER_CONSTANT, value=0)
-        interpolation = cv2.INTER_AREA if side > CROP_INPUT_SIDE_PX else cv2.INTER_CUBIC
-        resized = cv2.resize(
-            crop, (CROP_INPUT_SIDE_PX, CROP_INPUT_SIDE_PX), interpolation=interpolation
-        )
-        face = self._mesh.detect(np.ascontiguousarray(resized))
+        # Larger crops are shrunk to the models' scale; smaller ones go in as they are (the
+        # graph warps its ROI to 128²/192² itself, so upsizing first only costs time).
+        scale = 1.0
+        if side > CROP_INPUT_SIDE_PX:
+            crop = cv2.resize(
+                crop, (CROP_INPUT_SIDE_PX, CROP_INPUT_SIDE_PX), interpolation=cv2.INTER_AREA
+            )
+            scale = side / CROP_INPUT_SIDE_PX
+        face = self._mesh.detect(np.ascontiguousarray(crop))
         if face is None:
             return None
         # Crop pixels → frame pixels: one factor for all three axes (z is scaled like x).
-        face *= side / CROP_INPUT_SIDE_PX
+        face *= scale
         face[:, 0] += x0
         face[:, 1] += y0
         return face
@@ -370,6 +405,7 @@ class LandmarkTracker(_ClosesOnExit):
         self._window: SquareBox | None = None  # following a small face in this window
         self._lost_frames = 0
         self._last_search_t: float | None = None
+        self._last_face_small: bool | None = None  # None: no face seen yet
         self.pose_runs = 0
         self.crop_searches = 0
         self.mesh_replaced = 0  # whole-frame meshes replaced after contradicting the pose
@@ -394,13 +430,19 @@ class LandmarkTracker(_ClosesOnExit):
                 self._last_search_t = t
                 face = self._search_crop(rgb, box)
         self._lost_frames = 0 if face is not None else self._lost_frames + 1
+        if face is not None:
+            self._last_face_small = _is_small(face, rgb)
         return Landmarks(face, self._pose, self._shoulders_3d)
 
     def _search_due(self, t: float) -> bool:
-        if self._static or self._lost_frames < SEARCH_EVERY_FRAME_LOST:
+        if self._static:
             return True
+        large_lost = self._last_face_small is False
+        if not large_lost and self._lost_frames < SEARCH_EVERY_FRAME_LOST:
+            return True
+        interval = SEARCH_INTERVAL_LARGE_LOST_S if large_lost else SEARCH_INTERVAL_S
         last = self._last_search_t
-        return last is None or t < last or t >= last + SEARCH_INTERVAL_S - 1e-3
+        return last is None or t < last or t >= last + interval - 1e-3
 
     def _pose_due(self, t: float, interval: float) -> bool:
         if self._static or self._pose_t is None or t < self._pose_t:
@@ -470,7 +512,7 @@ class LandmarkTracker(_ClosesOnExit):
 
     def _run_pose(self, rgb: RgbImage, t: float) -> None:
         self._pose = self._pose_detector.detect(rgb)
-        self._shoulders_3d = self._pose_detector.shoulders_3d
+        self._shoulders_3d = getattr(self._pose_detector, "shoulders_3d", None)
         self._pose_t = t
         self.pose_runs += 1
 
