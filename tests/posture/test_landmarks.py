@@ -179,6 +179,21 @@ def test_video_pose_runs_at_most_twice_a_second_whatever_the_head_does(
     assert POSE_TURNED_INTERVAL_S >= POSE_FAST_INTERVAL_S >= 0.5
 
 
+def test_each_new_turn_gets_one_pose_run_once_it_has_settled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Turned from 1.0 s on: a pose at 0 s, one 0.3 s into the turn, then every 2 s."""
+    tracker, _, pose = _tracker(monkeypatch, [FACE])
+    runs = []
+    for i in range(120):
+        t = i / 30
+        before = pose.calls
+        tracker.detect(FRAME, t, turned=t >= 1.0)
+        if pose.calls > before:
+            runs.append(round(t, 2))
+    assert runs == [0.0, 1.3, 3.3]
+
+
 def test_lost_face_searches_crops_sparingly(monkeypatch: pytest.MonkeyPatch) -> None:
     """A face that stays lost is searched for on its first frames, then every 0.2 s."""
     tracker, _, pose = _tracker(monkeypatch, [None])

@@ -41,7 +41,7 @@ FloatArray = NDArray[np.float64]
 # Count faces in a video every 4 s: a second person walking in is rare and the detector costs
 # ~4 ms a frame (~2 FaceMesh tracking frames). Own choice.
 FACE_COUNT_INTERVAL_S = 4.0
-# Run the pose model at its faster rate (landmarks.POSE_TURNED_INTERVAL_S) while the head is turned
+# Tell the tracker the head is turned (landmarks.TURN_SETTLE_S: one pose run per turn)
 # this far: where the nose/ear estimate starts to blend into the rotation
 # (measurement.BLEND_START_DEG). Own choice.
 TURNED_ROTATION_DEG = BLEND_START_DEG

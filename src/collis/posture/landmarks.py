@@ -54,12 +54,16 @@ MESH_NOSE_TIP, MESH_LEFT_EYE_OUTER, MESH_RIGHT_EYE_OUTER = 1, 263, 33
 # ~70–100 ms (bench/RESULTS.md, 2026-11-30), so at 1 Hz the pose alone added ~20 % to the bare
 # decode + FaceMesh loop, at 2 Hz ~32 %. Own choice.
 POSE_INTERVAL_S = 2.0
-# ... once a second while the head is turned (the nose/ear rotation estimate blends in beyond
-# 30°, measurement.py; its correction moves at a limited rate, so a 1-s-old pose only delays
-# it), and at most twice a second while the face is lost (the pose places the crop search).
-# Pose on every turned frame cost 40–47 % of the CPU on real exam videos (issue #14); between
-# runs the last trunk estimate is reused. Own choice.
-POSE_TURNED_INTERVAL_S = 1.0
+# While the head is turned (the nose/ear rotation estimate blends in beyond 30°,
+# measurement.py) the pose runs once when the turn has lasted TURN_SETTLE_S (so each excursion
+# gets a nose/ear reading near its peak: a min-jerk 0→70° turn is at ~60° by then) and every
+# 2 s while it lasts; the correction moves at a limited rate, so an older pose only delays it.
+# Once a second while turned cost 4 more pose runs (≈ 4 % of the CPU) on the ±70° turns clip.
+# At most twice a second while the face is lost (the pose places the crop search). Pose on
+# every turned frame cost 40–47 % of the CPU on real exam videos (issue #14); between runs the
+# last trunk estimate is reused. Own choice.
+POSE_TURNED_INTERVAL_S = 2.0
+TURN_SETTLE_S = 0.3
 POSE_FAST_INTERVAL_S = 0.5
 # Square crop side around the head: 3× the extent of the pose head points (nose, eyes, ears,
 # mouth), so the face covers about a third of the crop, as FaceMesh's short-range detector
@@ -386,8 +390,9 @@ class LandmarkTracker(_ClosesOnExit):
 
     A photo runs everything on its single frame. A video runs FaceMesh (tracking mode) on every
     frame and the pose model at most ``1 / POSE_FAST_INTERVAL_S`` times a second, holding the
-    last pose in between: every ``POSE_INTERVAL_S`` normally, every ``POSE_TURNED_INTERVAL_S``
-    while the head is turned (``turned``), every ``POSE_FAST_INTERVAL_S`` while the face is lost
+    last pose in between: every ``POSE_INTERVAL_S`` normally, once ``TURN_SETTLE_S`` into each
+    turn and then every ``POSE_TURNED_INTERVAL_S`` while the head is turned (``turned``), every
+    ``POSE_FAST_INTERVAL_S`` while a small face is lost
     (the pose then places the head for a cropped face search). A small face, once found in a
     crop, is followed in a stable window around its previous landmarks by a tracking-mode
     FaceMesh, so neither the detector nor the pose runs on every frame.
@@ -406,15 +411,27 @@ class LandmarkTracker(_ClosesOnExit):
         self._lost_frames = 0
         self._last_search_t: float | None = None
         self._last_face_small: bool | None = None  # None: no face seen yet
+        self._turned_since: float | None = None  # the head turned ≥ 30° from this time
+        self._pose_turned = False  # the last pose ran on a turned head
         self.pose_runs = 0
         self.crop_searches = 0
         self.mesh_replaced = 0  # whole-frame meshes replaced after contradicting the pose
 
     def detect(self, rgb: RgbImage, t: float, *, turned: bool = False) -> Landmarks:
         """Return the landmarks of the frame at ``t`` s (RGB, H×W×3 uint8, C-contiguous)."""
+        if not turned:
+            self._turned_since = None
+        elif self._turned_since is None or t < self._turned_since:
+            self._turned_since = t
         interval = POSE_TURNED_INTERVAL_S if turned else POSE_INTERVAL_S
-        if self._pose_due(t, interval):
+        due = self._pose_due(t, interval)
+        if not due and turned and not self._pose_turned and self._turned_since is not None:
+            # A new turn: one pose near its peak, if the last run is at least 0.5 s old.
+            settled = t - self._turned_since >= TURN_SETTLE_S - 1e-3
+            due = settled and self._pose_due(t, POSE_FAST_INTERVAL_S)
+        if due:
             self._run_pose(rgb, t)
+            self._pose_turned = turned
         face = None
         if self._window is not None:
             face = self._follow(rgb)
@@ -526,8 +543,15 @@ class LandmarkTracker(_ClosesOnExit):
 
 
 def _is_small(face: FloatArray, rgb: RgbImage) -> bool:
-    """Return whether a face is too small for FaceMesh's whole-frame detector."""
-    return float(face[:, 0].max() - face[:, 0].min()) < FULL_FRAME_FACE_SHARE * rgb.shape[1]
+    """Return whether a face is too small for FaceMesh's whole-frame detector.
+
+    The face's larger extent, not its width: a face turned 60° is half as wide but no smaller
+    to the detector (its height stays), and a 16 %-wide face flipped in and out of the small-
+    face window on every turn. The height of a frontal face is ~1.2× its width, so a face
+    counts as large from ~13 % of the frame width, still above the detector's ~10–11 %.
+    """
+    extent = float(np.ptp(face[:, :2], axis=0).max())
+    return extent < FULL_FRAME_FACE_SHARE * rgb.shape[1]
 
 
 class HolisticDetector(_ClosesOnExit):
