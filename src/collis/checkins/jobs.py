@@ -40,6 +40,10 @@ ANALYSIS_SHARE = 0.9
 @register(actions.ANALYZE_JOB, max_attempts=3)
 def analyze_checkin(job: Job, checkin_id: int) -> dict[str, Any]:
     checkin = HomeCheckin.objects.get(pk=checkin_id)
+    if checkin.is_analysed:
+        # A worker stored the result and died before marking the job done: nothing to redo
+        # (and its video is already deleted, which is not a failure).
+        return {"checkin_id": checkin_id, "stored": False}
     if not checkin.original:
         actions.record_failure(checkin_id, message=DELETED)
         raise PermanentJobError(DELETED)
