@@ -295,6 +295,23 @@ def erase_patient_media(patient) -> int:  # noqa: ANN001
     return count
 
 
+def erase_patient_free_text(patient) -> int:  # noqa: ANN001
+    """Clear the patient's check-in notes and the bodies of the clinic's messages (audited)."""
+    with transaction.atomic():
+        notes = HomeCheckin.objects.filter(patient=patient).exclude(patient_note="")
+        count = notes.update(patient_note="")
+        count += CheckinMessage.objects.filter(patient=patient).exclude(body="").update(body="")
+        if count:
+            record_access(
+                None,
+                Action.DELETE,
+                object_type="checkins.CheckinMessage",
+                patient_id=patient.pk,
+                detail={"by": "anonymisation", "texts": count},
+            )
+    return count
+
+
 def _drop_original(checkin: HomeCheckin, *, reason: str) -> None:
     name = checkin.original.name
     checkin.original.name = ""
