@@ -91,6 +91,10 @@ SEARCH_INTERVAL_S = 0.2
 # the whole-frame detector finds it again as soon as it is back. Once a second still catches a
 # face that came back smaller. Own choice (the crop searches cost 6 % on ±70° turns).
 SEARCH_INTERVAL_LARGE_LOST_S = 1.0
+# A face lost for at most this long is searched for around its last landmarks (the square
+# grown to 3× the face, as the pose-guided crop), without a pose run. Own choice.
+RECENT_FACE_S = 1.0
+RECENT_FACE_CROP_GROWTH = POSE_HEAD_CROP_FACTOR / FACE_CROP_FACTOR
 # A face found in a crop that is at least this share of the frame width is in the range where
 # FaceMesh's own detector works (≥ ~11 %, posture-research.md §1.2); go back to whole frames.
 FULL_FRAME_FACE_SHARE = 0.15
@@ -411,6 +415,7 @@ class LandmarkTracker(_ClosesOnExit):
         self._lost_frames = 0
         self._last_search_t: float | None = None
         self._last_face_small: bool | None = None  # None: no face seen yet
+        self._last_face: tuple[float, SquareBox] | None = None  # when, and a box around it
         self._turned_since: float | None = None  # the head turned ≥ 30° from this time
         self._pose_turned = False  # the last pose ran on a turned head
         self.pose_runs = 0
@@ -440,16 +445,32 @@ class LandmarkTracker(_ClosesOnExit):
             if face is not None and self._pose_t == t and self._pose is not None:
                 face = self._checked_against_pose(rgb, face, self._pose)
         if face is None and self._search_due(t):
-            if self._pose_due(t, POSE_FAST_INTERVAL_S):
-                self._run_pose(rgb, t)
-            box = head_box_from_pose(self._pose) if self._pose is not None else None
+            box = self._recent_face_box(t)
+            if box is None:
+                if self._pose_due(t, POSE_FAST_INTERVAL_S):
+                    self._run_pose(rgb, t)
+                box = head_box_from_pose(self._pose) if self._pose is not None else None
             if box is not None:
                 self._last_search_t = t
                 face = self._search_crop(rgb, box)
         self._lost_frames = 0 if face is not None else self._lost_frames + 1
         if face is not None:
             self._last_face_small = _is_small(face, rgb)
+            self._last_face = (t, box_around_face(face))
         return Landmarks(face, self._pose, self._shoulders_3d)
+
+    def _recent_face_box(self, t: float) -> SquareBox | None:
+        """A search square around the face of the last RECENT_FACE_S, or None.
+
+        The head has hardly moved since (it was lost to a turn or a blur), so the crop is
+        placed from its last landmarks and no pose run is needed to find the head.
+        """
+        if self._static or self._last_face is None:
+            return None
+        seen_t, box = self._last_face
+        if not 0 <= t - seen_t <= RECENT_FACE_S:
+            return None
+        return SquareBox(box.cx, box.cy, box.side * RECENT_FACE_CROP_GROWTH)
 
     def _search_due(self, t: float) -> bool:
         if self._static:
