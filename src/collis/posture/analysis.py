@@ -470,9 +470,12 @@ def _rolling_trunk(t: FloatArray, values: FloatArray) -> FloatArray:
     lo = np.searchsorted(sample_t, t - half, side="left")
     hi = np.searchsorted(sample_t, t + half, side="right")
     out = np.empty(len(t))
-    for i in range(len(t)):
-        if hi[i] > lo[i]:
-            out[i] = float(np.median(sample_v[lo[i] : hi[i]]))
+    medians: dict[tuple[int, int], float] = {}  # the window changes only at pose samples
+    for i, (a, b) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True)):
+        if b > a:
+            if (a, b) not in medians:
+                medians[(a, b)] = float(np.median(sample_v[a:b]))
+            out[i] = medians[(a, b)]
         else:
             out[i] = float(sample_v[np.argmin(np.abs(sample_t - t[i]))])
     return out
