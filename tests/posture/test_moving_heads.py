@@ -202,3 +202,23 @@ def test_trunk_yaw_follows_the_turned_trunk(turned_trunk_result: PostureResult) 
     """What subtracting the trunk's yaw needs: the measured yaw within the engine's ±4° (+ the
     mesh's own gain error) of the 25° turn."""
     assert turned_trunk_result.trunk_yaw_deg == pytest.approx(25.0, abs=8.0)
+
+
+@pytest.mark.parametrize("rotation", [15.0, 30.0, 45.0, 60.0])
+def test_the_fit_reads_the_rendered_geometry_exactly(rotation: float) -> None:
+    """The rendered heads read ≈ 0.65 of their rotation, but not because of the fit: on the
+    rendered vertices themselves it is exact (head_render.py documents where the gain comes
+    from)."""
+    import head_render
+
+    from collis.posture.geometry import SimilarityFitter, euler_from_rotation, patient_angles
+    from collis.posture.reference_face import load_reference_face
+
+    reference = load_reference_face()
+    vertices = np.array(reference.vertices)
+    placed = vertices @ head_render.camera_rotation(rotation, 4.0, -6.0).T
+    fit = SimilarityFitter(vertices, reference.rigid_weight).fit(120.0 * placed + [300, 200, 0])
+    angles = patient_angles(euler_from_rotation(fit.rotation))
+    assert angles.rotation_deg == pytest.approx(rotation, abs=1e-6)
+    assert angles.laterocollis_deg == pytest.approx(4.0, abs=1e-6)
+    assert angles.flexion_deg == pytest.approx(-6.0, abs=1e-6)
