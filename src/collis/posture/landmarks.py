@@ -266,6 +266,7 @@ class PoseDetector(_ClosesOnExit):
             min_detection_confidence=0.5,
             min_tracking_confidence=0.5,
         )
+        self.shoulders_3d: FloatArray | None = None
 
     def detect(self, rgb: RgbImage) -> FloatArray | None:
         """Return the (33, 4) pose landmarks (pixels + visibility) of one RGB frame, or None.
@@ -273,7 +274,7 @@ class PoseDetector(_ClosesOnExit):
         The same run's metric 3-D shoulders are left in ``shoulders_3d`` (None without a pose).
         """
         result = self._graph.process(rgb)
-        self.shoulders_3d: FloatArray | None = None
+        self.shoulders_3d = None
         if result.pose_landmarks is None:
             return None
         world = result.pose_world_landmarks
@@ -557,6 +558,7 @@ class LandmarkTracker(_ClosesOnExit):
 
     def _run_pose(self, rgb: RgbImage, t: float) -> None:
         self._pose = self._pose_detector.detect(rgb)
+        # (A stand-in detector without 3-D shoulders leaves the yaw to the pixel z.)
         self._shoulders_3d = getattr(self._pose_detector, "shoulders_3d", None)
         self._pose_t = t
         self.pose_runs += 1
