@@ -28,8 +28,8 @@ not known from these clips.
 
 The trunk can also turn about the spine (``trunk_turn``): the suit is wrapped on an elliptic
 cylinder. BlazePose's metric shoulder line did not follow that turn (3–19° with no order for
-−45…+45°) and echoed the head's rotation instead, which is why head-on-trunk rotation does not subtract it
-(collis.posture.analysis.TRUNK_YAW_SUBTRACTED).
+−45…+45°) and echoed the head's rotation instead, which is why head-on-trunk rotation does not
+subtract it (collis.posture.analysis.TRUNK_YAW_SUBTRACTED).
 
 Clips are cached under ``var/synthetic-posture/`` (or ``$COLLIS_SYNTHETIC_CACHE``) by a hash of
 their recipe, so tests and benchmarks render each one once per machine; nothing is committed.

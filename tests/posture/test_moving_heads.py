@@ -195,8 +195,8 @@ def test_a_turned_trunk_shows_in_the_camera_rotation_and_its_yaw_is_reported(
 @pytest.mark.xfail(
     strict=True,
     reason="BlazePose's metric shoulder line does not follow the rendered trunk's turn "
-    "(3–19° with no order for −45…+45°; bench/RESULTS.md 2026-11-30), so head-on-trunk rotation cannot "
-    "subtract it yet",
+    "(3–19° with no order for −45…+45°; bench/RESULTS.md 2026-11-30), so head-on-trunk "
+    "rotation cannot subtract it yet",
 )
 def test_trunk_yaw_follows_the_turned_trunk(turned_trunk_result: PostureResult) -> None:
     """What subtracting the trunk's yaw needs: the measured yaw within the engine's ±4° (+ the
