@@ -6,8 +6,17 @@ class InteropConfig(AppConfig):
     verbose_name = "Interoperability (FHIR, iCalendar)"
 
     def ready(self) -> None:
+        # Each served FHIR type registers itself in fhir.resources.REGISTRY when its module is
+        # imported (as admin.autodiscover does): the registry never imports its members.
         from corsheaders.signals import check_request_enabled
 
+        from collis.interop.fhir import (  # noqa: F401
+            chart_resources,
+            clinical_resources,
+            group_resources,
+            scheduling_resources,
+            supply_resources,
+        )
         from collis.interop.smart.cors import registered_origin
 
         check_request_enabled.connect(registered_origin, dispatch_uid="collis-smart-cors")
