@@ -6,10 +6,10 @@ class InteropConfig(AppConfig):
     verbose_name = "Interoperability (FHIR, iCalendar)"
 
     def ready(self) -> None:
-        # Each served FHIR type registers itself in fhir.resources.REGISTRY when its module is
-        # imported (as admin.autodiscover does): the registry never imports its members.
         from corsheaders.signals import check_request_enabled
 
+        # Each served FHIR type registers itself in fhir.resources.REGISTRY when its module is
+        # imported (as admin.autodiscover does): the registry never imports its members.
         from collis.interop.fhir import (  # noqa: F401
             chart_resources,
             clinical_resources,
