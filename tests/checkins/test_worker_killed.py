@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.core.files.base import ContentFile
@@ -62,12 +63,22 @@ def _file_database(path: Path) -> Iterator[None]:
 
 
 @pytest.fixture
-def shared_db(transactional_db, tmp_path, settings):
-    if connection.vendor != "sqlite":
-        pytest.skip("the worker processes share a SQLite file here (PostgreSQL: tests/jobs)")
+def shared_db(transactional_db, tmp_path, settings) -> Iterator[str]:
+    """The DATABASE_URL worker processes use to reach the test's own database."""
     settings.JOBS_LEASE_SECONDS = LEASE_S
+    if connection.vendor == "postgresql":
+        d = connection.settings_dict
+        yield (
+            f"postgres://{quote(d['USER'])}:{quote(d['PASSWORD'])}@{d['HOST'] or '127.0.0.1'}"
+            f":{d['PORT'] or 5432}/{d['NAME']}"
+        )
+        return
     with _file_database(tmp_path / "shared.sqlite3"):
-        yield tmp_path / "shared.sqlite3"
+        yield f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+
+
+def _postgresql() -> bool:
+    return connection.vendor == "postgresql"
 
 
 @pytest.fixture(scope="module")
@@ -77,12 +88,12 @@ def slow_clip() -> bytes:
     return render_protocol_clip(fps=FPS).read_bytes()
 
 
-def _worker(db: Path, media: Path, tmp: Path) -> subprocess.Popen:
+def _worker(database_url: str, media: Path, tmp: Path) -> subprocess.Popen:
     """Start ``manage.py run_jobs`` on the shared database; its output goes to a log file."""
     log = tmp / f"worker-{time.monotonic_ns()}.log"
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{db}",
+        "DATABASE_URL": database_url,
         "MEDIA_ROOT": str(media),
         "COLLIS_VAR_DIR": str(tmp / "var"),
         "JOBS_LEASE_SECONDS": str(LEASE_S),
@@ -166,15 +177,19 @@ def test_killed_worker_is_replaced_and_the_check_in_analysed_once(
     checkin.refresh_from_db()
     assert not checkin.is_analysed and checkin.original  # the upload is still there
 
-    # Within the lease nobody may take it over (the worker might be alive but slow)...
-    if timezone.now() - killed.heartbeat_at < timezone.timedelta(seconds=LEASE_S - 1):
-        assert run_job(job.pk) is None
-    # ...after it, the next worker claims it again and finishes from the stored upload.
-    _wait_for(
-        lambda: timezone.now() - _job(job.pk).heartbeat_at > timezone.timedelta(seconds=LEASE_S),
-        30,
-        "the lease to run out",
-    )
+    if not _postgresql():
+        # SQLite: within the lease nobody may take it over (the worker might be alive but
+        # slow)... after it, the next worker claims it again. (PostgreSQL: the dead worker's
+        # advisory lock went with its connection, so the next worker takes over at once.)
+        if timezone.now() - killed.heartbeat_at < timezone.timedelta(seconds=LEASE_S - 1):
+            assert run_job(job.pk) is None
+        _wait_for(
+            lambda: (
+                timezone.now() - _job(job.pk).heartbeat_at > timezone.timedelta(seconds=LEASE_S)
+            ),
+            30,
+            "the lease to run out",
+        )
     second = _worker(shared_db, private_media, tmp_path)
     output = _finish(second)
     assert second.returncode == 0, output
@@ -190,6 +205,10 @@ def test_killed_worker_is_replaced_and_the_check_in_analysed_once(
 def test_stalled_worker_that_wakes_after_the_take_over_stores_nothing(
     shared_db, patient, slow_clip, private_media, tmp_path
 ):
+    """SQLite: after the lease a second worker takes the job over; the stalled one, woken,
+    finds itself fenced out. (PostgreSQL keeps a stalled worker's job: its test is below.)"""
+    if _postgresql():
+        pytest.skip("PostgreSQL: a stalled worker keeps its advisory lock (next test)")
     checkin, job = _queued_checkin(patient, slow_clip)
     stalled = _worker(shared_db, private_media, tmp_path)
     try:
@@ -224,3 +243,39 @@ def test_stalled_worker_that_wakes_after_the_take_over_stores_nothing(
     on_disk = {p.relative_to(private_media).as_posix() for p in private_media.rglob("*.png")}
     kept = {checkin.annotated.name, *(s.image.name for s in checkin.stills.all())}
     assert len(kept) > 1 and on_disk == kept, (on_disk, kept)
+
+
+def test_stalled_worker_keeps_its_job_on_postgresql(
+    shared_db, patient, slow_clip, private_media, tmp_path
+):
+    """A stalled worker still holds its connection and the job's advisory lock: a second worker
+    leaves the job alone however stale the heartbeat, and the first one finishes it, once."""
+    if not _postgresql():
+        pytest.skip("advisory locks are PostgreSQL's")
+    checkin, job = _queued_checkin(patient, slow_clip)
+    stalled = _worker(shared_db, private_media, tmp_path)
+    try:
+        _wait_for(lambda: _mid_analysis(job.pk), 240, "the first worker to be mid-analysis")
+        stalled.send_signal(signal.SIGSTOP)
+        _wait_for(
+            lambda: (
+                timezone.now() - _job(job.pk).heartbeat_at > timezone.timedelta(seconds=LEASE_S)
+            ),
+            30,
+            "the heartbeat to go stale",
+        )
+        second = _worker(shared_db, private_media, tmp_path)
+        output = _finish(second)
+        assert second.returncode == 0, output
+        held = _job(job.pk)
+        assert held.state == Job.State.RUNNING and held.attempts == 1
+        stalled.send_signal(signal.SIGCONT)
+        output = _finish(stalled)
+    finally:
+        if stalled.poll() is None:
+            stalled.kill()
+            stalled.wait(30)
+    done = _job(job.pk)
+    assert done.state == Job.State.DONE and done.attempts == 1, output
+    checkin.refresh_from_db()
+    assert checkin.is_analysed and _analysis_writes(checkin) == 1
