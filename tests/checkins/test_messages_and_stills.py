@@ -116,11 +116,19 @@ def test_anonymisation_erases_the_stills(
 
 
 def test_clinician_messages_the_patient_who_reads_it_in_the_portal(
-    checkin, clinician_client, patient_client, desk_client, other_patient
-):
+    checkin, clinician_client, patient_client, desk_client, other_patient, mailoutbox,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    checkin.patient.email = "pat@example.com"
+    checkin.patient.save(update_fields=["email"])
     send = reverse("checkins:message-send", args=[checkin.pk])
-    response = clinician_client.post(send, {"body": "Please book an earlier visit."})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = clinician_client.post(send, {"body": "Please book an earlier visit."})
     assert response["Location"] == checkin.get_absolute_url()
+    # The patient hears by e-mail that a message waits; its text stays in the portal.
+    [email] = mailoutbox
+    assert email.to == ["pat@example.com"] and reverse("checkins:portal-list") in email.body
+    assert "earlier visit" not in email.body
     message = CheckinMessage.objects.get()
     assert message.patient == checkin.patient and message.read_at is None
     assert AuditEvent.objects.filter(object_type="checkins.CheckinMessage", action="create",

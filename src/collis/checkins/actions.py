@@ -35,6 +35,7 @@ from collis.posture.media import MIN_SIDE_PX
 logger = logging.getLogger(__name__)
 
 ANALYZE_JOB = "checkins.analyze"
+NOTIFY_MESSAGE_JOB = "checkins.notify_message"
 CONSENT_STATEMENT = (
     "I agree to record short videos of my head and neck at home and send them to my clinic. "
     "The clinic measures them and, unless it tells me otherwise, deletes each video once it "
@@ -218,7 +219,7 @@ def send_message(
     """Send the patient an in-app message about a check-in; they read it in the portal.
 
     Raises EmptyMessageError for a blank message. The body is health information: it is kept
-    in the database only, never e-mailed.
+    in the database only; the patient's e-mail only says that a message waits.
     """
     body = body.strip()[:MESSAGE_MAX_LENGTH]
     if not body:
@@ -239,6 +240,8 @@ def send_message(
         )
         record_access(request, Action.CREATE, message, user=actor, patient_id=checkin.patient_id,
                       detail={"checkin": checkin.pk})  # fmt: skip
+        # An e-mail saying a message waits (without its text), sent once the message is saved.
+        enqueue(NOTIFY_MESSAGE_JOB, message_id=message.pk)
     return message
 
 

@@ -87,6 +87,31 @@ def analyze_checkin(job: Job, checkin_id: int) -> dict[str, Any]:
     return {"checkin_id": checkin_id, "stored": stored_checkin is not None}
 
 
+@register(actions.NOTIFY_MESSAGE_JOB, max_attempts=5)
+def notify_message(job: Job, message_id: int) -> dict[str, Any]:
+    """Tell the patient by e-mail that a message waits in the portal (never its text)."""
+    from django.conf import settings
+    from django.core.mail import EmailMessage
+    from django.urls import reverse
+
+    from collis.checkins.models import CheckinMessage
+    from collis.jobs.outbox import send_once
+
+    message = CheckinMessage.objects.select_related("patient").get(pk=message_id)
+    patient = message.patient
+    if not patient.email or message.read_at is not None:
+        return {"sent": False}
+    link = settings.SITE_URL + reverse("checkins:portal-list")
+    email = EmailMessage(
+        "A message from your clinic",
+        f"Hello {patient.given_name},\n\nYour clinic sent you a message about your home "
+        f"check-in. Sign in to read it:\n{link}\n\nFor your privacy the message itself is "
+        "not sent by e-mail.",
+        to=[patient.email],
+    )
+    return {"sent": send_once(f"checkin-message-{message.pk}", email)}
+
+
 @register("checkins.send_reminders")
 def send_reminders(job: Job) -> dict[str, int]:
     from collis.checkins.reminders import send_checkin_reminders
