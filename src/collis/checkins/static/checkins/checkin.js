@@ -159,8 +159,9 @@
           var b = faces[0].boundingBox;
           var vw = preview.videoWidth, vh = preview.videoHeight;
           var rect = { x0: b.x / vw, x1: (b.x + b.width) / vw, y0: b.y / vh, y1: (b.y + b.height) / vh };
-          // A face box is narrower than the head-and-neck patch: scale the thresholds' input.
-          showFraming(judge(rect, (rect.x1 - rect.x0) * (rect.y1 - rect.y0) * 0.6), rect);
+          // A face box covers less than the head-and-neck patch the thresholds are set for
+          // (about 0.6 of its area on the rendered test head): compare like with like.
+          showFraming(judge(rect, (rect.x1 - rect.x0) * (rect.y1 - rect.y0) / 0.6), rect);
         }
       }).catch(function () {
         detector = null;
