@@ -89,13 +89,13 @@
     }
   }
 
-  // Judge a head box given as shares of the frame (0..1).
-  function judge(rect, share) {
+  // Judge a head box given as shares of the frame (0..1); minWidth: narrower is too far away.
+  function judge(rect, share, minWidth) {
     var width = rect.x1 - rect.x0;
     var centre = (rect.x0 + rect.x1) / 2;
     if (share > 0.6) { return "unknown"; }  // most of the picture: a wall, not a head
     if (share > 0.35 || (rect.y0 <= 0.02 && rect.y1 >= 0.98)) { return "too-close"; }
-    if (width < 0.14) { return "too-far"; }
+    if (width < minWidth) { return "too-far"; }
     if (centre < 0.3) { return "left"; }
     if (centre > 0.7) { return "right"; }
     return "ok";
@@ -161,9 +161,11 @@
           var rect = { x0: b.x / vw, x1: (b.x + b.width) / vw, y0: b.y / vh, y1: (b.y + b.height) / vh };
           // A face box covers less than the head-and-neck patch the thresholds are set for:
           // on the rendered test head a face 16 % of the frame wide (box ≈ 4 % of the frame)
-          // gives a skin patch of 9.8 % of the pixels, so the box counts as 0.4 of the patch.
-          // Untested in CI: Chromium on Linux has no FaceDetector.
-          showFraming(judge(rect, (rect.x1 - rect.x0) * (rect.y1 - rect.y0) / 0.4), rect);
+          // gives a skin patch of 9.8 % of the pixels and 32 % of the width, so the box counts
+          // as 0.4 of the patch's area and half its width. Untested in CI: Chromium on Linux
+          // has no FaceDetector.
+          var area = (rect.x1 - rect.x0) * (rect.y1 - rect.y0);
+          showFraming(judge(rect, area / 0.4, 0.07), rect);
         }
       }).catch(function () {
         detector = null;
@@ -176,7 +178,9 @@
     if (!patch || patch.count < 0.008 * W * H) {
       showFraming("no-face", null);
     } else {
-      showFraming(judge(patch, patch.count / (W * H)), patch);
+      // Narrower than 14 % of the frame: the rendered head at 6 % face width (too far) gives
+      // a 10 % patch, at 16 % (well placed) a 32 % one.
+      showFraming(judge(patch, patch.count / (W * H), 0.14), patch);
     }
     checking = false;
   }
