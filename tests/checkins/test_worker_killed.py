@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from collis.audit.models import AuditEvent
 from collis.checkins.actions import ANALYZE_JOB, give_consent
+from collis.checkins.jobs import ANALYSIS_SHARE
 from collis.checkins.models import HomeCheckin
 from collis.jobs.actions import enqueue
 from collis.jobs.models import Job
@@ -34,8 +35,6 @@ from collis.jobs.runner import run_job
 
 ROOT = Path(__file__).resolve().parents[2]
 LEASE_S = 3
-# A lower frame rate than the view test's clip: the test runs the analysis about twice.
-FPS = 8
 
 pytestmark = [pytest.mark.slow]
 
@@ -81,13 +80,6 @@ def _postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
-@pytest.fixture(scope="module")
-def slow_clip() -> bytes:
-    from protocol_clip import render_protocol_clip
-
-    return render_protocol_clip(fps=FPS).read_bytes()
-
-
 def _worker(database_url: str, media: Path, tmp: Path) -> subprocess.Popen:
     """Start ``manage.py run_jobs`` on the shared database; its output goes to a log file."""
     log = tmp / f"worker-{time.monotonic_ns()}.log"
@@ -124,7 +116,7 @@ def _wait_for(predicate, timeout: float, what: str) -> None:  # noqa: ANN001
     while time.monotonic() < deadline:
         if predicate():
             return
-        time.sleep(0.2)
+        time.sleep(0.05)
     raise AssertionError(f"timed out waiting for {what}")
 
 
@@ -152,8 +144,10 @@ def _queued_checkin(patient, clip: bytes) -> tuple[HomeCheckin, Job]:  # noqa: A
 
 
 def _mid_analysis(pk: int) -> bool:
+    """Measuring has begun and not ended (the stills follow at ANALYSIS_SHARE)."""
     job = _job(pk)
-    return job.state == Job.State.RUNNING and 0.15 <= job.progress < 0.9
+    assert job.state != Job.State.DONE, "the analysis ended before the test could stop it"
+    return job.state == Job.State.RUNNING and 0.0 < job.progress < ANALYSIS_SHARE
 
 
 def _analysis_writes(checkin: HomeCheckin) -> int:
@@ -163,9 +157,9 @@ def _analysis_writes(checkin: HomeCheckin) -> int:
 
 
 def test_killed_worker_is_replaced_and_the_check_in_analysed_once(
-    shared_db, patient, slow_clip, private_media, tmp_path
+    shared_db, patient, protocol_video, private_media, tmp_path
 ):
-    checkin, job = _queued_checkin(patient, slow_clip)
+    checkin, job = _queued_checkin(patient, protocol_video)
     first = _worker(shared_db, private_media, tmp_path)
     try:
         _wait_for(lambda: _mid_analysis(job.pk), 240, "the first worker to be mid-analysis")
@@ -203,13 +197,13 @@ def test_killed_worker_is_replaced_and_the_check_in_analysed_once(
 
 
 def test_stalled_worker_that_wakes_after_the_take_over_stores_nothing(
-    shared_db, patient, slow_clip, private_media, tmp_path
+    shared_db, patient, protocol_video, private_media, tmp_path
 ):
     """SQLite: after the lease a second worker takes the job over; the stalled one, woken,
     finds itself fenced out. (PostgreSQL keeps a stalled worker's job: its test is below.)"""
     if _postgresql():
         pytest.skip("PostgreSQL: a stalled worker keeps its advisory lock (next test)")
-    checkin, job = _queued_checkin(patient, slow_clip)
+    checkin, job = _queued_checkin(patient, protocol_video)
     stalled = _worker(shared_db, private_media, tmp_path)
     try:
         _wait_for(lambda: _mid_analysis(job.pk), 240, "the first worker to be mid-analysis")
@@ -246,13 +240,13 @@ def test_stalled_worker_that_wakes_after_the_take_over_stores_nothing(
 
 
 def test_stalled_worker_keeps_its_job_on_postgresql(
-    shared_db, patient, slow_clip, private_media, tmp_path
+    shared_db, patient, protocol_video, private_media, tmp_path
 ):
     """A stalled worker still holds its connection and the job's advisory lock: a second worker
     leaves the job alone however stale the heartbeat, and the first one finishes it, once."""
     if not _postgresql():
         pytest.skip("advisory locks are PostgreSQL's")
-    checkin, job = _queued_checkin(patient, slow_clip)
+    checkin, job = _queued_checkin(patient, protocol_video)
     stalled = _worker(shared_db, private_media, tmp_path)
     try:
         _wait_for(lambda: _mid_analysis(job.pk), 240, "the first worker to be mid-analysis")
