@@ -1,0 +1,177 @@
+"""Portal pieces a Spanish-reading patient sees (issue #17): the side-effect report, the visit
+summary page and its PDF, the home programme's exercises, the check-in pages, the waitlist offer
+page and the education links on a specialist's page."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, timedelta
+from io import BytesIO
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from pypdf import PdfReader
+
+from collis.diary.actions import ProgrammeLine, assign_home_programme
+from collis.diary.library import EXERCISES_ES, ensure_exercise_library
+from collis.diary.models import Exercise
+from collis.injections.actions import record_injection_session
+from collis.injections.dosing import PlannedInjection, Side
+from collis.scales.actions import save_assessment
+from collis.scales.twstrs import ITEMS
+
+from .test_spanish_pages import english_words
+
+
+@pytest.fixture
+def es_portal(client, patient):
+    patient.preferred_language = "es"
+    patient.save()
+    client.force_login(patient.user)
+    return client
+
+
+@pytest.fixture
+def injection_visit(patient, clinician, clinician_user, xeomin_lot):
+    session = record_injection_session(
+        None,
+        actor=clinician_user,
+        patient=patient,
+        lot=xeomin_lot,
+        units_product=xeomin_lot.product.code,
+        injected_on=date(2026, 3, 2),
+        dilution_units_per_ml=50,
+        injections=[
+            PlannedInjection("splenius_capitis", Side.LEFT, 60, sites=2),
+            PlannedInjection("scm", Side.RIGHT, 30),
+        ],
+        clinician=clinician,
+    )
+    save_assessment(
+        None,
+        actor=clinician_user,
+        patient=patient,
+        scale="twstrs",
+        answers={item.key: item.maximum // 2 for item in ITEMS},
+        assessed_on=date(2026, 3, 2),
+        complete=True,
+        timepoint="baseline",
+        visit=session.visit,
+    )
+    return session.visit
+
+
+@pytest.mark.django_db
+def test_side_effect_report_lists_symptoms_in_spanish(es_portal):
+    page = es_portal.get(reverse("portal:side-effect-report")).content.decode()
+    assert "Dificultad para tragar, o la comida o la bebida se me va por otro lado" in page
+    assert "¿Qué le pasa?" in page and "¿Cuándo empezó?" in page
+    assert "Trouble swallowing" not in page
+    assert english_words(page) == []
+
+
+@pytest.mark.django_db
+def test_visit_summary_page_and_pdf_are_spanish(es_portal, injection_visit):
+    page = es_portal.get(reverse("portal:visit-summary", args=[injection_visit.pk]))
+    html = page.content.decode()
+    assert "Resumen de la visita" in html
+    assert "Esplenio de la cabeza" in html and "Izquierdo" in html
+    assert "La próxima inyección puede ponerse a partir del 25 de mayo de 2026." in html
+    assert "Inicial (día de la inyección)" in html and "gravedad" in html
+    assert "Next injection" not in html and "Splenius capitis" not in html
+    assert english_words(html.replace("Xeomin", "")) == []
+
+    pdf = es_portal.get(reverse("portal:visit-summary-pdf", args=[injection_visit.pk]))
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(pdf.content)).pages)
+    assert "Resumen de la visita" in text
+    assert "Esplenio de la cabeza" in text and "Esternocleidomastoideo" in text
+    assert "25 de mayo de 2026" in text
+    assert "Visit summary" not in text and "Next injection" not in text
+
+
+@pytest.mark.django_db
+def test_staff_summary_stays_english(client, clinician_user, injection_visit):
+    from collis_testing import sign_in_with_second_factor
+
+    sign_in_with_second_factor(client, clinician_user)
+    html = client.get(reverse("patients:visit-summary", args=[injection_visit.pk])).content.decode()
+    assert "Splenius capitis" in html and "Next injection due from 2026-05-25" in html
+
+
+@pytest.mark.django_db
+def test_home_programme_shows_the_exercises_in_spanish(es_portal, patient, clinician):
+    ensure_exercise_library()
+    chin = Exercise.objects.get(slug="chin-tuck")
+    heat = Exercise.objects.get(slug="heat-pack")
+    assign_home_programme(
+        None,
+        actor=None,
+        patient=patient,
+        assigned_by=clinician,
+        starts_on=date.today() - timedelta(days=3),
+        lines=[ProgrammeLine(chin, "2 veces al día", ""), ProgrammeLine(heat, "por la noche", "")],
+    )
+    html = es_portal.get(reverse("portal:programme")).content.decode()
+    for slug in ("chin-tuck", "heat-pack"):
+        name, instructions, caution = EXERCISES_ES[slug]
+        assert name in html and instructions in html and caution in html
+    assert "Chin tuck" not in html and "Hold 5 seconds" not in html
+    assert english_words(html) == []
+
+    # English readers keep the English text.
+    es_portal.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = es_portal.get(reverse("portal:programme")).content.decode()
+    assert "Chin tuck" in html and "Meter la barbilla" not in html
+
+
+@pytest.mark.django_db
+def test_an_edited_english_exercise_is_not_paired_with_the_old_translation():
+    from collis.diary.library import fill_spanish
+
+    ensure_exercise_library()
+    Exercise.objects.update(name_es="", instructions_es="", caution_es="")
+    chin = Exercise.objects.get(slug="chin-tuck")
+    chin.instructions = "The clinic's own wording."
+    chin.save()
+    assert fill_spanish(chin) is False
+    side = Exercise.objects.get(slug="side-bend")
+    assert fill_spanish(side) is True and side.name_es == "Inclinación lateral"
+
+
+@pytest.mark.django_db
+def test_checkin_pages_are_spanish(es_portal):
+    from collis.checkins.actions import give_consent
+    from collis.checkins.models import HomeRecordingConsent
+
+    html = es_portal.get(reverse("checkins:portal-consent")).content.decode()
+    assert "Acepto grabar en casa vídeos cortos" in html
+    assert english_words(html) == []
+    es_portal.post(reverse("checkins:portal-consent"), {"agree": "1"})
+    # The record keeps the words the patient agreed to, in their language.
+    assert HomeRecordingConsent.objects.get().statement.startswith("Acepto grabar")
+    assert give_consent  # imported: the action the view calls
+    for name in ("checkins:portal-list", "checkins:portal-new"):
+        html = es_portal.get(reverse(name)).content.decode()
+        assert english_words(html) == [], (name, english_words(html))
+    html = es_portal.get(reverse("checkins:portal-new")).content.decode()
+    assert "Siéntese quieto y mire al frente" in html  # the recorder's timed prompts
+    words = json.loads(re.search(r'id="checkin-words"[^>]*>(.*?)</script>', html).group(1))
+    assert words["camera_on"].startswith("Cámara encendida.")  # the recorder script's words
+
+
+@pytest.mark.django_db
+def test_specialist_page_links_education_pages_by_their_spanish_titles(client, spanish_clinic):
+    from collis.education.models import Page
+
+    clinician = spanish_clinic["clinician"]
+    page = Page.objects.create(
+        slug="cervical-dystonia", title="Cervical dystonia", summary="About it.", body="Text."
+    )
+    page.related_providers.add(clinician)
+    html = client.get(
+        reverse("providers:clinician-detail", args=[clinician.slug]), HTTP_ACCEPT_LANGUAGE="es"
+    ).content.decode()
+    assert "Distonía cervical (tortícolis espasmódica)" in html
+    assert ">Cervical dystonia<" not in html
