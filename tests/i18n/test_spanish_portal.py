@@ -175,3 +175,38 @@ def test_specialist_page_links_education_pages_by_their_spanish_titles(client, s
     ).content.decode()
     assert "Distonía cervical (tortícolis espasmódica)" in html
     assert ">Cervical dystonia<" not in html
+
+
+@pytest.mark.django_db
+def test_the_self_rated_diary_items_are_spanish(es_portal):
+    """Question text, answer options and instructions of the items a patient rates (the
+    clinic's own translation [U]; see diary/forms.py)."""
+    html = es_portal.get(reverse("portal:diary-create")).content.decode()
+    for text in (
+        "¿Cómo se siente hoy?",
+        "tirón o el giro",  # pulling or turning, 0 none – 10 worst
+        "¿Cuánto dolor?",
+        "Temblor de la cabeza",
+        "Ninguno",
+        "Leve",
+        "Moderado",
+        "Grave",
+    ):
+        assert text in html, text
+    assert english_words(html) == []
+
+
+@pytest.mark.django_db
+def test_answers_given_in_spanish_reach_staff_in_english(
+    es_portal, injection_visit, client, login_staff, clinician_user
+):
+    """The patient reports in Spanish; the clinic reads the same answers in English."""
+    response = es_portal.post(
+        reverse("portal:side-effect-report"),
+        {"symptoms": ["dysphagia", "ptosis"], "note": "Me cuesta tragar"},
+    )
+    assert response.status_code == 200
+    assert "Gracias" in response.content.decode() or "Llame" in response.content.decode()
+    login_staff(clinician_user)
+    html = client.get(reverse("injections:side-effect-triage")).content.decode()
+    assert "Swallowing difficulty (dysphagia)" in html and "Drooping eyelid (ptosis)" in html
