@@ -210,3 +210,14 @@ def test_answers_given_in_spanish_reach_staff_in_english(
     login_staff(clinician_user)
     html = client.get(reverse("injections:side-effect-triage")).content.decode()
     assert "Swallowing difficulty (dysphagia)" in html and "Drooping eyelid (ptosis)" in html
+
+
+@pytest.mark.django_db
+def test_two_factor_pages_and_their_errors_are_spanish(es_portal):
+    page = es_portal.get(reverse("accounts:two-factor-setup")).content.decode()
+    assert "Configurar el inicio de sesión en dos pasos" in page
+    assert 'aria-label="Código QR para su aplicación de autenticación"' in page
+    assert english_words(page) == []
+    wrong = es_portal.post(reverse("accounts:two-factor-setup"), {"token": "000000"})
+    assert "Ese código no coincide" in wrong.content.decode()
+    assert english_words(wrong.content.decode()) == []

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device, VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -91,12 +91,14 @@ def confirm_totp_device(request: HttpRequest, device: TOTPDevice, token: str) ->
     """
     user = request.user
     if device.user_id != user.pk or device.confirmed:
-        raise WrongCodeError("This enrolment has expired; start again.")
+        raise WrongCodeError(gettext("This enrolment has expired; start again."))
     locked_until = _locked_until(device)
     if not device.verify_token(_normalise(token)):
         if locked_until is not None:
             raise WrongCodeError(_wait_message(locked_until))
-        raise WrongCodeError("That code did not match. Check the time on your phone and retry.")
+        raise WrongCodeError(
+            gettext("That code did not match. Check the time on your phone and retry.")
+        )
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True
@@ -149,7 +151,7 @@ def require_reauthentication(request: HttpRequest, password: str) -> None:
     """
     user = request.user
     if has_second_factor(user) and not is_verified(user):
-        raise ReauthenticationRequiredError("Sign in with your second factor first.")
+        raise ReauthenticationRequiredError(gettext("Sign in with your second factor first."))
     if not password or not user.check_password(password):
         record_access(
             request,
@@ -158,7 +160,7 @@ def require_reauthentication(request: HttpRequest, password: str) -> None:
             object_type="auth.User",
             detail={"factor": "password", "for": "two_factor_management"},
         )
-        raise ReauthenticationRequiredError("Type your current password to change this.")
+        raise ReauthenticationRequiredError(gettext("Type your current password to change this."))
 
 
 def verify_second_factor(request: HttpRequest, token: str) -> Device:
@@ -189,7 +191,7 @@ def verify_second_factor(request: HttpRequest, token: str) -> Device:
         )
         if locked_until is not None:
             raise WrongCodeError(_wait_message(locked_until))
-        raise WrongCodeError("That code is wrong or has already been used.")
+        raise WrongCodeError(gettext("That code is wrong or has already been used."))
     django_otp.login(request, matched)
     record_access(
         request,
@@ -231,7 +233,7 @@ def disable_two_factor(request: HttpRequest, *, password: str, token: str) -> No
     """
     user = request.user
     if user.is_staff:
-        raise TwoFactorRequiredError("Staff accounts must keep two-factor sign-in.")
+        raise TwoFactorRequiredError(gettext("Staff accounts must keep two-factor sign-in."))
     if not user.check_password(password):
         record_access(
             request,
@@ -240,7 +242,7 @@ def disable_two_factor(request: HttpRequest, *, password: str, token: str) -> No
             object_type="auth.User",
             detail={"factor": "password", "for": "two_factor_off"},
         )
-        raise WrongPasswordError("That password is wrong. Two-factor sign-in is still on.")
+        raise WrongPasswordError(gettext("That password is wrong. Two-factor sign-in is still on."))
     verify_second_factor(request, token)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
@@ -273,8 +275,11 @@ def _locked_until(device: Device) -> datetime | None:
 
 def _wait_message(locked_until: datetime) -> str:
     wait = max(1, int((locked_until - timezone.now()).total_seconds()) + 1)
-    unit = "second" if wait == 1 else "seconds"
-    return f"Too many wrong codes. Wait {wait} {unit}, then try again."
+    return ngettext(
+        "Too many wrong codes. Wait %(wait)d second, then try again.",
+        "Too many wrong codes. Wait %(wait)d seconds, then try again.",
+        wait,
+    ) % {"wait": wait}
 
 
 def _normalise(token: str) -> str:
