@@ -77,3 +77,42 @@ def test_demo_data_passes_the_apps_rules(demo_data):
         if diagnosis is None or diagnosis.treating_clinician_id is None:
             problems.append(f"recall for {row.recall.patient} without diagnosis or clinician")
     assert not problems, "\n".join(problems[:40]) + f"\n({len(problems)} problems)"
+
+
+def test_demo_sessions_carry_a_screening_that_obeys_the_checks(demo_data):
+    """Issue #13: every demo toxin session has its pre-injection screening, recorded through the
+    action like the visit form's; toxin-naive only on a patient's first session; each positive
+    answer or naive start came back as a warning the clinician acknowledged with a reason."""
+    from collis.injections import dosing, safety
+    from collis.injections.models import Screening
+
+    problems: list[str] = []
+    sessions = list(
+        InjectionSession.objects.select_related("screening").order_by("patient", "injected_on")
+    )
+    first_of: dict[int, int] = {}
+    for s in sessions:
+        first_of.setdefault(s.patient_id, s.pk)
+    for s in sessions:
+        try:
+            screening = s.screening
+        except Screening.DoesNotExist:
+            problems.append(f"session {s.pk}: no screening")
+            continue
+        if set(screening.answers) != set(safety.SCREENING_QUESTIONS):
+            problems.append(f"session {s.pk}: answers {sorted(screening.answers)}")
+        if screening.toxin_naive and first_of[s.patient_id] != s.pk:
+            problems.append(f"session {s.pk}: toxin-naive after earlier sessions")
+        for given in screening.toxins_elsewhere:
+            if given["product_code"] not in {c.value for c in dosing.ProductCode}:
+                problems.append(f"session {s.pk}: unknown product {given['product_code']}")
+            if given["given_on"] >= s.injected_on.isoformat():
+                problems.append(f"session {s.pk}: toxin elsewhere not before the session")
+        codes = {w["code"] for w in s.warnings}
+        if any(screening.answers.values()) and "screening" not in codes:
+            problems.append(f"session {s.pk}: positive screening without its warning")
+        if s.warnings and not (s.acknowledgement_reason and s.acknowledged_by_id):
+            problems.append(f"session {s.pk}: warnings not acknowledged")
+    assert sessions and not problems, "\n".join(problems[:40])
+    assert Screening.objects.filter(toxin_naive=True).exists()
+    assert Screening.objects.exclude(toxins_elsewhere=[]).exists()

@@ -8,10 +8,11 @@ from decimal import Decimal
 
 from collis.demo.context import DemoContext
 from collis.demo.patients import clinical_demo_patients
-from collis.injections import dosing
+from collis.injections import dosing, safety
 from collis.injections.actions import (
     check_plan,
     record_adverse_event,
+    record_antibody_test,
     record_cycle_outcome,
     record_injection_session,
     report_side_effect,
@@ -97,7 +98,16 @@ def seed(ctx: DemoContext) -> None:
                 )
                 for d in muscles
             ]
-            warnings = check_plan(patient, lot, injected_on, injections)
+            screening = _screening(index, cycle, injected_on)
+            warnings = check_plan(
+                patient,
+                lot,
+                injected_on,
+                injections,
+                units_product=code,
+                dilution_units_per_ml=DILUTION[code],
+                screening=screening,
+            )
             record_injection_session(
                 None,
                 actor=clinician.user,
@@ -112,8 +122,34 @@ def seed(ctx: DemoContext) -> None:
                 acknowledgement_reason=(
                     "Demo: discussed with the patient; tolerated before." if warnings else ""
                 ),
+                screening=screening,
             )
         _follow_up(ctx, index, patient, clinician)
+
+
+def _screening(index: int, cycle: int, injected_on) -> safety.ScreeningAnswers:  # noqa: ANN001
+    """The pre-injection checklist of each demo session (issue #13), through the same
+    ``ScreeningAnswers`` the visit form builds. Only the first patient's first session is
+    toxin-naive (the others were treated before the demo year); one patient takes an
+    anticoagulant; one had cosmetic Botox elsewhere before the first demo session."""
+    answers = dict.fromkeys(safety.SCREENING_QUESTIONS, False)
+    if index % 4 == 2:
+        answers["anticoagulants"] = True
+    elsewhere: tuple[safety.ToxinElsewhere, ...] = ()
+    if index == 3 and cycle == 0:
+        elsewhere = (
+            safety.ToxinElsewhere(
+                "onabotulinumtoxinA",
+                (injected_on - timedelta(days=120)).isoformat(),
+                20,
+                "cosmetic (frown lines)",
+            ),
+        )
+    return safety.ScreeningAnswers(
+        toxin_naive=index == 0 and cycle == 0,
+        answers=answers,
+        toxins_elsewhere=elsewhere,
+    )
 
 
 def _follow_up(ctx: DemoContext, index: int, patient, clinician) -> None:  # noqa: ANN001
@@ -149,6 +185,18 @@ def _follow_up(ctx: DemoContext, index: int, patient, clinician) -> None:  # noq
             onset_days=9,
             duration_days=14,
             note="Demo: soft foods for two weeks.",
+        )
+    if index == 2 and len(sessions) > 1:
+        # Checked for neutralising antibodies when the response faded (issue #13).
+        record_antibody_test(
+            None,
+            actor=actor,
+            patient=patient,
+            tested_on=sessions[-1].injected_on - timedelta(days=14),
+            toxin_type="A",
+            method="mpa",
+            result="negative",
+            note="Demo",
         )
     if index == 1:
         report_side_effect(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from collis.injections.models import InjectionSession, SideEffectReport
-from collis.patients.access import require_clinician
+from collis.patients.access import access_own_patient, require_clinician
 
 
 def access_session(user, session_id: int) -> InjectionSession:
@@ -36,5 +36,22 @@ def access_side_effect_report(user, report_id: int) -> SideEffectReport:
         return SideEffectReport.objects.select_related("patient", "session__product").get(
             pk=report_id
         )
+    except SideEffectReport.DoesNotExist:
+        raise Http404("No such report.") from None
+
+
+def access_own_side_effect_reports(user):
+    """The signed-in patient's own side-effect reports, newest first (patient role only)."""
+    patient = access_own_patient(user)
+    return patient, SideEffectReport.objects.filter(patient=patient).select_related(
+        "session__product"
+    )
+
+
+def access_own_side_effect_report(user, report_id: int) -> SideEffectReport:
+    """One of the signed-in patient's own reports; another patient's answers 404."""
+    _, reports = access_own_side_effect_reports(user)
+    try:
+        return reports.get(pk=report_id)
     except SideEffectReport.DoesNotExist:
         raise Http404("No such report.") from None

@@ -10,7 +10,9 @@ urlpatterns = [
     path("diary/new/", views.diary_create, name="diary-create"),
     path("programme/", views.programme, name="programme"),
     path("charts/", views.charts, name="charts"),
+    path("side-effects/", views.side_effect_list, name="side-effect-list"),
     path("side-effects/new/", views.side_effect_report, name="side-effect-report"),
+    path("side-effects/<int:report_id>/", views.side_effect_detail, name="side-effect-detail"),
     path("visits/<int:visit_id>/summary/", views.visit_summary, name="visit-summary"),
     path("visits/<int:visit_id>/summary.pdf", views.visit_summary_pdf, name="visit-summary-pdf"),
 ]

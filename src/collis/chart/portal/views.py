@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from collis.audit.actions import Action, record_access
 from collis.chart import timeline
@@ -28,6 +29,11 @@ from collis.diary.errors import FutureEntryError
 from collis.diary.forms import DiaryEntryForm
 from collis.diary.models import HomeProgramme, ProgrammeItem
 from collis.injections import actions as injection_actions
+from collis.injections import safety
+from collis.injections.access import (
+    access_own_side_effect_report,
+    access_own_side_effect_reports,
+)
 from collis.injections.forms import SideEffectReportForm
 from collis.lib.charts import Marker
 from collis.patients.access import access_own_patient, access_own_visit
@@ -169,3 +175,58 @@ def side_effect_report(request: HttpRequest) -> HttpResponse:
         )
         return render(request, "portal/side_effect_sent.html", {"report": report})
     return render(request, "portal/side_effect_form.html", {"patient": patient, "form": form})
+
+
+# The patient's words for each symptom (safety.PATIENT_SYMPTOMS), marked for translation here
+# because the pure core cannot import Django; tests keep the two in step.
+SYMPTOM_WORDS = {
+    safety.EventKind.BREATHING_DIFFICULTY: gettext_lazy("Trouble breathing or shortness of breath"),
+    safety.EventKind.DYSPHAGIA: gettext_lazy(
+        "Trouble swallowing, or food or drink going down the wrong way"
+    ),
+    safety.EventKind.VOICE_CHANGE: gettext_lazy("Hoarse voice or a change in my voice"),
+    safety.EventKind.PTOSIS: gettext_lazy("Drooping eyelid"),
+    safety.EventKind.DIPLOPIA: gettext_lazy("Double or blurred vision"),
+    safety.EventKind.GENERALISED_WEAKNESS: gettext_lazy("Weakness in my arms, legs or whole body"),
+    safety.EventKind.NECK_WEAKNESS: gettext_lazy(
+        "My neck feels weak or my head is hard to hold up"
+    ),
+    safety.EventKind.ANAPHYLAXIS: gettext_lazy("Swelling of face, lips or tongue, hives or a rash"),
+    safety.EventKind.INJECTION_SITE_PAIN: gettext_lazy("Pain where I had the injections"),
+    safety.EventKind.OTHER: gettext_lazy("Something else"),
+}
+REPORT_STATUS_WORDS = {
+    "open": gettext_lazy("Sent: waiting for a clinician"),
+    "reviewed": gettext_lazy("Read by a clinician"),
+}
+
+
+def _report_row(report) -> dict:  # noqa: ANN001
+    return {
+        "report": report,
+        "symptoms": [SYMPTOM_WORDS.get(s, s) for s in report.symptoms],
+        "status": REPORT_STATUS_WORDS.get(report.status, report.status),
+    }
+
+
+@login_required
+def side_effect_list(request: HttpRequest) -> HttpResponse:
+    """The patient's own side-effect reports, newest first, with where each one stands."""
+    patient, reports = access_own_side_effect_reports(request.user)
+    record_access(
+        request,
+        Action.READ,
+        patient,
+        object_type="injections.SideEffectReport",
+        detail={"view": "portal list"},
+    )
+    rows = [_report_row(r) for r in reports]
+    return render(request, "portal/side_effect_list.html", {"patient": patient, "rows": rows})
+
+
+@login_required
+def side_effect_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    """One of the patient's own reports; another patient's answers 404."""
+    report = access_own_side_effect_report(request.user, report_id)
+    record_access(request, Action.READ, report, detail={"view": "portal"})
+    return render(request, "portal/side_effect_detail.html", _report_row(report))

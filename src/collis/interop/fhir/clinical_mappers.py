@@ -296,3 +296,82 @@ def outcome_observation(fhir_id: str, outcome: Any, patient_id: int) -> dict[str
         "component": components or None,
     }
     return validated(Observation, data)
+
+
+def side_effect_adverse_event(
+    fhir_id: str, report: Any, symptom_labels: list[str], detected_on: Any
+) -> dict[str, Any]:
+    """A side effect the patient reported from the portal, as an AdverseEvent.
+
+    The patient is both subject and recorder. One report may name several symptoms; a
+    CodeableConcept's codings must all mean the same thing, so the SNOMED CT code is sent only
+    for a single coded symptom and ``event.text`` always lists every symptom. ``date`` is when
+    the symptoms started (when the patient gave it), ``detected``/``recordedDate`` when the
+    report was sent. Seriousness is sent only where known: an emergency (breathing trouble,
+    an allergic reaction, severe swallowing trouble: ``safety.triage_urgency``) is "serious";
+    otherwise the clinic has not judged it yet and the element is left out. The injection
+    session (the Procedure) is the suspect entity when the report names one.
+    """
+    coded = [codes.ADVERSE_EVENT_SNOMED.get(s) for s in report.symptoms]
+    coding = None
+    if len(coded) == 1 and coded[0] is not None:
+        coding = [{"system": codes.SNOMED, "code": coded[0][0], "display": coded[0][1]}]
+    emergency = report.urgency == "emergency"
+    data = {
+        "resourceType": "AdverseEvent",
+        "id": fhir_id,
+        "actuality": "actual",
+        "event": {"coding": coding, "text": "Patient-reported: " + "; ".join(symptom_labels)},
+        "subject": reference("Patient", report.patient_id),
+        "date": iso(report.started_on),
+        "detected": iso(detected_on),
+        "recordedDate": iso(detected_on),
+        "seriousness": (
+            {"coding": [{"system": codes.ADVERSE_EVENT_SERIOUSNESS, "code": "serious"}]}
+            if emergency
+            else None
+        ),
+        "severity": (
+            {"coding": [{"system": codes.ADVERSE_EVENT_SEVERITY, "code": "severe"}]}
+            if report.severe
+            else None
+        ),
+        "recorder": reference("Patient", report.patient_id),
+        "suspectEntity": (
+            [{"instance": reference("Procedure", report.session_id)}] if report.session_id else None
+        ),
+    }
+    return validated(AdverseEvent, data)
+
+
+def antibody_observation(
+    fhir_id: str, test: Any, method_label: str, result_label: str
+) -> dict[str, Any]:
+    """A botulinum toxin antibody test: category laboratory, the result as a coded value and
+    its interpretation (POS/NEG/IND), the assay as ``method``, a titre (free text as the
+    laboratory reports it) as a note."""
+    code = f"toxin-antibodies-{test.toxin_type.lower()}"
+    notes = [{"text": f"Titre: {test.titre}"}] if test.titre else []
+    data = {
+        "resourceType": "Observation",
+        "id": fhir_id,
+        "status": "final",
+        "category": [{"coding": [codes.LABORATORY_CATEGORY]}],
+        "code": {"coding": [codes.local_code(code)], "text": codes.LOCAL_CODES[code]},
+        "subject": reference("Patient", test.patient_id),
+        "effectiveDateTime": iso(test.tested_on),
+        "valueCodeableConcept": {
+            "coding": [
+                {
+                    "system": codes.ANTIBODY_RESULT_SYSTEM,
+                    "code": test.result,
+                    "display": result_label,
+                }
+            ],
+            "text": result_label,
+        },
+        "interpretation": [{"coding": [codes.ANTIBODY_INTERPRETATION[test.result]]}],
+        "method": {"text": method_label},
+        "note": notes or None,
+    }
+    return validated(Observation, data)

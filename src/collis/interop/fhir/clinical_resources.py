@@ -16,7 +16,14 @@ from django.db.models import QuerySet
 
 from collis.checkins.models import HomeCheckin
 from collis.injections.dosing import GUIDANCE_LABELS, MUSCLES
-from collis.injections.models import AdverseEvent, CycleOutcome, Injection, InjectionSession
+from collis.injections.models import (
+    AdverseEvent,
+    AntibodyTest,
+    CycleOutcome,
+    Injection,
+    InjectionSession,
+    SideEffectReport,
+)
 from collis.interop.fhir import clinical_mappers, codes
 from collis.interop.fhir.resources import ResourceType, SearchParam, date_param, register, token
 from collis.interop.fhir.search import NoMatch, numeric_reference, token_code
@@ -158,6 +165,37 @@ OUTCOME_OBSERVATIONS = ResourceType(
     id_prefix=OUTCOME_PREFIX,
 )
 
+ANTIBODY_PREFIX = "antibody-"
+
+
+def _antibody_observation(test: AntibodyTest) -> dict[str, Any]:
+    return clinical_mappers.antibody_observation(
+        f"{ANTIBODY_PREFIX}{test.pk}", test, test.get_method_display(), test.get_result_display()
+    )
+
+
+# Botulinum toxin antibody tests (issue #13): laboratory results, clinical like the HTML pages.
+ANTIBODY_OBSERVATIONS = ResourceType(
+    name="Observation",
+    queryset=lambda: AntibodyTest.objects.all(),
+    to_fhir=_antibody_observation,
+    search={
+        "patient": _patient("patient"),
+        "subject": _patient("patient"),
+        "code": token(
+            "toxin_type",
+            codes.LOCAL_OBSERVATION_SYSTEM,
+            {"toxin-antibodies-a": "A", "toxin-antibodies-b": "B"}.get,
+        ),
+        "category": _fixed_token(codes.OBSERVATION_CATEGORY, "laboratory"),
+        "date": date_param("tested_on"),
+    },
+    sort={"date": "tested_on"},
+    clinical=True,
+    patient_field="patient",
+    id_prefix=ANTIBODY_PREFIX,
+)
+
 register(
     ResourceType(
         name="Observation",
@@ -176,7 +214,12 @@ register(
         clinical=True,
         patient_field="patient",
         id_prefix=OBSERVATION_PREFIX,
-        also=(POSTURE_OBSERVATIONS, CHECKIN_OBSERVATIONS, OUTCOME_OBSERVATIONS),
+        also=(
+            POSTURE_OBSERVATIONS,
+            CHECKIN_OBSERVATIONS,
+            OUTCOME_OBSERVATIONS,
+            ANTIBODY_OBSERVATIONS,
+        ),
     )
 )
 register(
@@ -222,6 +265,31 @@ def _adverse_event(event: AdverseEvent) -> dict[str, Any]:
     return clinical_mappers.adverse_event(event, event.session, event.get_kind_display())
 
 
+REPORT_PREFIX = "report-"
+
+
+def _reported_side_effect(report: SideEffectReport) -> dict[str, Any]:
+    return clinical_mappers.side_effect_adverse_event(
+        f"{REPORT_PREFIX}{report.pk}", report, report.symptom_labels(), report.reported_at
+    )
+
+
+# Side effects patients report from the portal (issue #13): the patient is the recorder.
+SIDE_EFFECT_REPORTS = ResourceType(
+    name="AdverseEvent",
+    queryset=lambda: SideEffectReport.objects.all(),
+    to_fhir=_reported_side_effect,
+    search={
+        "patient": _patient("patient"),
+        "subject": _patient("patient"),
+        "date": date_param("started_on"),
+    },
+    clinical=True,
+    patient_field="patient",
+    sort={"date": "started_on"},
+    id_prefix=REPORT_PREFIX,
+)
+
 register(
     ResourceType(
         name="AdverseEvent",
@@ -235,5 +303,6 @@ register(
         clinical=True,
         patient_field="session__patient",
         sort={"date": "session__injected_on"},
+        also=(SIDE_EFFECT_REPORTS,),
     )
 )

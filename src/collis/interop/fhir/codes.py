@@ -45,6 +45,8 @@ LOCAL_CODES = {
     "pgi-c": "Patient Global Impression of Change (1 very much improved - 7 very much worse)",
     "pain-nrs-peak": "Pain at the peak effect, numeric rating scale (0-10)",
     "cdip58-total": "CDIP-58 total from the licensed paper form (0-100)",
+    "toxin-antibodies-a": "Neutralising antibodies to botulinum toxin type A",
+    "toxin-antibodies-b": "Neutralising antibodies to botulinum toxin type B",
 }
 
 
@@ -55,6 +57,11 @@ def local_code(code: str) -> dict[str, str]:
 # No LOINC code for the TWSTRS or the Tsui scale was found (LOINC search and the literature,
 # 2026-11), so scores use the local codes above with category "survey".
 SURVEY_CATEGORY = {"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}
+LABORATORY_CATEGORY = {
+    "system": OBSERVATION_CATEGORY,
+    "code": "laboratory",
+    "display": "Laboratory",
+}
 EXAM_CATEGORY = {"system": OBSERVATION_CATEGORY, "code": "exam", "display": "Exam"}
 # UCUM annotation for a dimensionless score (UCUM §4.3 curly braces: "{score}" equals 1).
 SCORE_UNIT = {"unit": "score", "system": UCUM, "code": "{score}"}
@@ -95,3 +102,19 @@ ADVERSE_EVENT_SNOMED = {
 }
 ADVERSE_EVENT_SEVERITY = "http://terminology.hl7.org/CodeSystem/adverse-event-severity"
 ADVERSE_EVENT_SERIOUSNESS = "http://terminology.hl7.org/CodeSystem/adverse-event-seriousness"
+
+# Antibody test results (injections.AntibodyTest.Result). No LOINC code for botulinum toxin
+# neutralising antibodies could be verified (2026-11), so the test is coded locally
+# ("toxin-antibodies-a"/"-b" above) and the result carries HL7's v3 ObservationInterpretation
+# code (R4 terminology: POS, NEG, IND) beside the clinic's own wording.
+OBSERVATION_INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+ANTIBODY_INTERPRETATION = {
+    "positive": {"system": OBSERVATION_INTERPRETATION, "code": "POS", "display": "Positive"},
+    "negative": {"system": OBSERVATION_INTERPRETATION, "code": "NEG", "display": "Negative"},
+    "borderline": {
+        "system": OBSERVATION_INTERPRETATION,
+        "code": "IND",
+        "display": "Indeterminate",
+    },
+}
+ANTIBODY_RESULT_SYSTEM = "urn:collis:antibody-result"  # codes: AntibodyTest.Result values
