@@ -192,3 +192,49 @@ def test_waitlist_emails_stay_english_for_english_speakers(spanish_clinic):
     [joined] = [m for m in mail.outbox if m.to == [patient.email]]
     assert joined.subject.startswith("You are on the waitlist")
     assert "Hello Ana," in joined.body and "?lang=" not in joined.body
+
+
+@pytest.mark.django_db
+def test_account_invitation_is_in_the_patients_language(django_capture_on_commit_callbacks):
+    from collis.patients.actions import invite_patient
+
+    patient = _spanish_patient("ana.lopez@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        invite_patient(patient, None)
+    [message] = mail.outbox
+    assert message.subject == "Active su cuenta de paciente"
+    assert "Hola, Ana:" in message.body and "elija una contraseña" in message.body
+    assert re.search(r"http://\S+/accounts/activate/\S+/\?lang=es", message.body)
+    assert english_in(message.body) == []
+
+
+@pytest.mark.django_db
+def test_password_reset_email_is_in_the_readers_language(client):
+    from collis.accounts.actions import ensure_user_with_role
+    from collis.accounts.roles import Role
+
+    ensure_user_with_role(
+        "ana", Role.PATIENT, password="pw-ana-123456", email="ana@example.com", first_name="Ana"
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    client.post(reverse("accounts:password-reset"), {"email": "ana@example.com"})
+    [message] = mail.outbox
+    assert message.subject.startswith("Restablezca su contraseña")
+    assert "Hola, Ana:" in message.body and "el enlace sirve una sola vez" in message.body
+    assert english_in(message.body) == []
+
+
+@pytest.mark.django_db
+def test_checkin_reminder_is_in_the_patients_language():
+    from collis.checkins.reminders import reminder_email
+
+    patient = _spanish_patient()
+    message = reminder_email(patient, date(2026, 12, 9))
+    assert message.subject == "Su control del cuello"
+    assert "Hola, Ana:" in message.body and "miércoles 9 de diciembre" in message.body
+    assert re.search(r"http://\S+/portal/checkins/new/\?lang=es", message.body)
+    assert english_in(message.body) == []
+    Patient.objects.filter(pk=patient.pk).update(preferred_language="")
+    patient.refresh_from_db()
+    english = reminder_email(patient, date(2026, 12, 9))
+    assert english.subject == "Your neck check-in" and "Wednesday 9 December" in english.body
