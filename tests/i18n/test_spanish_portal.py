@@ -221,3 +221,17 @@ def test_two_factor_pages_and_their_errors_are_spanish(es_portal):
     wrong = es_portal.post(reverse("accounts:two-factor-setup"), {"token": "000000"})
     assert "Ese código no coincide" in wrong.content.decode()
     assert english_words(wrong.content.decode()) == []
+
+
+@pytest.mark.django_db
+def test_a_photo_sent_as_a_checkin_is_refused_in_spanish(es_portal, tmp_path, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    es_portal.post(reverse("checkins:portal-consent"), {"agree": "1"})
+    buffer = BytesIO()
+    Image.new("RGB", (320, 240), (120, 100, 90)).save(buffer, "JPEG")
+    photo = SimpleUploadedFile("cara.jpg", buffer.getvalue(), content_type="image/jpeg")
+    page = es_portal.post(reverse("checkins:portal-new"), {"file": photo}).content.decode()
+    assert "Envíe un vídeo, no una foto" in page

@@ -81,16 +81,25 @@ def upload_checkin(
     """
     consent = active_consent(patient)
     if consent is None:
-        raise ConsentMissingError("Please agree to home recordings before sending a video.")
+        raise ConsentMissingError(
+            gettext("Please agree to home recordings before sending a video.")
+        )
     checked = check_upload(file)
     if checked.kind.value != "video":
-        raise NotAVideoError("Please send a video, not a photo: the check-in follows movements.")
+        raise NotAVideoError(
+            gettext("Please send a video, not a photo: the check-in follows movements.")
+        )
     if min(checked.width, checked.height) < MIN_SIDE_PX:
-        raise NotAVideoError("The video is too small to see your face; please record again.")
+        raise NotAVideoError(
+            gettext("The video is too small to see your face; please record again.")
+        )
     if checked.duration_seconds is not None and checked.duration_seconds < MIN_DURATION_S:
         raise VideoTooShortError(
-            f"The video is {checked.duration_seconds:.0f} seconds long; the check-in takes about "
-            f"{DURATION_S:.0f} seconds. Please record it again."
+            gettext(
+                "The video is %(length).0f seconds long; the check-in takes about %(needed).0f "
+                "seconds. Please record it again."
+            )
+            % {"length": checked.duration_seconds, "needed": DURATION_S}
         )
     checkin = HomeCheckin(
         patient=patient,
