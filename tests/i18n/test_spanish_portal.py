@@ -73,10 +73,16 @@ def test_side_effect_report_lists_symptoms_in_spanish(es_portal):
 
 
 @pytest.mark.django_db
-def test_visit_summary_page_and_pdf_are_spanish(es_portal, injection_visit):
+def test_visit_summary_page_and_pdf_are_spanish(es_portal, patient, injection_visit):
+    from collis.patients.models import Diagnosis
+
+    Diagnosis.objects.create(
+        patient=patient, colcap_pattern=[{"form": "torticaput", "side": "left"}]
+    )
     page = es_portal.get(reverse("portal:visit-summary", args=[injection_visit.pk]))
     html = page.content.decode()
     assert "Resumen de la visita" in html
+    assert "Diagnóstico: Distonía cervical: Torticaput hacia la izquierda" in html
     assert "Esplenio de la cabeza" in html and "Izquierdo" in html
     assert "La próxima inyección puede ponerse a partir del 25 de mayo de 2026." in html
     assert "Inicial (día de la inyección)" in html and "gravedad" in html

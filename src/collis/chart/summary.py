@@ -30,6 +30,9 @@ SUBSCORE_NAMES = {
 }
 
 
+CONDITION_NAMES = {"Cervical dystonia": gettext_lazy("Cervical dystonia")}
+
+
 @dataclass(frozen=True)
 class SummaryInjection:
     muscle: str
@@ -213,7 +216,8 @@ def _day(day: date) -> str:
 def _diagnosis(diagnosis) -> str:  # noqa: ANN001 (patients.Diagnosis)
     if diagnosis is None:
         return _("Not recorded")
-    condition = _(diagnosis.condition)  # "Cervical dystonia" (the default) has a translation
+    # The default condition has a translation; a condition the clinician typed stays as typed.
+    condition = str(CONDITION_NAMES.get(diagnosis.condition, diagnosis.condition))
     parts = []
     for c in diagnosis.colcap_pattern:
         label = FORM_LABELS[ColCapForm(c["form"])].split(" (")[0]
