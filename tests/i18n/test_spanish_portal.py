@@ -24,6 +24,8 @@ from collis.scales.twstrs import ITEMS
 
 from .test_spanish_pages import english_words
 
+BILATERAL = "Both sternocleidomastoids are injected: bilateral SCM injection raises the risk."
+
 
 @pytest.fixture
 def es_portal(client, patient):
@@ -79,6 +81,10 @@ def test_visit_summary_page_and_pdf_are_spanish(es_portal, patient, injection_vi
     Diagnosis.objects.create(
         patient=patient, colcap_pattern=[{"form": "torticaput", "side": "left"}]
     )
+    session = injection_visit.injection_sessions.get()
+    session.warnings = [{"code": "bilateral_scm", "message": BILATERAL, "source": "label"}]
+    session.acknowledgement_reason = "Planned with the patient"
+    session.save()
     page = es_portal.get(reverse("portal:visit-summary", args=[injection_visit.pk]))
     html = page.content.decode()
     assert "Resumen de la visita" in html
@@ -86,8 +92,9 @@ def test_visit_summary_page_and_pdf_are_spanish(es_portal, patient, injection_vi
     assert "Esplenio de la cabeza" in html and "Izquierdo" in html
     assert "La próxima inyección puede ponerse a partir del 25 de mayo de 2026." in html
     assert "Inicial (día de la inyección)" in html and "gravedad" in html
+    assert "ambos esternocleidomastoideos" in html and BILATERAL not in html
     assert "Next injection" not in html and "Splenius capitis" not in html
-    assert english_words(html.replace("Xeomin", "")) == []
+    assert english_words(html.replace("Xeomin", "").replace("Planned with the patient", "")) == []
 
     pdf = es_portal.get(reverse("portal:visit-summary-pdf", args=[injection_visit.pk]))
     text = "".join(p.extract_text() for p in PdfReader(BytesIO(pdf.content)).pages)
@@ -101,9 +108,13 @@ def test_visit_summary_page_and_pdf_are_spanish(es_portal, patient, injection_vi
 def test_staff_summary_stays_english(client, clinician_user, injection_visit):
     from collis_testing import sign_in_with_second_factor
 
+    session = injection_visit.injection_sessions.get()
+    session.warnings = [{"code": "bilateral_scm", "message": BILATERAL, "source": "label"}]
+    session.save()
     sign_in_with_second_factor(client, clinician_user)
     html = client.get(reverse("patients:visit-summary", args=[injection_visit.pk])).content.decode()
     assert "Splenius capitis" in html and "Next injection due from 2026-05-25" in html
+    assert BILATERAL in html  # the acknowledged warning, whole
 
 
 @pytest.mark.django_db

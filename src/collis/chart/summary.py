@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import formats, timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from collis.injections import dosing
 from collis.patients.colcap import FORM_LABELS, ColCapForm
@@ -31,6 +31,23 @@ SUBSCORE_NAMES = {
 
 
 CONDITION_NAMES = {"Cervical dystonia": gettext_lazy("Cervical dystonia")}
+# A label warning's kind, for readers of another language: the stored message (with its figures)
+# is English and is what the clinician acknowledged; English readers see it whole.
+WARNING_KINDS = {
+    "session_limit": gettext_lazy("dose per session above the label's limit"),
+    "cumulative_limit": gettext_lazy("total dose over the label's period above its limit"),
+    "above_recommended": gettext_lazy("dose above the label's recommended dose"),
+    "scm_dose": gettext_lazy("dose into the sternocleidomastoid (SCM)"),
+    "bilateral_scm": gettext_lazy(
+        "both sternocleidomastoids injected (a higher risk of swallowing problems)"
+    ),
+    "interval": gettext_lazy("a short interval between toxin sessions"),
+    "muscle_dose": gettext_lazy("dose into one muscle above the orientation range"),
+    "guidance": gettext_lazy("a muscle to inject under ultrasound or EMG guidance"),
+    "repeat_after_event": gettext_lazy("a muscle injected again after a side effect"),
+    "screening": gettext_lazy("an answer to the questions before the injection"),
+    "toxin_naive_start": gettext_lazy("a first dose above the label's starting dose"),
+}
 
 
 @dataclass(frozen=True)
@@ -119,7 +136,7 @@ def build_visit_summary(
                     for i in s.injections.all()
                 ),
                 next_due=dosing.next_due_date(s.injected_on, s.product.label()),
-                warnings=tuple(w["message"] for w in s.warnings),
+                warnings=tuple(_warning_text(w) for w in s.warnings),
                 acknowledgement=s.acknowledgement_reason,
                 claim_lines=claim.lines if claim else (),
                 claim_problems=claim.problems if claim else (),
@@ -206,6 +223,14 @@ def _outcome_line(outcome) -> str:  # noqa: ANN001 (injections.CycleOutcome)
         "day": _day(outcome.assessed_on),
         "parts": ", ".join(parts),
     }
+
+
+def _warning_text(warning: dict) -> str:
+    """The acknowledged label warning: whole in English, its kind in another language."""
+    kind = WARNING_KINDS.get(warning.get("code", ""))
+    if kind is None or (get_language() or "en").split("-")[0] == "en":
+        return warning["message"]
+    return str(kind)
 
 
 def _day(day: date) -> str:
