@@ -252,3 +252,24 @@ def test_a_photo_sent_as_a_checkin_is_refused_in_spanish(es_portal, tmp_path, se
     photo = SimpleUploadedFile("cara.jpg", buffer.getvalue(), content_type="image/jpeg")
     page = es_portal.post(reverse("checkins:portal-new"), {"file": photo}).content.decode()
     assert "Envíe un vídeo, no una foto" in page
+
+
+@pytest.mark.django_db
+def test_a_failed_checkin_says_why_in_spanish(es_portal, patient):
+    from django.utils import timezone
+
+    from collis.checkins.jobs import NO_FACE
+    from collis.checkins.models import HomeCheckin
+
+    checkin = HomeCheckin.objects.create(
+        patient=patient,
+        recorded_at=timezone.now(),
+        protocol_version="home-v1",
+        error_message=NO_FACE,
+    )
+    page = es_portal.get(reverse("checkins:portal-detail", args=[checkin.pk])).content.decode()
+    assert "No pudimos ver su cara." in page and "No se pudo analizar" in page
+    assert english_words(page) == []
+    status = es_portal.get(reverse("checkins:portal-status", args=[checkin.pk])).json()
+    assert status["note"].startswith("No pudimos ver su cara.")
+    assert status["label"] == "No se pudo analizar"

@@ -155,7 +155,7 @@ def _status(checkin: HomeCheckin) -> JsonResponse:
             "status": status,
             "label": checkin.status_label,
             "percent": 100 if checkin.is_analysed else (job.percent if job else 0),
-            "note": checkin.error_message,
+            "note": gettext(checkin.error_message) if checkin.error_message else "",
             "finished": status in {"done", "failed"},
         },
         headers={"Cache-Control": "no-store"},
