@@ -273,3 +273,31 @@ def test_a_failed_checkin_says_why_in_spanish(es_portal, patient):
     status = es_portal.get(reverse("checkins:portal-status", args=[checkin.pk])).json()
     assert status["note"].startswith("No pudimos ver su cara.")
     assert status["label"] == "No se pudo analizar"
+
+
+@pytest.mark.django_db
+def test_the_demo_patients_charts_and_home_are_spanish(client, demo_data):
+    """With the demo clinic's data: chart titles, legends, axes, the cycle summary, the diary
+    and the programme in Spanish (what the clinic typed is taken out first)."""
+    from collis.diary.models import HomeProgramme, ProgrammeItem
+    from collis.patients.models import Patient
+    from collis.providers.models import Clinic, Location
+    from collis.scheduling.models import AppointmentType
+
+    patient = Patient.objects.get(user__username="patient")
+    Patient.objects.filter(pk=patient.pk).update(preferred_language="es")
+    typed = [c.email for c in Clinic.objects.all()]
+    typed += [loc.name for loc in Location.objects.all()]
+    typed += [kind.name for kind in AppointmentType.objects.all()]
+    typed += [p.notes for p in HomeProgramme.objects.filter(patient=patient)]
+    for item in ProgrammeItem.objects.filter(programme__patient=patient):
+        typed += [item.frequency, item.dose, item.personal_note]
+    typed += [e.note for e in patient.diary_entries.all()]
+    client.force_login(patient.user)
+    for name in ("portal:charts", "portal:home", "portal:diary-list", "portal:programme"):
+        html = client.get(reverse(name)).content.decode()
+        assert '<html lang="es">' in html, name
+        for text in sorted(filter(None, typed), key=len, reverse=True):
+            html = html.replace(text, " ")
+        left = english_words(html)
+        assert left == [], (name, left)
