@@ -241,7 +241,7 @@ def test_two_factor_pages_and_their_errors_are_spanish(es_portal):
 
 
 @pytest.mark.django_db
-def test_a_photo_sent_as_a_checkin_is_refused_in_spanish(es_portal, tmp_path, settings):
+def test_a_photo_or_a_bad_file_sent_as_a_checkin_is_refused_in_spanish(es_portal, tmp_path, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image
 
@@ -252,6 +252,10 @@ def test_a_photo_sent_as_a_checkin_is_refused_in_spanish(es_portal, tmp_path, se
     photo = SimpleUploadedFile("cara.jpg", buffer.getvalue(), content_type="image/jpeg")
     page = es_portal.post(reverse("checkins:portal-new"), {"file": photo}).content.decode()
     assert "Envíe un vídeo, no una foto" in page
+    # The upload checks' own refusals (lib/uploads.py) too, with their figures.
+    text = SimpleUploadedFile("nota.mp4", b"no es un video", content_type="video/mp4")
+    page = es_portal.post(reverse("checkins:portal-new"), {"file": text}).content.decode()
+    assert "Este archivo no es un/a foto (JPEG, PNG, WebP o HEIC) o vídeo" in page
 
 
 @pytest.mark.django_db

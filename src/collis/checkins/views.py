@@ -106,8 +106,10 @@ def new_checkin(request: HttpRequest) -> HttpResponse:
             )
         except ConsentMissingError:
             return redirect("checkins:portal-consent")
-        except (UploadError, CheckinError) as exc:
-            form.add_error("file", gettext(str(exc)))
+        except UploadError as exc:
+            form.add_error("file", exc.translated(gettext))
+        except CheckinError as exc:
+            form.add_error("file", str(exc))  # already in the patient's language
         else:
             return redirect("checkins:portal-detail", checkin.pk)
     context = {
