@@ -241,7 +241,9 @@ def test_two_factor_pages_and_their_errors_are_spanish(es_portal):
 
 
 @pytest.mark.django_db
-def test_a_photo_or_a_bad_file_sent_as_a_checkin_is_refused_in_spanish(es_portal, tmp_path, settings):
+def test_a_photo_or_a_bad_file_sent_as_a_checkin_is_refused_in_spanish(
+    es_portal, tmp_path, settings
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image
 
