@@ -8,6 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
+
 from collis.checkins import actions
 from collis.checkins.models import ANNOTATED_DIR, HomeCheckin
 from collis.checkins.protocol import analyse_segments, still_times
@@ -15,22 +18,25 @@ from collis.jobs import register
 from collis.jobs.models import Job
 from collis.jobs.registry import register_periodic
 from collis.jobs.runner import PermanentJobError
+from collis.lib.i18n import patient_language, with_language
 from collis.lib.storage import local_copy, save_path
 from collis.posture import NoFaceError, OrientationError, Progress, UnreadableInputError, analyze
 from collis.posture.stills import annotate_stills
 
 # Plain words for the patient (issue #16: too dark, face not found, phone sideways).
-NO_FACE = (
+# Stored as written here (English) and shown through gettext, so each patient reads them in
+# their own language (the portal translates them at display time).
+NO_FACE = gettext_noop(
     "We could not see your face. Sit facing the phone in good light (a lamp or window in front "
     "of you, not behind), with your head and shoulders inside the frame, and record again."
 )
-SIDEWAYS = (
+SIDEWAYS = gettext_noop(
     "The video came out sideways or upside down. Hold the phone upright, or lock the screen "
     "rotation, and record again."
 )
-UNREADABLE = "The video could not be opened. Please record it again."
-DELETED = "The video was deleted before it could be measured. Please record it again."
-TOO_DARK = (
+UNREADABLE = gettext_noop("The video could not be opened. Please record it again.")
+DELETED = gettext_noop("The video was deleted before it could be measured. Please record it again.")
+TOO_DARK = gettext_noop(
     "The video is too dark to measure well: turn on a light in front of you and record again."
 )
 # The share of the job's progress bar taken by the measuring pass (the stills follow).
@@ -101,14 +107,17 @@ def notify_message(job: Job, message_id: int) -> dict[str, Any]:
     patient = message.patient
     if not patient.email or message.read_at is not None:
         return {"sent": False}
-    link = settings.SITE_URL + reverse("checkins:portal-list")
-    email = EmailMessage(
-        "A message from your clinic",
-        f"Hello {patient.given_name},\n\nYour clinic sent you a message about your home "
-        f"check-in. Sign in to read it:\n{link}\n\nFor your privacy the message itself is "
-        "not sent by e-mail.",
-        to=[patient.email],
-    )
+    # In the patient's language (issue #17); the link opens the portal in it too.
+    language = patient_language(patient)
+    link = with_language(settings.SITE_URL + reverse("checkins:portal-list"), language)
+    with translation.override(language):
+        subject = gettext("A message from your clinic")
+        body = gettext(
+            "Hello %(name)s,\n\nYour clinic sent you a message about your home check-in. "
+            "Sign in to read it:\n%(link)s\n\nFor your privacy the message itself is not sent "
+            "by e-mail."
+        ) % {"name": patient.given_name, "link": link}
+    email = EmailMessage(subject, body, to=[patient.email])
     return {"sent": send_once(f"checkin-message-{message.pk}", email)}
 
 

@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from collis.accounts.guards import staff_member_required
@@ -45,7 +46,7 @@ def my_checkins(request: HttpRequest) -> HttpResponse:
         "unread": {m.pk for m in inbox if m.read_at is None},
         "consent": actions.active_consent(patient),
         "checkins": checkins,
-        "sentences": patient_sentences(checkins),
+        "sentences": patient_sentences(checkins, gettext),
         "missed": record.missed(patient, timezone.localdate())[-3:],
     }
     response = render(request, "checkins/portal_list.html", context)
@@ -59,18 +60,57 @@ def consent(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("agree") == "1":
             actions.give_consent(request, patient=patient)
-            messages.success(request, "Thank you. You can now record check-ins at home.")
+            messages.success(request, gettext("Thank you. You can now record check-ins at home."))
             return redirect("checkins:portal-new")
         if request.POST.get("revoke") == "1":
             actions.revoke_consent(request, patient=patient)
-            messages.success(request, "Your consent is withdrawn. We will not ask for videos.")
+            messages.success(
+                request, gettext("Your consent is withdrawn. We will not ask for videos.")
+            )
             return redirect("checkins:portal-list")
     context = {
         "patient": patient,
         "consent": actions.active_consent(patient),
-        "statement": actions.CONSENT_STATEMENT,
+        "statement": gettext(actions.CONSENT_STATEMENT),
     }
     return render(request, "checkins/portal_consent.html", context)
+
+
+def recorder_words() -> dict[str, str]:
+    """What the recorder script says, in the page's language (checkin.js falls back to English)."""
+    return {
+        "camera_on": gettext("Camera on. Put your face inside the oval, then start the check-in."),
+        "no_camera": gettext("The camera could not be started."),
+        "use_camera_app": gettext(
+            "Record with your phone's camera app and choose the video below instead."
+        ),
+        "done": gettext("Done. Thank you!"),
+        "record_again": gettext("Record again"),
+        "ready": gettext("Your check-in is ready. Press “Send to my clinic”, or record again."),
+        "recording": gettext("Recording… follow the prompts."),
+        # The live framing guide (issue #16), checked twice a second.
+        "framing_ok": gettext("Good: your face is inside the frame."),
+        "framing_dark": gettext("It looks too dark. Turn on a light in front of you."),
+        "framing_no_face": gettext(
+            "We can’t see your face. Sit facing the camera, with a light in front of you."
+        ),
+        "framing_too_far": gettext(
+            "You look too far away: move closer, so your face fills more of the oval."
+        ),
+        "framing_too_close": gettext(
+            "You are too close: hold the phone a little further away, so your shoulders show."
+        ),
+        "framing_left": gettext(
+            "Your face is too far to the left of the picture: move so it sits inside the oval."
+        ),
+        "framing_right": gettext(
+            "Your face is too far to the right of the picture: move so it sits inside the oval."
+        ),
+        "framing_unknown": gettext(
+            "We can’t check the framing automatically here: make sure your face is inside the oval."
+        ),
+        "framing_simple": gettext("(A simple colour check, not face recognition.)"),
+    }
 
 
 @login_required
@@ -90,14 +130,17 @@ def new_checkin(request: HttpRequest) -> HttpResponse:
             )
         except ConsentMissingError:
             return redirect("checkins:portal-consent")
-        except (UploadError, CheckinError) as exc:
-            form.add_error("file", str(exc))
+        except UploadError as exc:
+            form.add_error("file", exc.translated(gettext))
+        except CheckinError as exc:
+            form.add_error("file", str(exc))  # already in the patient's language
         else:
             return redirect("checkins:portal-detail", checkin.pk)
     context = {
         "patient": patient,
         "form": form,
-        "protocol": protocol_json(),
+        "protocol": protocol_json(gettext),
+        "words": recorder_words(),
         "duration": int(DURATION_S),
     }
     return render(request, "checkins/portal_new.html", context, status=422 if form.errors else 200)
@@ -112,13 +155,14 @@ def my_checkin(request: HttpRequest, checkin_id: int) -> HttpResponse:
         "patient": checkin.patient,
         "checkin": checkin,
         "inbox": inbox,
-        "rows": segment_rows(checkin.segments, _still_keys(checkin)),
+        "rows": segment_rows(checkin.segments, _still_keys(checkin), gettext),
         "sentences": patient_sentences(
             list(
                 HomeCheckin.objects.filter(
                     patient=checkin.patient, recorded_at__lte=checkin.recorded_at
                 )[:2]
-            )
+            ),
+            gettext,
         ),
     }
     response = render(request, "checkins/portal_detail.html", context)
@@ -145,7 +189,7 @@ def _status(checkin: HomeCheckin) -> JsonResponse:
             "status": status,
             "label": checkin.status_label,
             "percent": 100 if checkin.is_analysed else (job.percent if job else 0),
-            "note": checkin.error_message,
+            "note": gettext(checkin.error_message) if checkin.error_message else "",
             "finished": status in {"done", "failed"},
         },
         headers={"Cache-Control": "no-store"},

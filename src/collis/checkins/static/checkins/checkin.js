@@ -14,6 +14,10 @@
     return;
   }
   var protocol = JSON.parse(protocolNode.textContent);
+  // The page's language: words from the server (json_script), English if they are missing.
+  var wordsNode = document.getElementById("checkin-words");
+  var words = wordsNode ? JSON.parse(wordsNode.textContent) : {};
+  function w(key, english) { return words[key] || english; }
   var duration = parseFloat(box.getAttribute("data-duration")) || 27;
   var preview = box.querySelector("[data-recorder-preview]");
   var startButton = box.querySelector("[data-recorder-start]");
@@ -56,23 +60,31 @@
   }
   var framingTimer = null;
   var checking = false;
+  // English fallbacks; the page's words (recorder_words in views.py) are used when present.
   var MESSAGES = {
-    ok: "Good: your face is inside the frame.",
-    dark: "It looks too dark. Turn on a light in front of you.",
-    "no-face": "We can’t see your face. Sit facing the camera, with a light in front of you.",
-    "too-far": "You look too far away: move closer, so your face fills more of the oval.",
-    "too-close": "You are too close: hold the phone a little further away, so your shoulders show.",
-    left: "Your face is too far to the left of the picture: move so it sits inside the oval.",
-    right: "Your face is too far to the right of the picture: move so it sits inside the oval.",
-    unknown: "We can’t check the framing automatically here: make sure your face is inside the oval."
+    ok: w("framing_ok", "Good: your face is inside the frame."),
+    dark: w("framing_dark", "It looks too dark. Turn on a light in front of you."),
+    "no-face": w("framing_no_face",
+      "We can’t see your face. Sit facing the camera, with a light in front of you."),
+    "too-far": w("framing_too_far",
+      "You look too far away: move closer, so your face fills more of the oval."),
+    "too-close": w("framing_too_close",
+      "You are too close: hold the phone a little further away, so your shoulders show."),
+    left: w("framing_left",
+      "Your face is too far to the left of the picture: move so it sits inside the oval."),
+    right: w("framing_right",
+      "Your face is too far to the right of the picture: move so it sits inside the oval."),
+    unknown: w("framing_unknown",
+      "We can’t check the framing automatically here: make sure your face is inside the oval.")
   };
+  var SIMPLE_CHECK = w("framing_simple", "(A simple colour check, not face recognition.)");
 
   function showFraming(state, rect) {
     box.setAttribute("data-framing", state);
     box.setAttribute("data-framing-method", method);
     var text = MESSAGES[state];
     if (method === "skin-colour" && state !== "dark") {
-      text += " (A simple colour check, not face recognition.)";
+      text += " " + SIMPLE_CHECK;
     }
     if (framing.textContent !== text) { framing.textContent = text; }
     framing.className = "framing framing-" + (state === "ok" ? "ok" : "warn");
@@ -204,13 +216,14 @@
         preview.play();
         startButton.disabled = true;
         recordButton.disabled = !videoType;
-        say("Camera on. Put your face inside the oval, then start the check-in.");
+        say(w("camera_on", "Camera on. Put your face inside the oval, then start the check-in."));
         preview.addEventListener("playing", startFraming);
         if (preview.videoWidth) { startFraming(); }
       })
       .catch(function (error) {
-        say("The camera could not be started (" + error.name + "). " +
-            "Record with your phone's camera app and choose the video below instead.");
+        say(w("no_camera", "The camera could not be started.") + " (" + error.name + ") " +
+            w("use_camera_app",
+              "Record with your phone's camera app and choose the video below instead."));
       });
   });
 
@@ -230,10 +243,10 @@
       var transfer = new DataTransfer();
       transfer.items.add(new File([new Blob(chunks, { type: type })], name, { type: type }));
       input.files = transfer.files;
-      promptLine.textContent = "Done. Thank you!";
+      promptLine.textContent = w("done", "Done. Thank you!");
       recordButton.disabled = false;
-      recordButton.textContent = "Record again";
-      say("Your check-in is ready. Press “Send to my clinic”, or record again.");
+      recordButton.textContent = w("record_again", "Record again");
+      say(w("ready", "Your check-in is ready. Press “Send to my clinic”, or record again."));
     });
     function tick() {
       var t = (performance.now() - started) / 1000;
@@ -246,7 +259,7 @@
     recorder.start(1000);
     started = performance.now();
     recordButton.disabled = true;
-    say("Recording… follow the prompts.");
+    say(w("recording", "Recording… follow the prompts."));
     tick();
     timer = window.setInterval(tick, 200);
   });
