@@ -156,16 +156,16 @@ def _sqlite(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table} "
             f"USING fts5(doc_id UNINDEXED, body, tokenize='{tokenizer}')"
         )
-        cursor.execute(f"DELETE FROM temp.{table}")  # noqa: S608 fixed table names only
+        cursor.execute(f"DELETE FROM temp.{table}")  # noqa: S608  # nosec B608 - fixed table names only
         cursor.executemany(
-            f"INSERT INTO temp.{table} (doc_id, body) VALUES (%s, %s)",  # noqa: S608
+            f"INSERT INTO temp.{table} (doc_id, body) VALUES (%s, %s)",  # noqa: S608  # nosec B608 - fixed table names only
             rows,
         )
         cursor.execute(
-            f"SELECT doc_id FROM temp.{table} WHERE {table} MATCH %s "  # noqa: S608
+            f"SELECT doc_id FROM temp.{table} WHERE {table} MATCH %s "  # noqa: S608  # nosec B608 - fixed table names only
             f"ORDER BY bm25({table}), doc_id LIMIT %s",
             [match, limit],
         )
         found = [int(row[0]) for row in cursor.fetchall()]
-        cursor.execute(f"DELETE FROM temp.{table}")  # noqa: S608
+        cursor.execute(f"DELETE FROM temp.{table}")  # noqa: S608  # nosec B608 - fixed table names only
     return found
