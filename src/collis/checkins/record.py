@@ -33,19 +33,30 @@ def before_week() -> float:
     return float(getattr(settings, "CHECKINS_WEAR_OFF_BEFORE_WEEK", 10))
 
 
+_POINT_FIELDS = (
+    "patient_id",
+    "recorded_at",
+    "resting_rotation_deg",
+    "resting_laterocollis_deg",
+    "resting_flexion_deg",
+    "tremor_amplitude_deg",
+)
+
+
+def _point(checkin: HomeCheckin) -> CheckinPoint:
+    return CheckinPoint(
+        timezone.localtime(checkin.recorded_at).date(),
+        checkin.resting_rotation_deg,
+        checkin.resting_laterocollis_deg,
+        checkin.resting_flexion_deg,
+        checkin.tremor_amplitude_deg,
+        checkin.pk,
+    )
+
+
 def points(patient) -> list[CheckinPoint]:  # noqa: ANN001
-    rows = HomeCheckin.objects.filter(patient=patient, result__isnull=False).order_by("recorded_at")
-    return [
-        CheckinPoint(
-            timezone.localtime(c.recorded_at).date(),
-            c.resting_rotation_deg,
-            c.resting_laterocollis_deg,
-            c.resting_flexion_deg,
-            c.tremor_amplitude_deg,
-            c.pk,
-        )
-        for c in rows
-    ]
+    rows = HomeCheckin.objects.filter(patient=patient, result__isnull=False).only(*_POINT_FIELDS)
+    return [_point(c) for c in rows.order_by("recorded_at", "pk")]
 
 
 def injection_dates(patient) -> list[date]:  # noqa: ANN001
@@ -68,16 +79,34 @@ def wearing_off_flag(patient) -> Cycle | None:  # noqa: ANN001
     return flagged[-1] if flagged else None
 
 
+def _newest_flagged_checkins(patient_ids) -> dict[int, int]:  # noqa: ANN001
+    """{patient id: their newest analysed check-in} for those of ``patient_ids`` whose check-ins
+    carry the early wearing-off flag: two queries whatever the number of patients."""
+    by_patient: dict[int, list[CheckinPoint]] = {}
+    analysed = HomeCheckin.objects.filter(patient_id__in=patient_ids, result__isnull=False)
+    for checkin in analysed.only(*_POINT_FIELDS).order_by("recorded_at", "pk"):
+        by_patient.setdefault(checkin.patient_id, []).append(_point(checkin))
+    injected: dict[int, list[date]] = {}
+    sessions = InjectionSession.objects.filter(patient_id__in=list(by_patient))
+    sessions = sessions.order_by("injected_on")
+    for patient_id, day in sessions.values_list("patient_id", "injected_on"):
+        injected.setdefault(patient_id, []).append(day)
+    newest: dict[int, int] = {}
+    for patient_id, patient_points in by_patient.items():
+        cycles_ = build_cycles(
+            injected.get(patient_id, []),
+            patient_points,
+            fraction=fraction(),
+            before_week=before_week(),
+        )
+        if any(c.flagged for c in cycles_[-2:]) and patient_points[-1].checkin_id is not None:
+            newest[patient_id] = patient_points[-1].checkin_id
+    return newest
+
+
 def flagged_patient_ids(patient_ids) -> set[int]:  # noqa: ANN001
     """Which of ``patient_ids`` carry the early wearing-off flag (for list pages)."""
-    from collis.patients.models import Patient
-
-    with_checkins = set(
-        HomeCheckin.objects.filter(patient_id__in=patient_ids, result__isnull=False)
-        .values_list("patient_id", flat=True)
-        .distinct()
-    )
-    return {p.pk for p in Patient.objects.filter(pk__in=with_checkins) if wearing_off_flag(p)}
+    return set(_newest_flagged_checkins(patient_ids))
 
 
 RECALL_NOTE = (
@@ -109,13 +138,7 @@ def patient_list_flags(patient_ids: set[int]) -> dict[int, list[ListFlag]]:
         )
         url = reverse("checkins:review-detail", args=[pks[0]])
         flags.setdefault(patient_id, []).append(ListFlag(text, url))
-    for patient_id in flagged_patient_ids(patient_ids):
-        newest = (
-            HomeCheckin.objects.filter(patient_id=patient_id, result__isnull=False)
-            .order_by("-recorded_at", "-pk")
-            .values_list("pk", flat=True)
-            .first()
-        )
+    for patient_id, newest in _newest_flagged_checkins(patient_ids).items():
         flags.setdefault(patient_id, []).append(
             ListFlag(
                 "Early wearing-off (suggestion)",
