@@ -36,11 +36,14 @@ return 0
 
 
 class BeatLock:
-    def __init__(self, redis_url: str, *, ttl: float = LOCK_TTL_SECONDS) -> None:
+    def __init__(
+        self, redis_url: str, *, ttl: float = LOCK_TTL_SECONDS, key: str = LOCK_KEY
+    ) -> None:
         import redis
 
         self.client = redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2)
         self.ttl = ttl
+        self.key = key
         self.token = f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
         self.held = False
         self._script = self.client.register_script(_HOLD)
@@ -50,7 +53,7 @@ class BeatLock:
         import redis
 
         try:
-            now_held = bool(self._script(keys=[LOCK_KEY], args=[self.token, int(self.ttl * 1000)]))
+            now_held = bool(self._script(keys=[self.key], args=[self.token, int(self.ttl * 1000)]))
         except redis.exceptions.RedisError as exc:
             logger.warning("beat lock: Redis unreachable (%s); not scheduling", type(exc).__name__)
             now_held = False
@@ -65,7 +68,7 @@ class BeatLock:
                 "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) "
                 "end return 0",
                 1,
-                LOCK_KEY,
+                self.key,
                 self.token,
             )
             self.held = False
