@@ -123,6 +123,22 @@ def test_portal_pages_are_spanish(client, spanish_clinic, patient):
 
 
 @pytest.mark.django_db
+def test_portal_side_effect_reports_are_spanish(client, spanish_clinic, patient, clinician_user):
+    from collis.injections.actions import report_side_effect, review_side_effect_report
+
+    patient.given_name, patient.family_name = "Rosa", "Díaz"
+    patient.save()
+    client.force_login(patient.user)
+    _assert_spanish(client, reverse("portal:side-effect-list"))  # none yet
+    report = report_side_effect(
+        None, actor=patient.user, patient=patient, symptoms=["ptosis", "dysphagia"], severe=True
+    )
+    review_side_effect_report(None, actor=clinician_user, report=report)
+    _assert_spanish(client, reverse("portal:side-effect-list"))
+    _assert_spanish(client, reverse("portal:side-effect-detail", args=[report.pk]))
+
+
+@pytest.mark.django_db
 def test_a_diary_entry_in_spanish_shows_spanish_errors_and_message(client, patient):
     client.force_login(patient.user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"

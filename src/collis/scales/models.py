@@ -6,8 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from collis.audit.softdelete import SoftDeletable
 
-class Assessment(models.Model):
+
+class Assessment(SoftDeletable):
     class Scale(models.TextChoices):
         TWSTRS = "twstrs", "TWSTRS"
         TSUI = "tsui", "Tsui"
