@@ -402,10 +402,10 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
     "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # Access and refresh tokens are stored as SHA-256 checksums only: a copy of the database
+    # (a backup, a replica) holds no usable bearer token.
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
 }
-# Known gap: tokens are stored in plaintext (RFC 9700 §4; W006) because the Backend Services
-# token view issues its own tokens; hashing them is follow-up work, not silently ignored.
-SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W006"]
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105  # nosec B105 - a model name
 # CORS: only the FHIR server and the OAuth endpoints, only for origins registered on an app

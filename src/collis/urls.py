@@ -25,7 +25,7 @@ urlpatterns = [
     path("readyz", ops_views.readyz, name="readyz"),
     path("conditions/", include("collis.education.urls")),
     path("providers/", include("collis.providers.urls")),
-    path("accounts/", include("collis.accounts.urls")),
+    path("accounts/", include("collis.patients.account_urls")),
     path("audit/", include("collis.ops.audit_urls")),
     path("clinic/", include("collis.chart.urls")),
     path("clinic/", include("collis.scales.urls")),

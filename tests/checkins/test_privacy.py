@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from collis.accounts.privacy import anonymisers, export_patient_data
 from collis.checkins.models import HomeCheckin
+from collis.patients.privacy import anonymisers, export_patient_data
 
 
 def test_export_holds_the_measurements_and_anonymisation_erases_the_stills(patient):

@@ -282,7 +282,7 @@ def test_new_records_appear_in_the_timeline(patient, session, clinician_user):
 
 
 def test_toxin_records_are_in_the_patients_data_export(patient, session, clinician_user):
-    from collis.accounts import privacy
+    from collis.patients import privacy
 
     actions.record_adverse_event(
         None,
@@ -314,7 +314,7 @@ def test_toxin_records_are_in_the_patients_data_export(patient, session, clinici
 
 
 def test_anonymising_erases_toxin_free_text(patient, session, administrator):
-    from collis.accounts.actions import anonymise_patient
+    from collis.patients.actions import anonymise_patient
 
     InjectionSession.objects.filter(pk=session.pk).update(notes="Pat's daughter drove her")
     actions.report_side_effect(

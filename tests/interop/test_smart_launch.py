@@ -4,6 +4,7 @@ only that patient, refresh, revocation; EHR launch; Backend Services with a sign
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -111,6 +112,18 @@ def test_discovery_and_capability_statement(live):
     assert security["service"][0]["coding"][0]["code"] == "SMART-on-FHIR"
 
 
+def _assert_tokens_stored_only_as_checksums(*raw_tokens: str) -> None:
+    """RFC 9700 §4: a copy of the database holds no usable bearer or refresh token."""
+    from oauth2_provider.models import AccessToken, RefreshToken
+
+    stored = list(AccessToken.objects.values_list("token", flat=True))
+    stored += RefreshToken.objects.values_list("token", flat=True)
+    assert stored and set(stored) == {""}
+    checksums = set(AccessToken.objects.values_list("token_checksum", flat=True))
+    for raw in raw_tokens:
+        assert hashlib.sha256(raw.encode()).hexdigest() in checksums
+
+
 def test_standalone_launch_reads_only_the_patient_in_context(live, app):
     me = Patient.objects.get(mrn="DEMO-0001")
     other = Patient.objects.get(mrn="DEMO-0002")
@@ -144,6 +157,7 @@ def test_standalone_launch_reads_only_the_patient_in_context(live, app):
     smart.reauthorize()
     assert smart.server.auth.access_token != first_token
     assert FhirPatient.read(str(me.pk), smart.server).id == str(me.pk)
+    _assert_tokens_stored_only_as_checksums(smart.server.auth.access_token)
 
     # Revoked, the token reads nothing.
     token = smart.server.auth.access_token
@@ -229,6 +243,7 @@ def test_backend_services_bulk_token_with_a_signed_assertion(live, app):
     granted = ask(once)
     assert granted.status_code == 200, granted.text
     token = granted.json()["access_token"]
+    _assert_tokens_stored_only_as_checksums(token)
     assert granted.json()["scope"] == "system/*.rs"
     assert ask(once).status_code == 401  # an assertion is single-use
     assert ask(assertion(aud="https://elsewhere.example/token")).status_code == 401

@@ -66,7 +66,7 @@ def test_tardive_cause_with_recorded_exposure_is_fine():
 
 @pytest.mark.django_db
 def test_workup_is_saved_audited_shown_and_exported(client, clinician_user, clinician, patient):
-    from collis.accounts import privacy
+    from collis.patients import privacy
 
     with pytest.raises(InvalidWorkupError):
         update_diagnosis(None, actor=clinician_user, patient=patient, data={"cause": "tardive"})

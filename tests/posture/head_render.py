@@ -55,6 +55,11 @@ PHOTO_FACE_WIDTH_PX = 92.0
 PHOTO_SHOULDER_ROLL_DEG = 4.9
 # Distance from the neck point up to the skull centre, in reference units.
 NECK_TO_HEAD = 1.9
+# A turned trunk is an elliptic cylinder around the spine: half-width in photo pixels (the suit
+# spans x 15–372 about the neck at 222) and depth ÷ width (chest depth ~0.55 of the breadth
+# across the arms; own anthropometric estimate).
+TRUNK_HALF_WIDTH_PHOTO_PX = 210.0
+TRUNK_DEPTH_RATIO = 0.55
 
 
 # ---------------------------------------------------------------- movement profiles
@@ -111,6 +116,7 @@ class Clip:
     tremor: Sine = Sine()
     trunk_lean: Keyframes = Keyframes()  # trunk roll, laterocollis sign
     trunk_sway: Sine = Sine()  # added to the lean
+    trunk_turn: Keyframes = Keyframes()  # trunk yaw about the spine, rotation sign
     noise_seed: int = 0
     centre_x: float = 0.5  # face centre, share of the width
     luma: float = 1.0  # brightness factor
@@ -133,9 +139,9 @@ class Clip:
         return self.trunk_lean(t) + self.trunk_sway(t)
 
     def camera_angles(self, t: float) -> tuple[float, float, float]:
-        """Head angles relative to the camera: head-on-trunk plus the trunk's roll."""
+        """Head angles relative to the camera: head-on-trunk plus the trunk's roll and turn."""
         rotation, laterocollis, flexion = self.head_angles(t)
-        return rotation, laterocollis + self.trunk_roll(t), flexion
+        return rotation + self.trunk_turn(t), laterocollis + self.trunk_roll(t), flexion
 
     def times(self) -> FloatArray:
         """Presentation times of the frames."""
@@ -244,13 +250,14 @@ def render_frame(clip: Clip, t: float, rng: np.random.Generator | None = None) -
     rot = np.array([[math.cos(lean), -math.sin(lean)], [math.sin(lean), math.cos(lean)]])
     neck = hip + rot @ (neck_rest - hip)
     photo, mask = _suit_cutout()
-    affine = np.zeros((2, 3))
-    level = math.radians(-PHOTO_SHOULDER_ROLL_DEG)
-    levelled = np.array([[math.cos(level), -math.sin(level)], [math.sin(level), math.cos(level)]])
-    affine[:, :2] = photo_scale * rot @ levelled
-    affine[:, 2] = neck - affine[:, :2] @ np.array(PHOTO_NECK)
-    suit = cv2.warpAffine(photo, affine, (width, height), flags=cv2.INTER_LINEAR)
-    suit_mask = cv2.warpAffine(mask, affine, (width, height), flags=cv2.INTER_LINEAR)
+    if clip.trunk_turn == Keyframes():
+        affine = np.zeros((2, 3))
+        affine[:, :2] = photo_scale * rot @ _levelled()
+        affine[:, 2] = neck - affine[:, :2] @ np.array(PHOTO_NECK)
+        suit = cv2.warpAffine(photo, affine, (width, height), flags=cv2.INTER_LINEAR)
+        suit_mask = cv2.warpAffine(mask, affine, (width, height), flags=cv2.INTER_LINEAR)
+    else:
+        suit, suit_mask = _turned_suit(clip, t, photo_scale, rot, neck)
     alpha = suit_mask[..., None].astype(np.float32) / 255.0
     canvas = (canvas * (1 - alpha) + suit * alpha).astype(np.uint8)
     # Head: its skull centre sits NECK_TO_HEAD above the neck along the trunk's up direction.
@@ -290,6 +297,57 @@ def render_frame(clip: Clip, t: float, rng: np.random.Generator | None = None) -
     if clip.turned_quarter:
         canvas = np.ascontiguousarray(np.rot90(canvas, clip.turned_quarter))
     return canvas
+
+
+@functools.cache
+def _levelled() -> FloatArray:
+    level = math.radians(-PHOTO_SHOULDER_ROLL_DEG)
+    return np.array([[math.cos(level), -math.sin(level)], [math.sin(level), math.cos(level)]])
+
+
+def _turned_suit(
+    clip: Clip, t: float, photo_scale: float, rot: FloatArray, neck: FloatArray
+) -> tuple[RgbImage, NDArray[np.uint8]]:
+    """The suit wrapped on the front of an elliptic cylinder turned about the spine.
+
+    The photo is laid on the cylinder as seen from the front (so a zero turn looks like the flat
+    cut-out), the cylinder is turned by the trunk's yaw about the vertical through the neck and
+    projected orthographically like the head, with Lambert shading. A turn moves the
+    suit's front (zip, collar) toward the far side of the outline and shows one flank, as a
+    real trunk does; both shoulders keep their height, and the shoulder line's depth slope is
+    exactly the turn.
+    """
+    width, height = clip.width, clip.height
+    photo, mask = _suit_cutout()
+    turn = math.radians(clip.trunk_turn(t))
+    a = TRUNK_HALF_WIDTH_PHOTO_PX * photo_scale
+    b = TRUNK_DEPTH_RATIO * a
+    # Front arc of the turned ellipse: x'(φ) = a·cosθ·sinφ + b·sinθ·cosφ = R·sin(φ + δ).
+    radius = math.hypot(a * math.cos(turn), b * math.sin(turn))
+    delta = math.atan2(b * math.sin(turn), a * math.cos(turn))
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float64)
+    # Image → trunk frame (undo the lean about the neck).
+    dx, dy = xs - neck[0], ys - neck[1]
+    u = rot[0, 0] * dx + rot[1, 0] * dy
+    v = rot[0, 1] * dx + rot[1, 1] * dy
+    inside = np.abs(u) < radius
+    phi = np.arcsin(np.clip(u / radius, -1.0, 1.0)) - delta
+    card_x = a * np.sin(phi)
+    # Card (levelled, scaled, origin at the neck) → photo pixels.
+    inverse = _levelled().T / photo_scale
+    map_x = PHOTO_NECK[0] + inverse[0, 0] * card_x + inverse[0, 1] * v
+    map_y = PHOTO_NECK[1] + inverse[1, 0] * card_x + inverse[1, 1] * v
+    map_x[~inside] = -1.0
+    # Lambert shading: the outward normal's component toward the camera.
+    nx, nz = np.sin(phi) / a, -np.cos(phi) / b
+    toward = -(nx * math.sin(turn) + nz * math.cos(turn)) / np.hypot(nx, nz)
+    shade = (0.55 + 0.45 * np.clip(toward, 0.0, 1.0)).astype(np.float32)
+    suit = cv2.remap(photo, map_x.astype(np.float32), map_y.astype(np.float32), cv2.INTER_LINEAR)
+    suit_mask = cv2.remap(
+        mask, map_x.astype(np.float32), map_y.astype(np.float32), cv2.INTER_LINEAR
+    )
+    suit = (suit * shade[..., None]).astype(np.uint8)
+    return suit, suit_mask
 
 
 @functools.cache
@@ -472,3 +530,15 @@ def lean_clips() -> dict[str, Clip]:
         "lean": Clip("lean", trunk_lean=Keyframes(((0.0, 12.0),)), **common),  # type: ignore[arg-type]
         "upright": Clip("upright", laterocollis=Keyframes(((0.0, 12.0),)), **common),  # type: ignore[arg-type]
     }
+
+
+def turned_trunk_clip() -> Clip:
+    """The trunk turned 25° toward the patient's left about the spine, the head straight on it:
+    the camera sees a 25° head rotation, the head-on-trunk rotation is 0."""
+    return Clip(
+        "turned-trunk",
+        seconds=4.0,
+        trunk_turn=Keyframes(((0.0, 25.0),)),
+        laterocollis=Keyframes(((0.0, 3.0),)),
+        noise_seed=14,
+    )

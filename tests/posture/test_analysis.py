@@ -220,3 +220,37 @@ def test_annotated_photo_differs_from_the_photo(tmp_path: Path, astronaut_png: P
 def test_annotation_refuses_a_video_name_for_a_photo(tmp_path: Path, astronaut_png: Path) -> None:
     with pytest.raises(UnreadableInputError, match="--annotate"):
         analyze(astronaut_png, annotate_to=tmp_path / "out.mp4")
+
+
+def _trunk_columns(t, rotation, tilt, turn):
+    from collis.posture.analysis import _Columns
+
+    columns = _Columns()
+    for name, values in (("t", t), ("trunk_tilt_deg", tilt), ("trunk_turn_deg", turn)):
+        columns._data[name].extend(np.asarray(values, dtype=np.float64))
+    return columns
+
+
+def test_head_on_trunk_takes_out_the_lean_and_reports_the_trunk_yaw() -> None:
+    """Lean subtracted from laterocollis; the trunk yaw is smoothed and reported beside it, and
+    subtracted from rotation only where asked (analysis.TRUNK_YAW_SUBTRACTED)."""
+    from collis.posture.analysis import TRUNK_YAW_SUBTRACTED, _head_on_trunk_series
+    from collis.posture.series import AngleSeries
+
+    t = np.arange(300) / 30
+    rotation = np.full(300, 30.0)
+    # A pose run every 2 s, held in between; one noisy sample among them.
+    runs = (t // 2).astype(int)
+    turn = np.array([20.2, 19.8, 35.0, 20.1, 19.9])[runs]
+    tilt = np.full(300, 6.0)
+    series = AngleSeries(t, rotation, np.full(300, 10.0), np.zeros(300))
+    columns = _trunk_columns(t, rotation, tilt, turn)
+    on_trunk, yaw = _head_on_trunk_series(series, columns, subtract_yaw=True)
+    assert np.allclose(yaw, 20.0, atol=0.25)  # the rolling median drops the one 35° sample
+    assert np.allclose(on_trunk.rotation_deg, 10.0, atol=0.25)
+    assert np.allclose(on_trunk.laterocollis_deg, 4.0)
+    kept, _ = _head_on_trunk_series(series, columns, subtract_yaw=False)
+    assert np.allclose(kept.rotation_deg, 30.0) and np.allclose(kept.laterocollis_deg, 4.0)
+    assert TRUNK_YAW_SUBTRACTED is False  # see the constant: not validated, echoes the head
+    unseen = _trunk_columns(t, rotation, np.full(300, np.nan), np.full(300, np.nan))
+    assert _head_on_trunk_series(series, unseen) is None

@@ -179,6 +179,21 @@ def test_video_pose_runs_at_most_twice_a_second_whatever_the_head_does(
     assert POSE_TURNED_INTERVAL_S >= POSE_FAST_INTERVAL_S >= 0.5
 
 
+def test_each_new_turn_gets_one_pose_run_once_it_has_settled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Turned from 1.0 s on: a pose at 0 s, one 0.3 s into the turn, then every 2 s."""
+    tracker, _, pose = _tracker(monkeypatch, [FACE])
+    runs = []
+    for i in range(120):
+        t = i / 30
+        before = pose.calls
+        tracker.detect(FRAME, t, turned=t >= 1.0)
+        if pose.calls > before:
+            runs.append(round(t, 2))
+    assert runs == [0.0, 1.3, 3.3]
+
+
 def test_lost_face_searches_crops_sparingly(monkeypatch: pytest.MonkeyPatch) -> None:
     """A face that stays lost is searched for on its first frames, then every 0.2 s."""
     tracker, _, pose = _tracker(monkeypatch, [None])
@@ -229,8 +244,40 @@ def test_lost_face_runs_the_pose_and_a_crop(monkeypatch: pytest.MonkeyPatch) -> 
     assert tracker.detect(FRAME, 1 / 30).face is None
     assert pose.calls == 1  # a pose 33 ms old places the head; at most 2 pose runs a second
     assert crops == [SquareBox(320.0, 200.0, 120.0)]
+    # The lost face was large (23 % of the width): the whole-frame detector finds it again when
+    # it is back, so the crop search (and the pose placing it) waits a second, not 0.2 s.
     tracker.detect(FRAME, 0.6)
-    assert pose.calls == 2  # older than POSE_FAST_INTERVAL_S: run again for the search
+    assert pose.calls == 1 and len(crops) == 1
+    tracker.detect(FRAME, 1.1)
+    assert pose.calls == 2 and len(crops) == 2  # pose older than POSE_FAST_INTERVAL_S: rerun
+
+
+def test_lost_small_face_is_searched_for_five_times_a_second(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    small = np.tile([320.0, 200.0, 0.0], (478, 1)) + np.linspace(0, 50, 478)[:, None]
+    tracker, mesh, pose = _tracker(monkeypatch, [small, None])
+    searches: list[float] = []
+
+    class FakeCrop:
+        def __init__(self, **_: object) -> None:
+            pass
+
+        def detect(self, rgb: np.ndarray, box: SquareBox) -> np.ndarray | None:
+            searches.append(box.side)
+            return None
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(landmarks_module, "CroppedFaceMesh", FakeCrop)
+    pose_points = np.zeros((33, 4))
+    pose_points[:11, :2] = np.linspace([300, 180], [340, 220], 11)
+    pose.outputs = [pose_points]
+    for i in range(31):
+        tracker.detect(FRAME, i / 30)
+    # The first three lost frames, then every 0.2 s (at 0.3, 0.5, 0.7, 0.9 s).
+    assert len(searches) == 3 + 4
 
 
 def test_turned_head_asks_for_the_faster_pose_rate(

@@ -15,7 +15,7 @@ from collis.posture.landmarks import (
     RIGHT_HIP,
     RIGHT_SHOULDER,
 )
-from collis.posture.trunk import lateral_shift_present, measure_trunk
+from collis.posture.trunk import lateral_shift_present, measure_trunk, trunk_yaw_deg
 
 
 def _pose(**points: tuple[float, float]) -> np.ndarray:
@@ -104,3 +104,21 @@ def test_invisible_shoulders_give_no_trunk_measures() -> None:
 )
 def test_lateral_shift(offset: float | None, laterocollis: float, expected: bool | None) -> None:
     assert lateral_shift_present(offset, laterocollis) is expected
+
+
+@pytest.mark.parametrize("turn", [-40.0, -10.0, 0.0, 25.0])
+def test_trunk_yaw_comes_from_the_metric_3d_shoulder_line(turn: float) -> None:
+    """Seen from above, a trunk turned toward the patient's left moves the left shoulder away
+    from the camera (z up): the yaw has the head-rotation sign (DESIGN.md)."""
+    half = 0.18  # metres, half the shoulder breadth
+    a = np.radians(turn)
+    left = [half * np.cos(a), -0.5, half * np.sin(a)]
+    right = [-half * np.cos(a), -0.5, -half * np.sin(a)]
+    shoulders = np.array([left, right])
+    assert trunk_yaw_deg(shoulders) == pytest.approx(turn, abs=1e-9)
+    assert measure_trunk(_pose(**UPRIGHT), shoulders).trunk_turn_deg == pytest.approx(turn)
+
+
+def test_trunk_yaw_is_unknown_for_coincident_shoulders() -> None:
+    assert trunk_yaw_deg(np.zeros((2, 3))) is None
+    assert trunk_yaw_deg(np.full((2, 3), np.nan)) is None

@@ -437,3 +437,29 @@ def test_recall_list_actions_send_snooze_and_unreachable(client, clinic, front_d
     InjectionRecall.objects.filter(pk=recall.pk).update(snoozed_until=None)
     assert "marked unreachable" in act("unreachable", reason="three calls, no answer")
     assert patient.family_name not in client.get(url).content.decode()
+
+
+def test_recall_sent_by_the_desk_is_in_the_patients_language(client, clinic, front_desk, patient):
+    """The desk's "Send recall" writes the same letter as the nightly job: in the patient's
+    language, and the recall is marked sent for its due date (audited once)."""
+    from django.core import mail
+    from django.utils import timezone
+
+    from collis.audit.models import AuditEvent
+    from collis.scheduling.models import InjectionRecall
+
+    patient.preferred_language = "es"
+    patient.save(update_fields=["preferred_language"])
+    today = timezone.localdate()
+    recall = InjectionRecall.objects.create(
+        patient=patient,
+        last_injected_on=today - timedelta(days=90),
+        due_on=today - timedelta(days=6),
+        product_name="Xeomin",
+    )
+    sign_in_with_second_factor(client, front_desk)
+    client.post(reverse("scheduling:desk-recall-action", args=[recall.pk, "send"]))
+    [message] = mail.outbox
+    assert message.subject.startswith("Es hora de pedir su próxima inyección")
+    assert InjectionRecall.objects.get(pk=recall.pk).recall_sent_for == recall.due_on
+    assert AuditEvent.objects.filter(detail__recall="sent by desk").count() == 1

@@ -10,7 +10,7 @@ from django.core import mail
 from collis.scheduling import actions
 from collis.scheduling.links import patient_from_token
 from collis.scheduling.models import InjectionRecall
-from collis.scheduling.recall import due_recalls, send_recall_emails
+from collis.scheduling.recall import due_recalls
 
 
 def test_due_list_shows_overdue_and_soon_due(clinic, patient):
@@ -37,9 +37,9 @@ def test_recall_email_goes_once_per_due_date_and_links_to_booking(clinic, patien
         min_interval_days=84,
         product_name="Xeomin",
     )
-    assert send_recall_emails(today - timedelta(days=30)) == {"sent": 0, "failed": 0}
-    assert send_recall_emails(today) == {"sent": 1, "failed": 0}
-    assert send_recall_emails(today) == {"sent": 0, "failed": 0}
+    assert actions.send_recall_emails(today - timedelta(days=30)) == {"sent": 0, "failed": 0}
+    assert actions.send_recall_emails(today) == {"sent": 1, "failed": 0}
+    assert actions.send_recall_emails(today) == {"sent": 0, "failed": 0}
     [message] = mail.outbox
     assert message.to == [patient.email] and "Xeomin" in message.body
     url = next(line for line in message.body.splitlines() if "/book/" in line)
@@ -63,5 +63,5 @@ def test_no_recall_when_the_next_injection_is_booked(clinic, patient):
         patient=patient,
         contact=actions.Contact("Ada", "Lovelace", patient.email),
     )
-    assert send_recall_emails(clinic.monday)["sent"] == 0
+    assert actions.send_recall_emails(clinic.monday)["sent"] == 0
     assert due_recalls(clinic.monday)[0].has_booking

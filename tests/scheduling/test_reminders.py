@@ -13,8 +13,8 @@ from django.core.management import call_command
 
 from collis.jobs.registry import periodic_jobs
 from collis.scheduling import actions
+from collis.scheduling.actions.reminders import MAX_ATTEMPTS, send_due_reminders
 from collis.scheduling.models import Appointment, ReminderDelivery
-from collis.scheduling.reminders import MAX_ATTEMPTS, send_due_reminders
 
 from .conftest import contact
 

@@ -15,7 +15,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in, user_login_failed
 
-        from collis.accounts import privacy, receivers
+        from collis.accounts import receivers
 
         # After every migrate, so new apps' permissions join their roles.
         post_migrate.connect(_create_role_groups, dispatch_uid="collis-role-groups")
@@ -23,4 +23,3 @@ class AccountsConfig(AppConfig):
         user_login_failed.connect(
             receivers.on_user_login_failed, dispatch_uid="collis-audit-login-failed"
         )
-        privacy.register_builtin_sections()

@@ -1,3 +1,9 @@
+"""Sign-in, two-factor, password and activation pages.
+
+Mounted through ``collis.patients.account_urls``, which adds the account pages that need the
+patient record to the same ``accounts:`` namespace.
+"""
+
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
@@ -8,8 +14,6 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", views.account_home, name="home"),
-    path("start/", views.start, name="start"),
     path("security/", views.security, name="security"),
     path("two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
     path("two-factor/setup/", views.two_factor_setup, name="two-factor-setup"),
@@ -42,18 +46,4 @@ urlpatterns = [
         name="password-reset-complete",
     ),
     path("activate/<uidb64>/<token>/", views.ActivateAccountView.as_view(), name="activate"),
-    path("my-data.json", views.my_data_export, name="my-data-export"),
-    path("privacy/", views.privacy_home, name="privacy"),
-    path(
-        "privacy/patients/<int:pk>/export.json",
-        views.patient_data_export,
-        name="patient-data-export",
-    ),
-    path(
-        "privacy/patients/<int:pk>/anonymise/",
-        views.patient_anonymise,
-        name="patient-anonymise",
-    ),
-    path("patients/<int:pk>/invite/", views.patient_invite, name="patient-invite"),
-    path("patients/<int:pk>/link/", views.patient_link, name="patient-link"),
 ]

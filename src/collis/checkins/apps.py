@@ -6,8 +6,8 @@ class CheckinsConfig(AppConfig):
     verbose_name = "Home video check-ins"
 
     def ready(self) -> None:
-        from collis.accounts.privacy import register_anonymiser, register_export_section
         from collis.checkins import privacy, record
+        from collis.patients.privacy import register_anonymiser, register_export_section
         from collis.scheduling.ports import register_recall_notes
 
         register_export_section("home_checkins", privacy.export_checkins)

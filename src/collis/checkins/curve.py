@@ -35,10 +35,10 @@ class CheckinPoint:
 
     @property
     def deviation_deg(self) -> float | None:
-        values = (self.rotation_deg, self.laterocollis_deg, self.flexion_deg)
-        if any(v is None for v in values):
+        rotation, tilt, flexion = self.rotation_deg, self.laterocollis_deg, self.flexion_deg
+        if rotation is None or tilt is None or flexion is None:
             return None
-        return math.sqrt(sum(float(v) ** 2 for v in values))  # type: ignore[arg-type]
+        return math.sqrt(sum(float(v) ** 2 for v in (rotation, tilt, flexion)))
 
 
 @dataclass(frozen=True)

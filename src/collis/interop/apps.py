@@ -12,7 +12,7 @@ class InteropConfig(AppConfig):
 
         check_request_enabled.connect(registered_origin, dispatch_uid="collis-smart-cors")
 
-        from collis.accounts.privacy import register_anonymiser
         from collis.interop import privacy
+        from collis.patients.privacy import register_anonymiser
 
         register_anonymiser("bulk_exports", privacy.erase_bulk_exports)

@@ -6,7 +6,8 @@ are, or a typed ``UploadError`` whose message can be shown to the person who upl
 
 What is checked, cheapest first, so hostile files are refused before anything is decoded:
 1. size in bytes against the limit;
-2. the magic bytes at the start of the file (JPEG, PNG, WebP, HEIC; MP4/QuickTime, WebM);
+2. the magic bytes at the start of the file (JPEG, PNG, WebP, HEIC; MP4/QuickTime, WebM), read
+   by ``collis.posture.formats``, the same sniffer the posture analysis uses;
 3. the dimensions in the image header or video stream against a pixel limit. Pillow's
    decompression-bomb guard is kept on as a second line, and its error or warning is reported
    as ``TooManyPixelsError``;
@@ -28,41 +29,53 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
-from enum import StrEnum
 from struct import error as struct_error
-from typing import IO, ClassVar
+from typing import IO, Any, ClassVar
 
-HEAD_BYTES = 64
+from collis.posture.formats import (
+    HEAD_BYTES,
+    HEIC,
+    JPEG,
+    MP4,
+    PNG,
+    QUICKTIME,
+    UPLOAD_TYPES,
+    WEBM,
+    WEBP,
+    MediaKind,
+    MediaType,
+    duration_seconds,
+    sniff,
+)
 
-
-class MediaKind(StrEnum):
-    IMAGE = "image"
-    VIDEO = "video"
-
-
-@dataclass(frozen=True)
-class MediaType:
-    kind: MediaKind
-    mime_type: str
-    extension: str  # what a stored copy is named with, whatever the uploaded name said
-    pillow_format: str = ""
-
-
-JPEG = MediaType(MediaKind.IMAGE, "image/jpeg", ".jpg", "JPEG")
-PNG = MediaType(MediaKind.IMAGE, "image/png", ".png", "PNG")
-WEBP = MediaType(MediaKind.IMAGE, "image/webp", ".webp", "WEBP")
-HEIC = MediaType(MediaKind.IMAGE, "image/heic", ".heic", "HEIF")
-MP4 = MediaType(MediaKind.VIDEO, "video/mp4", ".mp4")
-QUICKTIME = MediaType(MediaKind.VIDEO, "video/quicktime", ".mov")
-WEBM = MediaType(MediaKind.VIDEO, "video/webm", ".webm")
-
-# ISO base media "ftyp" major brands. HEIF stills and MP4/QuickTime videos share the container.
-_HEIF_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"})
-_QUICKTIME_BRANDS = frozenset({b"qt  "})
-_MP4_BRANDS = frozenset(
-    {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V ", b"MSNV",
-     b"3gp4", b"3gp5", b"3gp6", b"3g2a", b"dash", b"mmp4", b"f4v "}
-)  # fmt: skip
+# The one sniffer (collis.posture.formats): uploads accept only its UPLOAD_TYPES.
+__all__ = [
+    "HEIC",
+    "IMAGE_LIMITS",
+    "JPEG",
+    "MP4",
+    "PNG",
+    "QUICKTIME",
+    "VIDEO_LIMITS",
+    "WEBM",
+    "WEBP",
+    "CheckedUpload",
+    "CorruptUploadError",
+    "EmptyUploadError",
+    "MediaKind",
+    "MediaType",
+    "TooManyPixelsError",
+    "UnsupportedMediaTypeError",
+    "UploadError",
+    "UploadLimits",
+    "UploadTooLargeError",
+    "VideoTooLongError",
+    "check_image",
+    "check_upload",
+    "check_video",
+    "sniff_media_type",
+    "storage_name",
+]
 
 
 @dataclass(frozen=True)
@@ -129,24 +142,8 @@ class VideoTooLongError(UploadError):
 
 def sniff_media_type(head: bytes) -> MediaType | None:
     """Return the media type the first bytes of a file announce, or None if not one we accept."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return WEBP
-    if head[4:8] == b"ftyp":
-        brand = head[8:12]
-        if brand in _HEIF_BRANDS:
-            return HEIC
-        if brand in _QUICKTIME_BRANDS:
-            return QUICKTIME
-        if brand in _MP4_BRANDS:
-            return MP4
-        return None
-    if head.startswith(b"\x1a\x45\xdf\xa3") and b"webm" in head:  # EBML header, WebM doctype
-        return WEBM
-    return None
+    media_type = sniff(head)
+    return media_type if media_type in UPLOAD_TYPES else None
 
 
 def check_upload(
@@ -276,7 +273,7 @@ def _check_video(
                 raise CorruptUploadError("The file holds no video picture.")
             video = container.streams.video[0]
             width, height = video.codec_context.width, video.codec_context.height
-            duration = _duration_seconds(container, video)
+            duration = duration_seconds(container, video)
             if duration is None:
                 # Recorded in a browser (MediaRecorder WebM): no length in the header, so read
                 # the packet timestamps (demuxing only, no decoding; stops past the limit).
@@ -306,24 +303,18 @@ def _check_video(
     )
 
 
-def _duration_by_demuxing(container, video, stop_after: float) -> float | None:  # noqa: ANN001
+def _duration_by_demuxing(container: Any, video: Any, stop_after: float) -> float | None:
+    """Return the span of the video packets' timestamps (PyAV objects), None if none has one."""
     if video.time_base is None:
         return None
-    first = last = None
+    span: tuple[float, float] | None = None
     for packet in container.demux(video):
         if packet.pts is None:
             continue
         seconds = float(packet.pts * video.time_base)
-        first = seconds if first is None else min(first, seconds)
-        last = seconds if last is None else max(last, seconds)
-        if last - first > stop_after:
+        span = (
+            (seconds, seconds) if span is None else (min(span[0], seconds), max(span[1], seconds))
+        )
+        if span[1] - span[0] > stop_after:
             break
-    return None if first is None else last - first
-
-
-def _duration_seconds(container, video) -> float | None:  # noqa: ANN001 (PyAV types)
-    if video.duration is not None and video.time_base is not None:
-        return float(video.duration * video.time_base)
-    if container.duration is not None:
-        return container.duration / 1_000_000  # AV_TIME_BASE: microseconds
-    return None
+    return None if span is None else span[1] - span[0]

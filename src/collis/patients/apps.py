@@ -6,9 +6,10 @@ class PatientsConfig(AppConfig):
     verbose_name = "Patients"
 
     def ready(self) -> None:
-        from collis.accounts.privacy import register_anonymiser, register_export_section
         from collis.patients import privacy
+        from collis.patients.privacy import register_anonymiser, register_export_section
 
+        privacy.register_builtin_sections()
         register_export_section("diagnosis", privacy.export_diagnosis)
         register_anonymiser("diagnosis", privacy.anonymise_diagnosis)
         register_export_section("visits", privacy.export_visits)

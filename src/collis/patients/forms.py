@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django import forms
 
+from collis.lib.fields import SaneDateField
 from collis.patients import workup
 from collis.patients.colcap import FORM_LABELS, SIDED_FORMS, ColCapForm
-from collis.patients.models import Diagnosis, Visit
+from collis.patients.models import Diagnosis, Patient, Visit
 from collis.providers.models import Clinician
 
 _SIDED = [("", "Absent"), ("left", "Toward the left"), ("right", "Toward the right")]
@@ -151,3 +152,87 @@ class VisitForm(forms.ModelForm):
 
 class VisitNotesForm(forms.Form):
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), required=False)
+
+
+# Privacy and portal-account pages (collis.patients.account_views).
+class PatientSearchForm(forms.Form):
+    q = forms.CharField(label="Name or record number", max_length=100, required=False)
+
+
+class AnonymiseForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded in the audit trail, e.g. the patient's erasure request and its date.",
+    )
+    confirm_mrn = forms.CharField(label="Type the medical record number to confirm", max_length=20)
+    understood = forms.BooleanField(
+        label="I understand this cannot be undone.",
+    )
+
+    def __init__(self, *args: object, patient: Patient, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.patient = patient
+
+    def clean_confirm_mrn(self) -> str:
+        value = self.cleaned_data["confirm_mrn"].strip()
+        if value != self.patient.mrn:
+            raise forms.ValidationError("This is not the record number of this patient.")
+        return value
+
+
+class ReverifyForm(forms.Form):
+    """An administrator re-verifies a patient's identity and their own password."""
+
+    identity_evidence = forms.CharField(
+        label="How was the patient's identity verified?",
+        max_length=300,
+        help_text="e.g. photo ID seen at the desk, with the date. Recorded in the audit trail.",
+    )
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: object, actor, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.actor.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password
+
+
+class LinkAccountForm(ReverifyForm):
+    """Link an existing patient portal account to a record, after re-verifying identity."""
+
+    username = forms.CharField(label="Portal account (username)", max_length=150)
+    birth_date = SaneDateField(
+        label="Patient's birth date, as they state it",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    field_order = ["username", "birth_date", "identity_evidence", "password"]
+
+    def __init__(self, *args: object, patient: Patient, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.patient = patient
+
+    def clean_birth_date(self):
+        stated = self.cleaned_data["birth_date"]
+        if self.patient.birth_date is None or stated != self.patient.birth_date:
+            raise forms.ValidationError("This does not match the birth date on the record.")
+        return stated
+
+    def clean_username(self):
+        from django.contrib.auth import get_user_model
+
+        username = self.cleaned_data["username"].strip()
+        user = get_user_model().objects.filter(username__iexact=username).first()
+        if user is None:
+            raise forms.ValidationError("No account has that username.")
+        self.account = user
+        return username

@@ -25,7 +25,9 @@ SEARCH_MAX_LENGTH = 100
 def patient_list(request: HttpRequest) -> HttpResponse:
     require_clinician(request.user)
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
-    patients = Patient.objects.filter(is_pending_contact=False).select_related("diagnosis")
+    patients = Patient.objects.filter(is_pending_contact=False).select_related(
+        "diagnosis__treating_clinician"
+    )
     if query:
         patients = patients.filter(
             Q(family_name__icontains=query) | Q(given_name__icontains=query) | Q(mrn__iexact=query)

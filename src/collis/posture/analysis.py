@@ -41,7 +41,7 @@ FloatArray = NDArray[np.float64]
 # Count faces in a video every 4 s: a second person walking in is rare and the detector costs
 # ~4 ms a frame (~2 FaceMesh tracking frames). Own choice.
 FACE_COUNT_INTERVAL_S = 4.0
-# Run the pose model at its faster rate (landmarks.POSE_TURNED_INTERVAL_S) while the head is turned
+# Tell the tracker the head is turned (landmarks.TURN_SETTLE_S: one pose run per turn)
 # this far: where the nose/ear estimate starts to blend into the rotation
 # (measurement.BLEND_START_DEG). Own choice.
 TURNED_ROTATION_DEG = BLEND_START_DEG
@@ -57,6 +57,14 @@ MAX_BODY_UP_DEG = 50.0
 # The trunk's lean is the median of the pose samples within this window centred on each frame
 # (see _head_on_trunk_series). Own choice: about five 2-s pose samples.
 TRUNK_SMOOTHING_S = 10.0
+# Head-on-trunk rotation does NOT subtract BlazePose's trunk yaw (DESIGN.md asks for it): on
+# rendered trunks turned −60…+60° about the spine (tests/posture/head_render.py, an elliptic
+# cylinder with the astronaut's suit) its metric shoulder line read 6–12° whatever the turn,
+# and it echoed the head: a head turned 45–60° on a frontal trunk read 17–22° of trunk yaw
+# (bench/RESULTS.md, 2026-11-30 09:30). Subtracting it would take up to a third of a real
+# torticollis rotation away and lower TWSTRS grades. The yaw is measured and reported
+# (``trunk_yaw_deg``); turn this on once real clips show it tracks the trunk.
+TRUNK_YAW_SUBTRACTED = False
 # Frames decoded ahead of the analysis by the decoding thread (a 640×480 RGB frame is 0.9 MB).
 PREFETCH_FRAMES = 4
 # Face brightness, blur and the PnP cross-check only feed medians over the video (quality
@@ -173,7 +181,10 @@ def analyze(
             # A held pose is the same array from frame to frame: measure the trunk once.
             pose_new = trunk_cache is None or trunk_cache[0] is not landmarks.pose
             if pose_new:
-                trunk_cache = (landmarks.pose, measure_trunk(landmarks.pose))
+                trunk_cache = (
+                    landmarks.pose,
+                    measure_trunk(landmarks.pose, landmarks.shoulders_3d),
+                )
             diagnostics = frame.t >= next_diagnostics_t
             measurement, overlay = measure_frame(
                 frame.t,
@@ -222,7 +233,7 @@ def _write_still(info: MediaInfo, result: PostureResult, mirrored: bool, out: Pa
             frame.rgb,
             landmarks,
             load_reference_face(),
-            trunk=measure_trunk(landmarks.pose),
+            trunk=measure_trunk(landmarks.pose, landmarks.shoulders_3d),
             diagnostics=False,
         )
         Image.fromarray(draw_overlay(frame.rgb, overlay, measurement)).save(out)
@@ -311,7 +322,12 @@ def _summarise(
     tremor = estimate_tremor(cleaned)
     if info.kind == "video" and tremor.note and tremor.detected is not False:
         warnings.append(QualityWarning("tremor", tremor.note))
-    on_trunk_series = _head_on_trunk_series(cleaned, columns)
+    on_trunk_series = None
+    trunk_yaw = None
+    on_trunk_found = _head_on_trunk_series(cleaned, columns)
+    if on_trunk_found is not None:
+        on_trunk_series, yaw_series = on_trunk_found
+        trunk_yaw = robust_centre(np.where(cleaned.valid, yaw_series, np.nan))
     on_trunk = None
     if on_trunk_series is not None:
         on_trunk = HeadAngles(
@@ -377,6 +393,8 @@ def _summarise(
         pnp_disagreement_deg=robust_centre(columns["pnp_disagreement_deg"]),
         head_on_trunk=on_trunk,
         head_on_trunk_series=on_trunk_series,
+        trunk_yaw_deg=trunk_yaw,
+        trunk_yaw_subtracted=TRUNK_YAW_SUBTRACTED and on_trunk_series is not None,
         excursion=excursion,
         flexion_reference="neutral_recording" if neutral is not None else "reference_face",
         neutral_label=neutral.label if neutral is not None else None,
@@ -411,16 +429,18 @@ def _or(value: float | None, fallback: float) -> float:
     return fallback if value is None else value
 
 
-def _head_on_trunk_series(cleaned: AngleSeries, columns: _Columns) -> AngleSeries | None:
-    """Head angles relative to the trunk: laterocollis − the trunk's lean.
+def _head_on_trunk_series(
+    cleaned: AngleSeries, columns: _Columns, *, subtract_yaw: bool = TRUNK_YAW_SUBTRACTED
+) -> tuple[AngleSeries, FloatArray] | None:
+    """Head angles relative to the trunk, and the trunk's yaw per frame.
 
-    The lean (hips → shoulders, or the shoulder line without hips) is smoothed by a rolling
-    median over ``TRUNK_SMOOTHING_S``: a pose sample is held up to 2 s and carries ±3–4° of
-    noise, which would otherwise show as a sustained head tilt. Rotation and flexion pass
-    through: BlazePose's shoulder depth read 28–41° of trunk yaw on an unrotated synthetic
-    trunk (bench/RESULTS.md, 2026-11-30), too unreliable to subtract, and a frontal view does
-    not show the trunk's pitch. None when the trunk was seen in under half the frames with a
-    face.
+    laterocollis − the trunk's lean (hips → shoulders, or the shoulder line without hips);
+    rotation − the trunk's yaw (BlazePose's metric 3-D shoulder line, trunk.trunk_yaw_deg)
+    when ``subtract_yaw`` (see ``TRUNK_YAW_SUBTRACTED`` for why not by default). Both are
+    smoothed by a rolling median over ``TRUNK_SMOOTHING_S``: a pose sample is held up to 2 s
+    and carries ±3–4° of noise, which would otherwise show as a sustained head tilt or turn.
+    Flexion passes through: a frontal view does not show the trunk's pitch. None when the
+    trunk was seen in under half the frames with a face.
     """
     tilt = columns["trunk_tilt_deg"]
     face = cleaned.valid
@@ -428,23 +448,34 @@ def _head_on_trunk_series(cleaned: AngleSeries, columns: _Columns) -> AngleSerie
     if face.sum() == 0 or np.mean(seen[face]) < MIN_TRUNK_SHARE:
         return None
     t = cleaned.t
-    # One value per pose run (a held pose repeats the same float from frame to frame).
-    starts = seen & np.concatenate(([True], tilt[1:] != tilt[:-1]))
-    sample_t, sample_v = t[starts], tilt[starts]
-    lean = np.array(
-        [
-            float(np.median(sample_v[np.abs(sample_t - time) <= TRUNK_SMOOTHING_S / 2]))
-            if np.any(np.abs(sample_t - time) <= TRUNK_SMOOTHING_S / 2)
-            else float(sample_v[np.argmin(np.abs(sample_t - time))])
-            for time in t
-        ]
-    )
-    return AngleSeries(
-        t,
-        cleaned.rotation_deg.copy(),
-        cleaned.laterocollis_deg - lean,
-        cleaned.flexion_deg.copy(),
-    )
+    lean = _rolling_trunk(t, tilt)
+    yaw = _rolling_trunk(t, columns["trunk_turn_deg"])
+    rotation = cleaned.rotation_deg - yaw if subtract_yaw else cleaned.rotation_deg.copy()
+    series = AngleSeries(t, rotation, cleaned.laterocollis_deg - lean, cleaned.flexion_deg.copy())
+    return series, yaw
+
+
+def _rolling_trunk(t: FloatArray, values: FloatArray) -> FloatArray:
+    """Rolling median of the pose samples within ``TRUNK_SMOOTHING_S`` around each frame.
+
+    One value per pose run (a held pose repeats the same float from frame to frame); frames
+    with no sample in the window take the nearest one; NaN everywhere without samples.
+    """
+    seen = ~np.isnan(values)
+    if not seen.any():
+        return np.full(len(t), np.nan)
+    starts = seen & np.concatenate(([True], values[1:] != values[:-1]))
+    sample_t, sample_v = t[starts], values[starts]
+    half = TRUNK_SMOOTHING_S / 2
+    lo = np.searchsorted(sample_t, t - half, side="left")
+    hi = np.searchsorted(sample_t, t + half, side="right")
+    out = np.empty(len(t))
+    for i in range(len(t)):
+        if hi[i] > lo[i]:
+            out[i] = float(np.median(sample_v[lo[i] : hi[i]]))
+        else:
+            out[i] = float(sample_v[np.argmin(np.abs(sample_t - t[i]))])
+    return out
 
 
 def _centre(cleaned: FloatArray, raw: FloatArray) -> float:

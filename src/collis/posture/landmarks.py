@@ -41,6 +41,7 @@ NOSE, LEFT_EAR, RIGHT_EAR, LEFT_SHOULDER, RIGHT_SHOULDER, LEFT_HIP, RIGHT_HIP = 
     23,
     24,
 )
+SHOULDERS = (LEFT_SHOULDER, RIGHT_SHOULDER)
 # BlazePose 0–10: nose, eyes (inner, centre, outer), ears, mouth corners.
 POSE_HEAD_POINTS = slice(0, 11)
 POSE_LEFT_EYE_OUTER, POSE_RIGHT_EYE_OUTER = 3, 6
@@ -53,12 +54,16 @@ MESH_NOSE_TIP, MESH_LEFT_EYE_OUTER, MESH_RIGHT_EYE_OUTER = 1, 263, 33
 # ~70–100 ms (bench/RESULTS.md, 2026-11-30), so at 1 Hz the pose alone added ~20 % to the bare
 # decode + FaceMesh loop, at 2 Hz ~32 %. Own choice.
 POSE_INTERVAL_S = 2.0
-# ... once a second while the head is turned (the nose/ear rotation estimate blends in beyond
-# 30°, measurement.py; its correction moves at a limited rate, so a 1-s-old pose only delays
-# it), and at most twice a second while the face is lost (the pose places the crop search).
-# Pose on every turned frame cost 40–47 % of the CPU on real exam videos (issue #14); between
-# runs the last trunk estimate is reused. Own choice.
-POSE_TURNED_INTERVAL_S = 1.0
+# While the head is turned (the nose/ear rotation estimate blends in beyond 30°,
+# measurement.py) the pose runs once when the turn has lasted TURN_SETTLE_S (so each excursion
+# gets a nose/ear reading near its peak: a min-jerk 0→70° turn is at ~60° by then) and every
+# 2 s while it lasts; the correction moves at a limited rate, so an older pose only delays it.
+# Once a second while turned cost 4 more pose runs (≈ 4 % of the CPU) on the ±70° turns clip.
+# At most twice a second while the face is lost (the pose places the crop search). Pose on
+# every turned frame cost 40–47 % of the CPU on real exam videos (issue #14); between runs the
+# last trunk estimate is reused. Own choice.
+POSE_TURNED_INTERVAL_S = 2.0
+TURN_SETTLE_S = 0.3
 POSE_FAST_INTERVAL_S = 0.5
 # Square crop side around the head: 3× the extent of the pose head points (nose, eyes, ears,
 # mouth), so the face covers about a third of the crop, as FaceMesh's short-range detector
@@ -81,6 +86,11 @@ WINDOW_RESIZE_RATIO = 1.3
 # first frames and then every 0.2 s, not on every frame. Own choice.
 SEARCH_EVERY_FRAME_LOST = 3
 SEARCH_INTERVAL_S = 0.2
+# ... but only once a second when the face lost was large enough for whole frames: then it was
+# lost to a turn beyond the mesh's range (which a crop does not cure) or left the picture, and
+# the whole-frame detector finds it again as soon as it is back. Once a second still catches a
+# face that came back smaller. Own choice (the crop searches cost 6 % on ±70° turns).
+SEARCH_INTERVAL_LARGE_LOST_S = 1.0
 # A face found in a crop that is at least this share of the frame width is in the range where
 # FaceMesh's own detector works (≥ ~11 %, posture-research.md §1.2); go back to whole frames.
 FULL_FRAME_FACE_SHARE = 0.15
@@ -105,6 +115,9 @@ class Landmarks:
 
     face: FloatArray | None
     pose: FloatArray | None
+    # BlazePose's metric 3-D shoulders (2, 3): patient's left then right, x, y, z in metres
+    # (x to the image right, y down, z away from the camera), from the same run as ``pose``.
+    shoulders_3d: FloatArray | None = None
 
 
 def _quiet_start_up() -> None:
@@ -180,6 +193,32 @@ class _ClosesOnExit:
         self.close()
 
 
+def _process_one_output(graph: Any, rgb: RgbImage, stream: str) -> Any:
+    """``graph.process(rgb).<stream>`` without building a namedtuple class per call.
+
+    MediaPipe's ``SolutionBase.process`` creates a new ``collections.namedtuple`` type (an
+    ``eval``) on every call, ~0.3 ms, a tenth of a tracking FaceMesh frame; this does the same
+    steps for a single-image graph and reads one output stream. Any other layout of the
+    solution object falls back to ``process``.
+    """
+    inputs = getattr(graph, "_input_stream_type_info", None)
+    outputs = getattr(graph, "_output_stream_type_info", None)
+    runner = getattr(graph, "_graph", None)
+    if not inputs or len(inputs) != 1 or not outputs or stream not in outputs or runner is None:
+        return getattr(graph.process(rgb), stream)
+    if rgb.ndim != 3 or rgb.shape[2] != 3:
+        raise ValueError("Input image must contain three channel rgb data.")
+    ((name, kind),) = inputs.items()
+    graph._graph_outputs.clear()
+    graph._simulated_timestamp += 33333  # what SolutionBase.process does (30-fps timestamps)
+    runner.add_packet_to_input_stream(
+        stream=name, packet=graph._make_packet(kind, rgb).at(graph._simulated_timestamp)
+    )
+    runner.wait_until_idle()
+    packet = graph._graph_outputs.get(stream)
+    return None if packet is None else graph._get_packet_content(outputs[stream], packet)
+
+
 class FaceMeshDetector(_ClosesOnExit):
     """One MediaPipe FaceMesh graph (one face, 478 refined landmarks)."""
 
@@ -197,11 +236,11 @@ class FaceMeshDetector(_ClosesOnExit):
 
     def detect(self, rgb: RgbImage) -> FloatArray | None:
         """Return the (478, 3) face landmarks of one RGB frame in pixels, or None."""
-        result = self._graph.process(rgb)
-        if not result.multi_face_landmarks:
+        faces = _process_one_output(self._graph, rgb, "multi_face_landmarks")
+        if not faces:
             return None
         height, width = rgb.shape[:2]
-        return landmarks_to_pixels(result.multi_face_landmarks[0], width, height, visibility=False)
+        return landmarks_to_pixels(faces[0], width, height, visibility=False)
 
     def close(self) -> None:
         """Release the graph."""
@@ -225,10 +264,20 @@ class PoseDetector(_ClosesOnExit):
         )
 
     def detect(self, rgb: RgbImage) -> FloatArray | None:
-        """Return the (33, 4) pose landmarks (pixels + visibility) of one RGB frame, or None."""
+        """Return the (33, 4) pose landmarks (pixels + visibility) of one RGB frame, or None.
+
+        The same run's metric 3-D shoulders are left in ``shoulders_3d`` (None without a pose).
+        """
         result = self._graph.process(rgb)
+        self.shoulders_3d: FloatArray | None = None
         if result.pose_landmarks is None:
             return None
+        world = result.pose_world_landmarks
+        if world is not None and len(world.landmark) > RIGHT_SHOULDER:
+            self.shoulders_3d = np.array(
+                [[p.x, p.y, p.z] for p in (world.landmark[i] for i in SHOULDERS)],
+                dtype=np.float64,
+            )
         height, width = rgb.shape[:2]
         return landmarks_to_pixels(result.pose_landmarks, width, height, visibility=True)
 
@@ -314,15 +363,19 @@ class CroppedFaceMesh:
         crop = rgb[y0 + top : y0 + side - bottom, x0 + left : x0 + side - right]
         if left or top or right or bottom:
             crop = cv2.copyMakeBorder(crop, top, bottom, left, right, cv2.BORDER_CONSTANT, value=0)
-        interpolation = cv2.INTER_AREA if side > CROP_INPUT_SIDE_PX else cv2.INTER_CUBIC
-        resized = cv2.resize(
-            crop, (CROP_INPUT_SIDE_PX, CROP_INPUT_SIDE_PX), interpolation=interpolation
-        )
-        face = self._mesh.detect(np.ascontiguousarray(resized))
+        # Larger crops are shrunk to the models' scale; smaller ones go in as they are (the
+        # graph warps its ROI to 128²/192² itself, so upsizing first only costs time).
+        scale = 1.0
+        if side > CROP_INPUT_SIDE_PX:
+            crop = cv2.resize(
+                crop, (CROP_INPUT_SIDE_PX, CROP_INPUT_SIDE_PX), interpolation=cv2.INTER_AREA
+            )
+            scale = side / CROP_INPUT_SIDE_PX
+        face = self._mesh.detect(np.ascontiguousarray(crop))
         if face is None:
             return None
         # Crop pixels → frame pixels: one factor for all three axes (z is scaled like x).
-        face *= side / CROP_INPUT_SIDE_PX
+        face *= scale
         face[:, 0] += x0
         face[:, 1] += y0
         return face
@@ -337,8 +390,9 @@ class LandmarkTracker(_ClosesOnExit):
 
     A photo runs everything on its single frame. A video runs FaceMesh (tracking mode) on every
     frame and the pose model at most ``1 / POSE_FAST_INTERVAL_S`` times a second, holding the
-    last pose in between: every ``POSE_INTERVAL_S`` normally, every ``POSE_TURNED_INTERVAL_S``
-    while the head is turned (``turned``), every ``POSE_FAST_INTERVAL_S`` while the face is lost
+    last pose in between: every ``POSE_INTERVAL_S`` normally, once ``TURN_SETTLE_S`` into each
+    turn and then every ``POSE_TURNED_INTERVAL_S`` while the head is turned (``turned``), every
+    ``POSE_FAST_INTERVAL_S`` while a small face is lost
     (the pose then places the head for a cropped face search). A small face, once found in a
     crop, is followed in a stable window around its previous landmarks by a tracking-mode
     FaceMesh, so neither the detector nor the pose runs on every frame.
@@ -351,19 +405,33 @@ class LandmarkTracker(_ClosesOnExit):
         self._crop_mesh: CroppedFaceMesh | None = None  # static: searches a pose-guided crop
         self._follow_mesh: CroppedFaceMesh | None = None  # tracking: follows a small face
         self._pose: FloatArray | None = None
+        self._shoulders_3d: FloatArray | None = None
         self._pose_t: float | None = None
         self._window: SquareBox | None = None  # following a small face in this window
         self._lost_frames = 0
         self._last_search_t: float | None = None
+        self._last_face_small: bool | None = None  # None: no face seen yet
+        self._turned_since: float | None = None  # the head turned ≥ 30° from this time
+        self._pose_turned = False  # the last pose ran on a turned head
         self.pose_runs = 0
         self.crop_searches = 0
         self.mesh_replaced = 0  # whole-frame meshes replaced after contradicting the pose
 
     def detect(self, rgb: RgbImage, t: float, *, turned: bool = False) -> Landmarks:
         """Return the landmarks of the frame at ``t`` s (RGB, H×W×3 uint8, C-contiguous)."""
+        if not turned:
+            self._turned_since = None
+        elif self._turned_since is None or t < self._turned_since:
+            self._turned_since = t
         interval = POSE_TURNED_INTERVAL_S if turned else POSE_INTERVAL_S
-        if self._pose_due(t, interval):
+        due = self._pose_due(t, interval)
+        if not due and turned and not self._pose_turned and self._turned_since is not None:
+            # A new turn: one pose near its peak, if the last run is at least 0.5 s old.
+            settled = t - self._turned_since >= TURN_SETTLE_S - 1e-3
+            due = settled and self._pose_due(t, POSE_FAST_INTERVAL_S)
+        if due:
             self._run_pose(rgb, t)
+            self._pose_turned = turned
         face = None
         if self._window is not None:
             face = self._follow(rgb)
@@ -379,13 +447,19 @@ class LandmarkTracker(_ClosesOnExit):
                 self._last_search_t = t
                 face = self._search_crop(rgb, box)
         self._lost_frames = 0 if face is not None else self._lost_frames + 1
-        return Landmarks(face, self._pose)
+        if face is not None:
+            self._last_face_small = _is_small(face, rgb)
+        return Landmarks(face, self._pose, self._shoulders_3d)
 
     def _search_due(self, t: float) -> bool:
-        if self._static or self._lost_frames < SEARCH_EVERY_FRAME_LOST:
+        if self._static:
             return True
+        large_lost = self._last_face_small is False
+        if not large_lost and self._lost_frames < SEARCH_EVERY_FRAME_LOST:
+            return True
+        interval = SEARCH_INTERVAL_LARGE_LOST_S if large_lost else SEARCH_INTERVAL_S
         last = self._last_search_t
-        return last is None or t < last or t >= last + SEARCH_INTERVAL_S - 1e-3
+        return last is None or t < last or t >= last + interval - 1e-3
 
     def _pose_due(self, t: float, interval: float) -> bool:
         if self._static or self._pose_t is None or t < self._pose_t:
@@ -455,6 +529,7 @@ class LandmarkTracker(_ClosesOnExit):
 
     def _run_pose(self, rgb: RgbImage, t: float) -> None:
         self._pose = self._pose_detector.detect(rgb)
+        self._shoulders_3d = getattr(self._pose_detector, "shoulders_3d", None)
         self._pose_t = t
         self.pose_runs += 1
 
@@ -468,8 +543,15 @@ class LandmarkTracker(_ClosesOnExit):
 
 
 def _is_small(face: FloatArray, rgb: RgbImage) -> bool:
-    """Return whether a face is too small for FaceMesh's whole-frame detector."""
-    return float(face[:, 0].max() - face[:, 0].min()) < FULL_FRAME_FACE_SHARE * rgb.shape[1]
+    """Return whether a face is too small for FaceMesh's whole-frame detector.
+
+    The face's larger extent, not its width: a face turned 60° is half as wide but no smaller
+    to the detector (its height stays), and a 16 %-wide face flipped in and out of the small-
+    face window on every turn. The height of a frontal face is ~1.2× its width, so a face
+    counts as large from ~13 % of the frame width, still above the detector's ~10–11 %.
+    """
+    extent = float(np.ptp(face[:, :2], axis=0).max())
+    return extent < FULL_FRAME_FACE_SHARE * rgb.shape[1]
 
 
 class HolisticDetector(_ClosesOnExit):

@@ -100,7 +100,7 @@ def measure_frame(
     ``pose_new`` says the pose was run on this frame); without one the blend is instantaneous.
     """
     if trunk is None:
-        trunk = measure_trunk(landmarks.pose)
+        trunk = measure_trunk(landmarks.pose, landmarks.shoulders_3d)
     if landmarks.face is None:
         empty = FrameMeasurement(t, None, None, None, None, None, None, None, None, trunk)
         return empty, Overlay(landmarks, None, None)

@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from . import formats
 from .errors import UnreadableInputError
 
 RgbImage = NDArray[np.uint8]
@@ -37,8 +38,6 @@ MIN_SIDE_PX = 32
 # MediaPipe resizes internally (face crop 192², pose 256²), so analysing at ≤1280 px costs no
 # accuracy while the face stays ≥ ~150 px (posture-research.md §5.3).
 MAX_ANALYSIS_SIDE_PX = 1280
-
-_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif"}
 
 
 @dataclass(frozen=True)
@@ -67,19 +66,10 @@ class MediaInfo:
 
 def sniff_kind(head: bytes) -> MediaKind | None:
     """Return "image" or "video" from the first bytes of a file, or None if unknown."""
-    if head.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM")):
-        return "image"
-    if head.startswith((b"II*\x00", b"MM\x00*")):
-        return "image"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image"
-    if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
-        return "video"
-    if head.startswith(b"\x1a\x45\xdf\xa3"):  # Matroska / WebM
-        return "video"
-    if head[4:8] == b"ftyp":  # ISO base media: HEIF photos and MP4/MOV videos share it
-        return "image" if head[8:12] in _HEIF_BRANDS else "video"
-    return None
+    media_type = formats.sniff(head)
+    if media_type is None:
+        return None
+    return "image" if media_type.kind is formats.MediaKind.IMAGE else "video"
 
 
 def probe(path: Path) -> MediaInfo:
@@ -89,7 +79,7 @@ def probe(path: Path) -> MediaInfo:
     """
     try:
         with path.open("rb") as handle:
-            head = handle.read(32)
+            head = handle.read(formats.HEAD_BYTES)
     except OSError as exc:
         raise UnreadableInputError(f"cannot read {path}: {exc.strerror or exc}") from exc
     if not head:
@@ -223,11 +213,7 @@ def _probe_video(path: Path) -> MediaInfo:
             height = stream.codec_context.height
             rate = stream.average_rate or stream.guessed_rate
             fps = float(rate) if rate else None
-            duration: float | None = None
-            if stream.duration is not None and stream.time_base is not None:
-                duration = float(stream.duration * stream.time_base)
-            elif container.duration is not None:
-                duration = container.duration / av.time_base
+            duration = formats.duration_seconds(container, stream)
             count = stream.frames or None
             if count is None and duration and fps:
                 count = round(duration * fps)

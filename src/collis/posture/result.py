@@ -99,6 +99,11 @@ class PostureResult:
     pnp_disagreement_deg: float | None = None
     head_on_trunk: HeadAngles | None = None
     head_on_trunk_series: AngleSeries | None = None
+    # The trunk's yaw (BlazePose's metric shoulder line, rotation sign; median over the frames
+    # with a face) and whether head_on_trunk's rotation has it subtracted (analysis.py,
+    # TRUNK_YAW_SUBTRACTED).
+    trunk_yaw_deg: float | None = None
+    trunk_yaw_subtracted: bool = False
     excursion: Excursion | None = None
     # "reference_face" (packaged astronaut reference, pitch zero uncalibrated) or
     # "neutral_recording" (the patient's own clinician-marked neutral, ``neutral_label``).
@@ -148,6 +153,8 @@ class PostureResult:
                 "series": _series_angles(self.head_on_trunk_series)
                 if self.head_on_trunk_series is not None
                 else None,
+                "trunk_yaw_deg": _number(self.trunk_yaw_deg, _ANGLE_DECIMALS),
+                "trunk_yaw_subtracted": self.trunk_yaw_subtracted,
             },
             "excursion": None
             if self.excursion is None

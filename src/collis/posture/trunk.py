@@ -41,7 +41,8 @@ class TrunkMeasurement:
     shoulder_elevation_deg > 0: the patient's left shoulder is higher (image vertical is taken
     as gravity). trunk_tilt_deg uses the laterocollis sign (> 0: leaning toward the patient's
     left). lateral_offset > 0: head centre toward the patient's left, in shoulder widths.
-    trunk_turn_deg > 0: the patient's left shoulder is farther from the camera (BlazePose z).
+    trunk_turn_deg > 0: the patient's left shoulder is farther from the camera (BlazePose's
+    metric 3-D shoulders; the trunk's yaw in the head-rotation sign, see ``trunk_yaw_deg``).
     pose_rotation_deg: head rotation from nose vs ears (patient frame, DESIGN.md signs).
     """
 
@@ -59,8 +60,14 @@ class TrunkMeasurement:
 NO_TRUNK = TrunkMeasurement(None, None, None, None, None, None)
 
 
-def measure_trunk(pose: FloatArray | None) -> TrunkMeasurement:
-    """Return the trunk measures of one frame from (33, 4) pose landmarks in pixels."""
+def measure_trunk(
+    pose: FloatArray | None, shoulders_3d: FloatArray | None = None
+) -> TrunkMeasurement:
+    """Return the trunk measures of one frame from (33, 4) pose landmarks in pixels.
+
+    ``shoulders_3d``: BlazePose's metric 3-D shoulders of the same run (left, right; x, y, z in
+    metres), used for the trunk's yaw; without them the pixel landmarks' relative z is used.
+    """
     if pose is None:
         return NO_TRUNK
     pose_rotation = _pose_rotation_deg(pose)
@@ -89,8 +96,26 @@ def measure_trunk(pose: FloatArray | None) -> TrunkMeasurement:
     if _visible(pose, LEFT_EAR, RIGHT_EAR):
         head_centre = (pose[LEFT_EAR, :2] + pose[RIGHT_EAR, :2]) / 2
         offset = float((head_centre - mid_shoulder) @ across) / shoulder_width**2
-    turn = math.degrees(math.atan2(float(left[2] - right[2]), shoulder_width))
+    turn = trunk_yaw_deg(shoulders_3d) if shoulders_3d is not None else None
+    if turn is None:
+        turn = math.degrees(math.atan2(float(left[2] - right[2]), shoulder_width))
     return TrunkMeasurement(elevation, tilt, reference, offset, turn, pose_rotation, body_up)
+
+
+def trunk_yaw_deg(shoulders_3d: FloatArray) -> float | None:
+    """Return the trunk's yaw from the metric 3-D shoulders (rotation sign), or None.
+
+    The shoulder line seen from above: yaw = atan2(z_left − z_right, x_left − x_right), > 0 when
+    the patient's left shoulder is farther from the camera, i.e. the trunk turned toward the
+    patient's left, the sign of head rotation (DESIGN.md). This is how MediaPipe's maintainers
+    suggest orienting the pose skeleton (the direction between the two shoulders,
+    google-ai-edge/mediapipe#3370); BlazePose's z is fitted, not measured, so the value is a
+    model estimate (posture-research.md §3).
+    """
+    across = shoulders_3d[0] - shoulders_3d[1]
+    if not np.all(np.isfinite(across)) or math.hypot(float(across[0]), float(across[2])) < 1e-3:
+        return None
+    return math.degrees(math.atan2(float(across[2]), float(across[0])))
 
 
 def lateral_shift_present(lateral_offset: float | None, laterocollis_deg: float) -> bool | None:

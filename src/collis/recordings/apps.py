@@ -6,7 +6,7 @@ class RecordingsConfig(AppConfig):
     verbose_name = "Posture recordings"
 
     def ready(self) -> None:
-        from collis.accounts.privacy import register_anonymiser, register_export_section
+        from collis.patients.privacy import register_anonymiser, register_export_section
         from collis.recordings import privacy
         from collis.recordings.record import visit_twstrs_caveats, visit_twstrs_severity
         from collis.scales.ports import register_posture_caveats, register_posture_severity

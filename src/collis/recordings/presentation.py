@@ -10,7 +10,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -177,7 +177,10 @@ def flexion_reference_text(result: Mapping[str, Any]) -> str:
     )
 
 
-def thin(points: Sequence[tuple[float, float]], most: int | None = None) -> list:
+_Point = TypeVar("_Point")  # a chart point, or a frame's (index, time)
+
+
+def thin(points: Sequence[_Point], most: int | None = None) -> list[_Point]:
     """Return every k-th point so that at most ``most`` remain (the last one always kept).
 
     ``most`` defaults to MAX_CHART_POINTS.
@@ -267,16 +270,17 @@ def tremor_spectrum_chart(result: Mapping[str, Any]) -> Chart:
     Hampel-cleaned series, as the tremor estimate itself), so the chart shows what it measured.
     """
     title = "Tremor spectrum"
-    empty_kwargs = {"y_min": 0, "y_max": 100, "y_label": "% of the highest peak"}
-    if result.get("kind") != "video":
+
+    def empty(description: str) -> Chart:
         return line_chart(
-            title, [], description="Tremor needs a video of at least 4 seconds.", **empty_kwargs
+            title, [], y_min=0, y_max=100, y_label="% of the highest peak", description=description
         )
+
+    if result.get("kind") != "video":
+        return empty("Tremor needs a video of at least 4 seconds.")
     spectra = angle_spectra(clean_series(_series_of(result)))
     if spectra.unmeasured is not None:
-        return line_chart(
-            title, [], description=f"No spectrum: {spectra.unmeasured}.", **empty_kwargs
-        )
+        return empty(f"No spectrum: {spectra.unmeasured}.")
     shown = spectra.freqs <= (spectra.band_high_hz or BAND_HIGH_HZ)
     peak = max(float(np.max(psd[shown])) for psd in spectra.psd.values())
     freqs = spectra.freqs[shown]

@@ -6,7 +6,7 @@ class ScalesConfig(AppConfig):
     verbose_name = "Rating scales"
 
     def ready(self) -> None:
-        from collis.accounts.privacy import register_export_section
+        from collis.patients.privacy import register_export_section
         from collis.scales import privacy
 
         register_export_section("scales", privacy.export_scales)

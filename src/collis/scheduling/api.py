@@ -150,14 +150,14 @@ def list_slots(
             f"date_to must be on or after date_from, and at most {MAX_RANGE_DAYS} days later."
         )
     chosen_type = _type(appointment_type)
-    clinicians = None
+    chosen_clinician = None
     if clinician:
-        clinicians = [get_object_or_404(Clinician.objects.active(), slug=clinician)]
+        chosen_clinician = get_object_or_404(Clinician.objects.active(), slug=clinician)
     place = get_object_or_404(Location, slug=location, is_active=True) if location else None
     zone = availability.clinic_zone()
-    found = availability.find_slots(
+    found = availability.free_slots(
         chosen_type,
-        clinicians=clinicians,
+        clinician=chosen_clinician,
         location=place,
         since=core.wall_to_utc(date_from, time(0), zone),
         until=core.wall_to_utc(date_to + timedelta(days=1), time(0), zone),

@@ -6,7 +6,7 @@ class SchedulingConfig(AppConfig):
     verbose_name = "Scheduling"
 
     def ready(self) -> None:
-        from collis.accounts.privacy import register_anonymiser, register_export_section
+        from collis.patients.privacy import register_anonymiser, register_export_section
         from collis.scheduling import privacy
 
         register_export_section("scheduling", privacy.export_scheduling)

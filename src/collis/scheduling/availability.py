@@ -231,6 +231,39 @@ def find_slots(
     return _without_held(found, rules, now, hold_owner)
 
 
+def free_slots(
+    appointment_type: AppointmentType,
+    *,
+    clinician: Clinician | None = None,
+    location: Location | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 200,
+    now: datetime | None = None,
+) -> list[core.Slot]:
+    """Return the free slots a patient may book online for this type, earliest first.
+
+    The one answer to "which times are free?" for the booking page, the booking API and the
+    FHIR Slot search, so they cannot disagree. ``clinician`` narrows to one clinician, who must
+    offer the type (else there are none); a first visit leaves out clinicians seeing existing
+    patients only. Times held for a waitlisted patient are left out.
+    """
+    clinicians = bookable_clinicians(appointment_type)
+    if clinician is not None:
+        clinicians = [c for c in clinicians if c.pk == clinician.pk]
+    if not clinicians:
+        return []
+    return find_slots(
+        appointment_type,
+        clinicians=clinicians,
+        location=location,
+        since=since,
+        until=until,
+        limit=limit,
+        now=now,
+    )
+
+
 def _without_held(
     found: list[core.Slot], rules: core.Rules, now: datetime, owner: int | None
 ) -> list[core.Slot]:

@@ -8,7 +8,7 @@ from collis.jobs import register
 from collis.jobs.models import Job
 from collis.jobs.outbox import send_once
 from collis.jobs.registry import register_periodic
-from collis.scheduling import recall, reminders, waitlist
+from collis.scheduling import actions
 from collis.scheduling.models import Appointment, SlotHold, WaitlistEntry
 from collis.scheduling.notifications import (
     appointment_email,
@@ -40,12 +40,12 @@ def send_waitlist_email(job: Job, entry_id: int) -> dict:
 
 @register("scheduling.send_reminders")
 def send_reminders(job: Job) -> dict:
-    return reminders.send_due_reminders()
+    return actions.send_due_reminders()
 
 
 @register("scheduling.send_recalls")
 def send_recalls(job: Job) -> dict:
-    return recall.send_recall_emails()
+    return actions.send_recall_emails()
 
 
 @register("scheduling.offer_freed_slot")
@@ -54,7 +54,7 @@ def offer_freed_slot(job: Job, appointment_id: int, freed_start: str | None = No
         "clinician", "location", "appointment_type"
     ).get(pk=appointment_id)
     start = datetime.fromisoformat(freed_start) if freed_start else None
-    return {"offered": waitlist.offer_freed_slot(appointment, start)}
+    return {"offered": actions.offer_freed_slot(appointment, start)}
 
 
 @register("scheduling.send_waitlist_hold_email", max_attempts=5)

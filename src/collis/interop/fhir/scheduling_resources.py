@@ -291,7 +291,7 @@ def _find_slots(params: dict[str, list[str]]) -> list[FreeSlot]:
         bounds = bounds.narrowed(date_bounds(value, zone))
     since = bounds.lower or timezone.now()
     until = bounds.upper or since + SLOT_WINDOW
-    kinds = list(_bookable_types().prefetch_related("clinicians"))
+    kinds = list(_bookable_types())
     for value in params.get("service-type", []):
         code = _code(value, codes.APPOINTMENT_TYPE_SYSTEM)
         kinds = [k for k in kinds if code is None or k.slug == code]
@@ -316,14 +316,15 @@ def _find_slots(params: dict[str, list[str]]) -> list[FreeSlot]:
         if location is not None:
             booked = booked.filter(location=location)
         found.extend(_busy(a) for a in booked.order_by("start")[:MAX_SLOTS])
+    # The free ones come from the booking page's own search (scheduling.availability.free_slots).
+    clinician = None
+    if clinician_ids is not None:
+        clinician = Clinician.objects.active().filter(pk__in=clinician_ids).first()
+        if clinician is None:
+            return found
     for kind in kinds if "free" in statuses else []:
-        offering = [c for c in kind.clinicians.all() if c.is_active]
-        if clinician_ids is not None:
-            offering = [c for c in offering if c.pk in clinician_ids]
-        if not offering:
-            continue
-        for slot in availability.find_slots(
-            kind, clinicians=offering, location=location, since=since, until=until, limit=MAX_SLOTS
+        for slot in availability.free_slots(
+            kind, clinician=clinician, location=location, since=since, until=until, limit=MAX_SLOTS
         ):
             found.append(FreeSlot(slot, kind))
     found.sort(key=lambda f: (f.slot.start, int(f.slot.clinician), f.appointment_type.pk))

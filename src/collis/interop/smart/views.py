@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from jwcrypto import jwk, jwt
-from oauth2_provider.models import get_access_token_model, get_application_model
+from oauth2_provider.models import get_access_token_model, get_application_model, set_token_value
 from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.views import AuthorizationView, TokenView
 
@@ -259,13 +259,11 @@ def _backend_token(request: HttpRequest) -> HttpResponse:
         return _oauth_error("invalid_scope", "Ask for system/ scopes, e.g. system/*.rs.")
     raw = secrets.token_urlsafe(32)
     expires = timezone.now() + timedelta(seconds=oauth2_settings.ACCESS_TOKEN_EXPIRE_SECONDS)
-    get_access_token_model().objects.create(
-        user=application.user,
-        application=application,
-        token=raw,
-        expires=expires,
-        scope=" ".join(granted),
+    access = get_access_token_model()(
+        user=application.user, application=application, expires=expires, scope=" ".join(granted)
     )
+    set_token_value(access, raw)  # only its SHA-256 is stored (RFC 9700 §4)
+    access.save()
     return JsonResponse(
         {
             "access_token": raw,

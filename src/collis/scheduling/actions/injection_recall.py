@@ -1,7 +1,7 @@
 """Record an injection's recall: when the patient is due for toxin again (scheduling owns it).
 
 ``injections.actions.record_injection_session`` calls ``record_injection_cycle`` in its
-transaction; ``scheduling.recall`` reads the recalls and sends the reminders.
+transaction; ``scheduling.recall`` reads the recalls and ``recall_emails`` sends the letters.
 """
 
 from __future__ import annotations

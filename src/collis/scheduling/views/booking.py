@@ -134,17 +134,16 @@ def book_slots(request: HttpRequest) -> HttpResponse:
     if due_on is not None and first_day < due_on:
         # The minimum interval has not passed: start the picker on the first day allowed.
         first_day, since, until = week_from(request, earliest=due_on)
-    clinicians = [choice.clinician] if choice.clinician else None
-    slots = availability.find_slots(
-        choice.type, clinicians=clinicians, location=choice.location, since=since, until=until
+    slots = availability.free_slots(
+        choice.type, clinician=choice.clinician, location=choice.location, since=since, until=until
     )
     days: OrderedDict[date, list[dict]] = OrderedDict()
     for row in slot_rows(slots, _details_link(choice)):
         days.setdefault(row["local"].date(), []).append(row)
     next_free = None
     if not slots:
-        upcoming = availability.find_slots(
-            choice.type, clinicians=clinicians, location=choice.location, since=until, limit=1
+        upcoming = availability.free_slots(
+            choice.type, clinician=choice.clinician, location=choice.location, since=until, limit=1
         )
         next_free = slot_rows(upcoming, _details_link(choice))[0] if upcoming else None
     today = now.astimezone(zone).date()

@@ -490,7 +490,6 @@ def desk_recalls(request: HttpRequest) -> HttpResponse:
 def desk_recall_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Send a recall now, snooze it with a reason, or mark the patient unreachable."""
     from collis.scheduling.models import InjectionRecall
-    from collis.scheduling.recall import send_recall_now
 
     require_schedule_staff(request.user)
     recall = InjectionRecall.objects.select_related("patient").filter(pk=pk).first()
@@ -500,10 +499,7 @@ def desk_recall_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     data = form.cleaned_data if form.is_valid() else {}
     try:
         if action == "send":
-            if not recall.patient.email:
-                raise SchedulingError("This patient has no email address: call them instead.")
-            send_recall_now(recall)
-            record_access(request, Action.UPDATE, recall, detail={"recall": "sent by desk"})
+            actions.send_recall_now(recall, actor=request.user, request=request)
             messages.success(request, f"Recall emailed to {recall.patient.full_name}.")
         elif action == "snooze":
             until = data.get("until") or clinic_today() + timedelta(days=7)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from collis.scheduling.reminders import send_due_reminders
+from collis.scheduling.actions import send_due_reminders
 
 
 class Command(BaseCommand):

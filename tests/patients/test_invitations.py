@@ -8,9 +8,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from collis.accounts.actions import invite_patient
 from collis.accounts.errors import PatientAlreadyHasAccountError, PatientHasNoEmailError
 from collis.accounts.roles import Role, has_role
+from collis.patients.actions import invite_patient
 from collis.patients.models import Patient
 
 pytestmark = pytest.mark.django_db

@@ -16,6 +16,8 @@ from django.utils import timezone
 from collis.scheduling.models import Appointment, BookingPolicy, ReminderDelivery
 from collis.scheduling.notifications import appointment_email
 
+__all__ = ["MAX_ATTEMPTS", "create_due_reminders", "send_due_reminders"]
+
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5

@@ -9,12 +9,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from collis.accounts import privacy
-from collis.accounts.actions import _anonymised_birth_date, anonymise_patient
 from collis.accounts.errors import AlreadyAnonymisedError, AnonymisationError
 from collis.accounts.models import PatientAnonymisation
 from collis.audit.actions import Action, record_access
 from collis.audit.models import AuditEvent
+from collis.patients import privacy
+from collis.patients.actions import _anonymised_birth_date, anonymise_patient
 from collis.patients.models import Patient
 
 pytestmark = pytest.mark.django_db

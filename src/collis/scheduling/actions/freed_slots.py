@@ -1,4 +1,8 @@
-"""Offer a freed slot to the waitlist: first come, first served, by a signed link."""
+"""Offer a freed slot to the waitlist: first come, first served, by a signed link.
+
+The job ``scheduling.offer_freed_slot`` (queued when an appointment is cancelled or moved)
+calls ``offer_freed_slot``; the desk's one-patient hold is ``waitlist_offers``.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,8 @@ from collis.scheduling.availability import clinic_zone, offered_slot
 from collis.scheduling.links import patient_token
 from collis.scheduling.models import Appointment, WaitlistEntry
 from collis.scheduling.notifications import waitlist_offer_email
+
+__all__ = ["OFFERS_PER_SLOT", "offer_freed_slot"]
 
 # How many waiting patients hear about one freed slot; the first to book it gets it.
 OFFERS_PER_SLOT = 3
