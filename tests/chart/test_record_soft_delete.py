@@ -165,7 +165,7 @@ def test_clinicians_admin_list_hides_deleted_rows(client, clinician_user, sessio
 def test_anonymising_erases_the_free_text_of_deleted_records(
     session, clinician_user, administrator
 ):
-    from collis.accounts.actions import anonymise_patient
+    from collis.patients.actions import anonymise_patient
 
     delete_record(None, actor=clinician_user, record=session, reason="Duplicate")
     anonymise_patient(session.patient, administrator, "request")
@@ -175,7 +175,7 @@ def test_anonymising_erases_the_free_text_of_deleted_records(
 def test_deleted_records_leave_fhir_and_the_data_export(client, demo_data, clinician_user, bearer):
     """A deleted session, assessment and posture analysis are neither read nor searched in FHIR
     (nor their doses and events), nor in $everything or the patient's own data download."""
-    from collis.accounts.privacy import export_patient_data
+    from collis.patients.privacy import export_patient_data
 
     session = (
         InjectionSession.objects.filter(adverse_events__isnull=False, patient__user__isnull=False)

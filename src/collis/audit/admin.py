@@ -55,9 +55,9 @@ def _soft_deletable(model) -> bool:  # noqa: ANN001
 
 
 def _sees_deleted(request) -> bool:  # noqa: ANN001
-    from collis.accounts.roles import is_administrator
+    from collis.audit.softdelete import sees_deleted
 
-    return is_administrator(request.user)
+    return sees_deleted(request.user)
 
 
 class AuditedModelAdmin(admin.ModelAdmin):

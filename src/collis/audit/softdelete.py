@@ -14,6 +14,7 @@ Every soft delete leaves an audit row (action ``delete``) with the reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -24,6 +25,23 @@ from django.utils import timezone
 from collis.lib.errors import DomainError
 
 REASON_MAX = 500
+
+
+# Who may list and open soft-deleted records in the admin. ``audit`` sits below ``accounts``,
+# which owns the roles, so accounts registers its ``is_administrator`` here in ready().
+def _nobody(user: Any) -> bool:
+    return False
+
+
+_viewer: dict[str, Callable[[Any], bool]] = {"sees_deleted": _nobody}
+
+
+def set_deleted_viewer(predicate: Callable[[Any], bool]) -> None:
+    _viewer["sees_deleted"] = predicate
+
+
+def sees_deleted(user: Any) -> bool:
+    return bool(_viewer["sees_deleted"](user))
 
 
 class DeletionError(DomainError):
