@@ -214,3 +214,30 @@ def test_deleted_records_leave_fhir_and_the_data_export(client, demo_data, clini
     exported = export_patient_data(patient)["sections"]["injections"]["sessions"]
     assert len(exported) == exported_before - 1
     assert session.injected_on.isoformat() not in {s["injected_on"] for s in exported}
+
+
+def test_a_diary_entry_deleted_in_the_admin_is_kept_and_the_day_can_be_logged_again(
+    client, administrator, patient
+):
+    """Issue #12 names diary entries beside sessions: the admin's delete is the soft delete."""
+    from collis.diary.actions import record_diary_entry
+    from collis.diary.models import DiaryEntry
+    from collis.patients.actions import anonymise_patient
+
+    day = date(2026, 3, 2)
+    entry = record_diary_entry(
+        None, actor=patient.user, patient=patient, entry_date=day, pain=3, severity=4, note="Rosa"
+    )
+    sign_in_with_second_factor(client, administrator)
+    url = reverse("admin:diary_diaryentry_delete", args=[entry.pk])
+    client.post(url, {"post": "yes", "reason": "Logged for the wrong day"})
+    kept = DiaryEntry.all_objects.get(pk=entry.pk)
+    assert kept.deletion_reason == "Logged for the wrong day"
+    assert not patient.diary_entries.exists()
+    assert _deletes(entry)[0].detail["via"] == "admin"
+    again = record_diary_entry(
+        None, actor=patient.user, patient=patient, entry_date=day, pain=1, severity=2
+    )
+    assert again.pk != entry.pk and list(patient.diary_entries.all()) == [again]
+    anonymise_patient(patient, administrator, "request")
+    assert DiaryEntry.all_objects.get(pk=entry.pk).note == ""
