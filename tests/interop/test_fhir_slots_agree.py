@@ -87,7 +87,8 @@ def test_fhir_slot_search_and_booking_api_agree_on_a_busy_day(client, clinic, be
 def test_a_clinician_who_does_not_offer_the_type_has_no_slots_for_it(
     client, clinic, bearer, front_desk
 ):
-    """Asking for one clinician's times of a type they do not offer lists none, in both."""
+    """Asking for one clinician's times of a type they do not offer lists none: FHIR, the
+    booking API and the booking page alike."""
     other = Clinician.objects.create(display_name="Dr. Ida Other", slug="dr-other")
     for weekday in range(5):
         WeeklyHours.objects.create(
@@ -97,3 +98,8 @@ def test_a_clinician_who_does_not_offer_the_type_has_no_slots_for_it(
     day = clinic.monday
     assert fhir_slots(client, auth, day, practitioner=f"Practitioner/{other.pk}") == set()
     assert api_slots(client, day, clinician="dr-other") == set()
+    page = client.get(
+        "/book/slots/",
+        {"type": "injection-follow-up", "clinician": "dr-other", "from": day.isoformat()},
+    ).content.decode()
+    assert "/book/details/" not in page

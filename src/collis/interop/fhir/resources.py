@@ -238,13 +238,3 @@ register(
         search={"name": _contains("name")},
     )
 )
-
-
-# The scheduling and clinical types live in their own modules; importing them registers them.
-from collis.interop.fhir import (  # noqa: E402, F401
-    chart_resources,
-    clinical_resources,
-    group_resources,
-    scheduling_resources,
-    supply_resources,
-)
