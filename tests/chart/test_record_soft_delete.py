@@ -241,3 +241,37 @@ def test_a_diary_entry_deleted_in_the_admin_is_kept_and_the_day_can_be_logged_ag
     assert again.pk != entry.pk and list(patient.diary_entries.all()) == [again]
     anonymise_patient(patient, administrator, "request")
     assert DiaryEntry.all_objects.get(pk=entry.pk).note == ""
+
+
+API_HEADERS = {"content_type": "application/json", "HTTP_ORIGIN": "http://testserver"}
+
+
+def test_the_api_deletes_through_the_same_action(client, clinician_user, session):
+    sign_in_with_second_factor(client, clinician_user)
+    url = f"/api/clinical/records/injection-session/{session.pk}/delete"
+    response = client.post(url, {"reason": "Duplicate from the import"}, **API_HEADERS)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["kind"] == "injection-session" and body["id"] == session.pk
+    kept = InjectionSession.all_objects.get(pk=session.pk)
+    assert kept.deletion_reason == "Duplicate from the import"
+    assert _deletes(session)[0].detail["via"] == "api"
+    # Already deleted: gone, like any record the caller cannot see.
+    again = client.post(url, {"reason": "again"}, **API_HEADERS)
+    assert again.status_code == 404 and again["Content-Type"] == "application/problem+json"
+
+
+def test_the_api_wants_a_reason_and_a_clinician(client, clinician_user, front_desk, session):
+    url = f"/api/clinical/records/injection-session/{session.pk}/delete"
+    sign_in_with_second_factor(client, clinician_user)
+    blank = client.post(url, {"reason": "   "}, **API_HEADERS)
+    assert blank.status_code == 422 and blank.json()["code"] == "deletion_reason_required"
+    assert client.post(url, {}, **API_HEADERS).status_code == 422
+    unknown = client.post(
+        f"/api/clinical/records/visit/{session.pk}/delete", {"reason": "x"}, **API_HEADERS
+    )
+    assert unknown.status_code == 422  # not one of the kinds the schema lists
+    client.logout()
+    sign_in_with_second_factor(client, front_desk)
+    assert client.post(url, {"reason": "x"}, **API_HEADERS).status_code == 403
+    assert InjectionSession.objects.filter(pk=session.pk).exists()

@@ -200,6 +200,14 @@ MATRIX: list[Row] = [
     Row("/supply/reports/", ADMIN_ONLY),
     Row("/supply/policy/", ADMIN_ONLY),
     Row("/api/supply/authorisation-status?patient={own}&on=2026-12-01", STAFF),
+    # Soft delete of a clinical record (issue #12): each case runs in its own transaction.
+    Row(
+        "/api/clinical/records/injection-session/{own_session}/delete",
+        CLINICIAN_ONLY,
+        method="POST",
+        data={"reason": "access matrix"},
+        headers={"content_type": "application/json", "HTTP_ORIGIN": "http://testserver"},
+    ),
     Row("/admin/supply/billingcode/", ADMIN_ONLY),
     Row("/admin/supply/vialprice/", ADMIN_ONLY),
     Row("/admin/supply/reorderlevel/", ADMIN_ONLY),

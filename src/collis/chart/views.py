@@ -89,33 +89,14 @@ def toxin_response(request: HttpRequest, patient_id: int) -> HttpResponse:
     return render(request, "chart/toxin_response.html", context)
 
 
-# Clinical records a clinician may delete (soft delete, issue #12): kind in the URL -> how to
-# load it with the reader's access check and what to call it.
-def _deletable(kind: str):  # noqa: ANN202
-    from collis.injections.access import access_session
-    from collis.recordings.access import access_recording
-    from collis.scales.access import access_assessment
-
-    return {
-        "injection-session": (access_session, "toxin injection session"),
-        "assessment": (access_assessment, "scale assessment"),
-        "posture-analysis": (access_recording, "posture analysis"),
-    }.get(kind)
-
-
 @login_required
 def record_delete(request: HttpRequest, kind: str, record_id: int) -> HttpResponse:
     """Delete a clinical record entered in error: soft delete with a reason (kept, audited,
     hidden everywhere else; administrators see it in the admin)."""
-    from django.http import Http404
-
     from collis.audit.softdelete import DeletionReasonError, delete_record
+    from collis.chart.records import access_deletable
 
-    found = _deletable(kind)
-    if found is None:
-        raise Http404("No such kind of record.")
-    access, label = found
-    record = access(request.user, record_id)
+    record, label = access_deletable(request.user, kind, record_id)
     error = ""
     if request.method == "POST":
         try:
