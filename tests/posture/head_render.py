@@ -11,7 +11,25 @@ trunk (a cut-out of the photo), which can lean and sway; the head rides on the t
 
 Angles are given in the DESIGN.md patient frame: rotation > 0 chin to the patient's left,
 laterocollis > 0 left ear down, flexion > 0 chin down. ``head`` angles are relative to the
-trunk; the camera sees trunk lean + head-on-trunk roll.
+trunk; the camera sees trunk lean + head-on-trunk roll and trunk turn + head-on-trunk rotation.
+
+Rotation on these renders reads ≈ 0.6–0.65 of the truth. Measured 2026-11-30 (a still at
+25 % face width, static FaceMesh; bench/RESULTS.md): the engine's rigid fit of the *rendered
+vertices* returns the yaw exactly (15/30/45/60°), so the fit and the Euler decomposition are
+not the cause; fitting only the inner half of the mesh changes nothing (9.8 vs 10.3° at 15°).
+It is MediaPipe's landmarks on the render: (a) their depth (z) turns less than the rendered
+head (z-span/x-span 0.86 vs 1.00 at 45°), and a 2-D-only (scaled-orthographic) fit of the same
+landmarks reads 0.72–0.76 of the truth instead of 0.60–0.62; (b) their 2-D positions are within
+0.01–0.08 outer-eye distances of the rendered features for the eyes, nose and mouth but
+0.15–0.23 off at the far cheek outline at 30–45°, where the textured mesh ends on a flat
+hair-coloured disc (no ear, no real silhouette, orthographic projection). So the renderer's
+face does not look to MediaPipe like a real turned head; how much real faces are under-read is
+not known from these clips.
+
+The trunk can also turn about the spine (``trunk_turn``): the suit is wrapped on an elliptic
+cylinder. BlazePose's metric shoulder line did not follow that turn (3–19° with no order for
+−45…+45°) and echoed the head's rotation instead, which is why head-on-trunk rotation does not
+subtract it (collis.posture.analysis.TRUNK_YAW_SUBTRACTED).
 
 Clips are cached under ``var/synthetic-posture/`` (or ``$COLLIS_SYNTHETIC_CACHE``) by a hash of
 their recipe, so tests and benchmarks render each one once per machine; nothing is committed.
@@ -440,7 +458,7 @@ def render_clip(clip: Clip, directory: Path | None = None) -> Path:
 
 
 def truth(clip: Clip) -> dict[str, FloatArray]:
-    """The true per-frame angles: camera-referenced, head-on-trunk, and the trunk lean."""
+    """The true per-frame angles: camera-referenced, head-on-trunk, the trunk's lean and turn."""
     times = clip.times()
     camera = np.array([clip.camera_angles(float(t)) for t in times])
     head = np.array([clip.head_angles(float(t)) for t in times])
@@ -453,6 +471,7 @@ def truth(clip: Clip) -> dict[str, FloatArray]:
         "head_laterocollis_deg": head[:, 1],
         "head_flexion_deg": head[:, 2],
         "trunk_roll_deg": np.array([clip.trunk_roll(float(t)) for t in times]),
+        "trunk_turn_deg": np.array([clip.trunk_turn(float(t)) for t in times]),
     }
 
 

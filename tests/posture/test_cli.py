@@ -35,6 +35,9 @@ def test_json_output(astronaut_png: Path) -> None:
     assert data["source"] == str(astronaut_png)
     assert data["frames_with_face"] == 1
     assert completed.stderr == ""  # MediaPipe's native logging is kept off the terminal
+    # The astronaut's shoulders are in the picture: the trunk's yaw is reported, not subtracted.
+    assert data["head_on_trunk"]["trunk_yaw_subtracted"] is False
+    assert isinstance(data["head_on_trunk"]["trunk_yaw_deg"], float)
 
 
 def test_human_summary(astronaut_png: Path) -> None:
@@ -43,6 +46,7 @@ def test_human_summary(astronaut_png: Path) -> None:
     assert "laterocollis" in completed.stdout
     assert "left ear down" in completed.stdout
     assert "TWSTRS" in completed.stdout
+    assert "trunk turned" in completed.stdout and "not subtracted" in completed.stdout
 
 
 def test_mirrored_flag_swaps_sides(astronaut_png: Path) -> None:

@@ -242,14 +242,18 @@ def test_lost_face_runs_the_pose_and_a_crop(monkeypatch: pytest.MonkeyPatch) -> 
     assert tracker.detect(FRAME, 0.0).face is FACE
     assert pose.calls == 1 and not crops
     assert tracker.detect(FRAME, 1 / 30).face is None
-    assert pose.calls == 1  # a pose 33 ms old places the head; at most 2 pose runs a second
-    assert crops == [SquareBox(320.0, 200.0, 120.0)]
+    # Just lost: searched for around its last landmarks (a 150-px face at (395, 275); the crop
+    # 3× its size), no pose run.
+    assert pose.calls == 1
+    assert crops == [SquareBox(395.0, 275.0, 450.0)]
     # The lost face was large (23 % of the width): the whole-frame detector finds it again when
-    # it is back, so the crop search (and the pose placing it) waits a second, not 0.2 s.
+    # it is back, so the crop search waits a second, not 0.2 s.
     tracker.detect(FRAME, 0.6)
     assert pose.calls == 1 and len(crops) == 1
+    # Lost for over RECENT_FACE_S: the pose (older than POSE_FAST_INTERVAL_S: run again)
+    # places the head.
     tracker.detect(FRAME, 1.1)
-    assert pose.calls == 2 and len(crops) == 2  # pose older than POSE_FAST_INTERVAL_S: rerun
+    assert pose.calls == 2 and crops[1:] == [SquareBox(320.0, 200.0, 120.0)]
 
 
 def test_lost_small_face_is_searched_for_five_times_a_second(

@@ -58,12 +58,13 @@ MAX_BODY_UP_DEG = 50.0
 # (see _head_on_trunk_series). Own choice: about five 2-s pose samples.
 TRUNK_SMOOTHING_S = 10.0
 # Head-on-trunk rotation does NOT subtract BlazePose's trunk yaw (DESIGN.md asks for it): on
-# rendered trunks turned −60…+60° about the spine (tests/posture/head_render.py, an elliptic
-# cylinder with the astronaut's suit) its metric shoulder line read 6–12° whatever the turn,
-# and it echoed the head: a head turned 45–60° on a frontal trunk read 17–22° of trunk yaw
-# (bench/RESULTS.md, 2026-11-30 09:30). Subtracting it would take up to a third of a real
-# torticollis rotation away and lower TWSTRS grades. The yaw is measured and reported
-# (``trunk_yaw_deg``); turn this on once real clips show it tracks the trunk.
+# rendered trunks turned −45…+45° about the spine (tests/posture/head_render.py, an elliptic
+# cylinder with the astronaut's suit) its metric shoulder line read 3–19° with no order (video:
+# 6–8° for −25/0/+25°), and it echoed the head: on a frontal trunk, yaw = 12.5° + 0.20 × head
+# rotation (r = 0.98, ±70° turns; bench/RESULTS.md, 2026-11-30 09:22). Subtracting it would
+# take a fifth of a torticollis rotation (plus the bias) away and lower TWSTRS grades. The yaw
+# is measured and reported (``trunk_yaw_deg``); turn this on once real clips show it tracks
+# the trunk.
 TRUNK_YAW_SUBTRACTED = False
 # Frames decoded ahead of the analysis by the decoding thread (a 640×480 RGB frame is 0.9 MB).
 PREFETCH_FRAMES = 4
@@ -470,9 +471,12 @@ def _rolling_trunk(t: FloatArray, values: FloatArray) -> FloatArray:
     lo = np.searchsorted(sample_t, t - half, side="left")
     hi = np.searchsorted(sample_t, t + half, side="right")
     out = np.empty(len(t))
-    for i in range(len(t)):
-        if hi[i] > lo[i]:
-            out[i] = float(np.median(sample_v[lo[i] : hi[i]]))
+    medians: dict[tuple[int, int], float] = {}  # the window changes only at pose samples
+    for i, (a, b) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True)):
+        if b > a:
+            if (a, b) not in medians:
+                medians[(a, b)] = float(np.median(sample_v[a:b]))
+            out[i] = medians[(a, b)]
         else:
             out[i] = float(sample_v[np.argmin(np.abs(sample_t - t[i]))])
     return out

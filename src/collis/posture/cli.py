@@ -142,6 +142,15 @@ def format_summary(result: PostureResult) -> str:
             f"  head on trunk: rotation {h.rotation_deg:+.1f}°, laterocollis "
             f"{h.laterocollis_deg:+.1f}°, flexion {h.flexion_deg:+.1f}°"
         )
+        if result.trunk_yaw_deg is not None:
+            lines.append(
+                f"  trunk turned {result.trunk_yaw_deg:+.1f}° (pose estimate; "
+                + (
+                    "subtracted from rotation)"
+                    if result.trunk_yaw_subtracted
+                    else "not subtracted)"
+                )
+            )
     e = result.excursion
     if e is not None and result.kind == "video":
         shown = ", ".join(

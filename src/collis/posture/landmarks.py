@@ -91,6 +91,10 @@ SEARCH_INTERVAL_S = 0.2
 # the whole-frame detector finds it again as soon as it is back. Once a second still catches a
 # face that came back smaller. Own choice (the crop searches cost 6 % on ±70° turns).
 SEARCH_INTERVAL_LARGE_LOST_S = 1.0
+# A face lost for at most this long is searched for around its last landmarks (the square
+# grown to 3× the face, as the pose-guided crop), without a pose run. Own choice.
+RECENT_FACE_S = 1.0
+RECENT_FACE_CROP_GROWTH = POSE_HEAD_CROP_FACTOR / FACE_CROP_FACTOR
 # A face found in a crop that is at least this share of the frame width is in the range where
 # FaceMesh's own detector works (≥ ~11 %, posture-research.md §1.2); go back to whole frames.
 FULL_FRAME_FACE_SHARE = 0.15
@@ -160,7 +164,7 @@ def landmarks_to_pixels(
     raw = landmark_list.SerializeToString()
     if count and len(raw) == count * size:
         records = np.frombuffer(raw, dtype=np.uint8).reshape(count, size)
-        if np.array_equal(records[:, tags], np.broadcast_to(expected, (count, len(tags)))):
+        if bool((records[:, tags] == expected).all()):
             values = np.ascontiguousarray(records[:, data]).view("<f4").astype(np.float64)
             values[:, 0] *= width
             values[:, 1] *= height
@@ -262,6 +266,7 @@ class PoseDetector(_ClosesOnExit):
             min_detection_confidence=0.5,
             min_tracking_confidence=0.5,
         )
+        self.shoulders_3d: FloatArray | None = None
 
     def detect(self, rgb: RgbImage) -> FloatArray | None:
         """Return the (33, 4) pose landmarks (pixels + visibility) of one RGB frame, or None.
@@ -269,7 +274,7 @@ class PoseDetector(_ClosesOnExit):
         The same run's metric 3-D shoulders are left in ``shoulders_3d`` (None without a pose).
         """
         result = self._graph.process(rgb)
-        self.shoulders_3d: FloatArray | None = None
+        self.shoulders_3d = None
         if result.pose_landmarks is None:
             return None
         world = result.pose_world_landmarks
@@ -330,10 +335,10 @@ def face_agrees_with_pose(face: FloatArray, pose: FloatArray) -> bool:
 
 def box_around_face(face: FloatArray) -> SquareBox:
     """Return a square around a face mesh (pixels) with room for movement."""
-    x0, y0 = face[:, 0].min(), face[:, 1].min()
-    x1, y1 = face[:, 0].max(), face[:, 1].max()
-    extent = max(float(x1 - x0), float(y1 - y0), 1.0)
-    return SquareBox(float(x0 + x1) / 2, float(y0 + y1) / 2, FACE_CROP_FACTOR * extent)
+    x0, y0 = face[:, :2].min(axis=0).tolist()
+    x1, y1 = face[:, :2].max(axis=0).tolist()
+    extent = max(x1 - x0, y1 - y0, 1.0)
+    return SquareBox((x0 + x1) / 2, (y0 + y1) / 2, FACE_CROP_FACTOR * extent)
 
 
 class CroppedFaceMesh:
@@ -411,6 +416,8 @@ class LandmarkTracker(_ClosesOnExit):
         self._lost_frames = 0
         self._last_search_t: float | None = None
         self._last_face_small: bool | None = None  # None: no face seen yet
+        self._last_face: tuple[float, SquareBox] | None = None  # when, and a box around it
+        self._boxed: tuple[FloatArray, SquareBox] | None = None
         self._turned_since: float | None = None  # the head turned ≥ 30° from this time
         self._pose_turned = False  # the last pose ran on a turned head
         self.pose_runs = 0
@@ -440,16 +447,38 @@ class LandmarkTracker(_ClosesOnExit):
             if face is not None and self._pose_t == t and self._pose is not None:
                 face = self._checked_against_pose(rgb, face, self._pose)
         if face is None and self._search_due(t):
-            if self._pose_due(t, POSE_FAST_INTERVAL_S):
-                self._run_pose(rgb, t)
-            box = head_box_from_pose(self._pose) if self._pose is not None else None
+            box = self._recent_face_box(t)
+            if box is None:
+                if self._pose_due(t, POSE_FAST_INTERVAL_S):
+                    self._run_pose(rgb, t)
+                box = head_box_from_pose(self._pose) if self._pose is not None else None
             if box is not None:
                 self._last_search_t = t
                 face = self._search_crop(rgb, box)
         self._lost_frames = 0 if face is not None else self._lost_frames + 1
         if face is not None:
-            self._last_face_small = _is_small(face, rgb)
+            self._last_face_small = _is_small(self._box_of(face), rgb)
+            self._last_face = (t, self._box_of(face))
         return Landmarks(face, self._pose, self._shoulders_3d)
+
+    def _box_of(self, face: FloatArray) -> SquareBox:
+        """``box_around_face`` of the face just seen (asked for up to three times a frame)."""
+        if self._boxed is None or self._boxed[0] is not face:
+            self._boxed = (face, box_around_face(face))
+        return self._boxed[1]
+
+    def _recent_face_box(self, t: float) -> SquareBox | None:
+        """A search square around the face of the last RECENT_FACE_S, or None.
+
+        The head has hardly moved since (it was lost to a turn or a blur), so the crop is
+        placed from its last landmarks and no pose run is needed to find the head.
+        """
+        if self._static or self._last_face is None:
+            return None
+        seen_t, box = self._last_face
+        if not 0 <= t - seen_t <= RECENT_FACE_S:
+            return None
+        return SquareBox(box.cx, box.cy, box.side * RECENT_FACE_CROP_GROWTH)
 
     def _search_due(self, t: float) -> bool:
         if self._static:
@@ -492,8 +521,8 @@ class LandmarkTracker(_ClosesOnExit):
         self.crop_searches += 1
         face = self._crop_mesh.detect(rgb, box)
         self._window = None
-        if face is not None and not self._static and _is_small(face, rgb):
-            self._window = box_around_face(face)
+        if face is not None and not self._static and _is_small(self._box_of(face), rgb):
+            self._window = self._box_of(face)
             self._restart_follower()
         return face
 
@@ -509,10 +538,10 @@ class LandmarkTracker(_ClosesOnExit):
             self._restart_follower()
         assert self._follow_mesh is not None
         face = self._follow_mesh.detect(rgb, self._window)
-        if face is None or not _is_small(face, rgb):
+        if face is None or not _is_small(self._box_of(face), rgb):
             self._window = None
             return face
-        box = box_around_face(face)
+        box = self._box_of(face)
         window = self._window
         drift = math.hypot(box.cx - window.cx, box.cy - window.cy)
         if drift > WINDOW_DRIFT_SHARE * window.side or not (
@@ -529,6 +558,7 @@ class LandmarkTracker(_ClosesOnExit):
 
     def _run_pose(self, rgb: RgbImage, t: float) -> None:
         self._pose = self._pose_detector.detect(rgb)
+        # (A stand-in detector without 3-D shoulders leaves the yaw to the pixel z.)
         self._shoulders_3d = getattr(self._pose_detector, "shoulders_3d", None)
         self._pose_t = t
         self.pose_runs += 1
@@ -542,16 +572,16 @@ class LandmarkTracker(_ClosesOnExit):
                 graph.close()
 
 
-def _is_small(face: FloatArray, rgb: RgbImage) -> bool:
-    """Return whether a face is too small for FaceMesh's whole-frame detector.
+def _is_small(box: SquareBox, rgb: RgbImage) -> bool:
+    """Return whether the face in ``box`` (``box_around_face``) is too small for FaceMesh's
+    whole-frame detector.
 
     The face's larger extent, not its width: a face turned 60° is half as wide but no smaller
     to the detector (its height stays), and a 16 %-wide face flipped in and out of the small-
     face window on every turn. The height of a frontal face is ~1.2× its width, so a face
     counts as large from ~13 % of the frame width, still above the detector's ~10–11 %.
     """
-    extent = float(np.ptp(face[:, :2], axis=0).max())
-    return extent < FULL_FRAME_FACE_SHARE * rgb.shape[1]
+    return box.side / FACE_CROP_FACTOR < FULL_FRAME_FACE_SHARE * rgb.shape[1]
 
 
 class HolisticDetector(_ClosesOnExit):
