@@ -83,7 +83,7 @@ def test_dates_use_spanish_formats(client, spanish_clinic):
         client, reverse("scheduling:appointment-manage", args=[manage_token(appointment)])
     )
     assert "lunes, " in page and " de " in page
-    assert "10:00" in page and "AM" not in page
+    assert "10:00" in page and not re.search(r"\d:\d\d\s*[AP]\.?M\b", page)  # 24 h, no AM/PM
 
 
 @pytest.mark.django_db
