@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from collis_testing import sign_in_with_second_factor
 from django.urls import reverse
+from django.utils import timezone
 
 from collis.audit.models import AuditEvent
 from collis.audit.softdelete import DeletionReasonError, delete_record
@@ -275,3 +276,58 @@ def test_the_api_wants_a_reason_and_a_clinician(client, clinician_user, front_de
     sign_in_with_second_factor(client, front_desk)
     assert client.post(url, {"reason": "x"}, **API_HEADERS).status_code == 403
     assert InjectionSession.objects.filter(pk=session.pk).exists()
+
+
+def test_a_deleted_session_leaves_the_timeline_and_the_visit_summary(session, clinician_user):
+    from collis.chart import timeline
+    from collis.chart.summary import build_visit_summary
+
+    assert [s.pk for s in timeline.injection_sessions(session.patient)] == [session.pk]
+    delete_record(None, actor=clinician_user, record=session, reason="Duplicate")
+    assert list(timeline.injection_sessions(session.patient)) == []
+    assert timeline.build_cycles(session.patient) == []
+    summary = build_visit_summary(session.visit, include_notes=True)
+    assert summary.sessions == ()
+    events = timeline.build_timeline(session.patient)
+    assert not [e for e in events if getattr(e, "url", "") == session.get_absolute_url()]
+
+
+@pytest.mark.parametrize("kind", ["assessment", "posture-analysis"])
+def test_the_clinic_page_deletes_assessments_and_posture_analyses(
+    client, clinician_user, clinician, patient, session, kind
+):
+    from collis.scales.actions import save_assessment
+
+    if kind == "assessment":
+        record = save_assessment(
+            None,
+            actor=clinician_user,
+            patient=patient,
+            scale="twstrs",
+            answers={},
+            assessed_on=date(2026, 1, 5),
+            complete=False,
+        )
+        model = Assessment
+    else:
+        record = PostureRecording.objects.create(
+            patient=patient,
+            visit=session.visit,
+            uploaded_by=clinician_user,
+            kind="image",
+            mime_type="image/png",
+            size_bytes=1,
+            width=64,
+            height=64,
+            consent_confirmed=True,
+            consent_confirmed_by=clinician_user,
+            consent_confirmed_at=timezone.now(),
+        )
+        model = PostureRecording
+    sign_in_with_second_factor(client, clinician_user)
+    url = reverse("patients:record-delete", args=[kind, record.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"reason": "Wrong patient"}).status_code == 302
+    assert not model.objects.filter(pk=record.pk).exists()
+    assert model.all_objects.get(pk=record.pk).deletion_reason == "Wrong patient"
+    assert client.get(record.get_absolute_url()).status_code == 404
