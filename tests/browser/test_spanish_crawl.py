@@ -55,7 +55,7 @@ def clinic_entered_text(patient) -> list[str]:
     from oauth2_provider.models import Application
 
     from collis.diary.models import DiaryEntry, HomeProgramme, ProgrammeItem
-    from collis.injections.models import InjectionSession
+    from collis.injections.models import InjectionSession, SideEffectReport
     from collis.patients.models import Visit
     from collis.providers.models import Clinic, Clinician, Location, Specialty
     from collis.scheduling.models import AppointmentType
@@ -83,6 +83,7 @@ def clinic_entered_text(patient) -> list[str]:
     for session in InjectionSession.objects.filter(patient=patient):
         values += [str(session.product), getattr(session, "notes", "") or ""]
     values += [e.note for e in DiaryEntry.objects.filter(patient=patient)]
+    values += [r.note for r in SideEffectReport.objects.filter(patient=patient)]
     for item in ProgrammeItem.objects.filter(programme__patient=patient):
         values += [item.frequency, item.dose]
     values += [patient.given_name, patient.family_name, patient.full_name, patient.email]

@@ -70,7 +70,7 @@ def test_booking_in_spanish_sends_a_spanish_email_and_calendar_file(client, span
     assert "Hola, Rosa Díaz:" in body
     day = c["monday"].day
     assert f"lunes, {day} de diciembre" in body or f"lunes, {day} de " in body
-    assert "10:00" in body and "AM" not in body
+    assert "10:00" in body and not re.search(r"\d:\d\d\s*[AP]\.?M\b", body)  # 24 h, no AM/PM
     assert "Para cancelar o cambiar la hora, abra este enlace:" in body
     link = re.search(r"http://\S+/appointments/\S+", body).group(0)
     assert link.endswith("?lang=es")

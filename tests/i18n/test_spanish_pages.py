@@ -83,7 +83,7 @@ def test_dates_use_spanish_formats(client, spanish_clinic):
         client, reverse("scheduling:appointment-manage", args=[manage_token(appointment)])
     )
     assert "lunes, " in page and " de " in page
-    assert "10:00" in page and "AM" not in page
+    assert "10:00" in page and not re.search(r"\d:\d\d\s*[AP]\.?M\b", page)  # 24 h, no AM/PM
 
 
 @pytest.mark.django_db
@@ -120,6 +120,22 @@ def test_portal_pages_are_spanish(client, spanish_clinic, patient):
         "accounts:home",
     ):
         _assert_spanish(client, reverse(name))
+
+
+@pytest.mark.django_db
+def test_portal_side_effect_reports_are_spanish(client, spanish_clinic, patient, clinician_user):
+    from collis.injections.actions import report_side_effect, review_side_effect_report
+
+    patient.given_name, patient.family_name = "Rosa", "Díaz"
+    patient.save()
+    client.force_login(patient.user)
+    _assert_spanish(client, reverse("portal:side-effect-list"))  # none yet
+    report = report_side_effect(
+        None, actor=patient.user, patient=patient, symptoms=["ptosis", "dysphagia"], severe=True
+    )
+    review_side_effect_report(None, actor=clinician_user, report=report)
+    _assert_spanish(client, reverse("portal:side-effect-list"))
+    _assert_spanish(client, reverse("portal:side-effect-detail", args=[report.pk]))
 
 
 @pytest.mark.django_db

@@ -9,6 +9,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
+from fhirclient.models.adverseevent import AdverseEvent as R4AdverseEvent
+from fhirclient.models.observation import Observation as R4Observation
 from jstools import r4_errors
 
 from collis.audit.models import AuditEvent
@@ -71,6 +73,15 @@ def other_report(other_patient):
     )
 
 
+def assert_r4(model, body: dict) -> None:
+    """Valid R4 twice over: HL7's R4 JSON schema, and the R4 (4.0.1) model classes of SMART's
+    ``fhirclient``, strict (an element R4 lacks, e.g. R4B's ``AdverseEvent.note``, fails),
+    which read back exactly what was served. fhir.resources 8.x ships no R4 models
+    (``interop/fhir/codes.py``)."""
+    assert r4_errors(body) == []
+    assert model(body, strict=True).as_json() == body
+
+
 def smart_bearer(user, scope: str, patient=None) -> dict[str, str]:
     """A SMART (OAuth 2.0) access token for ``user`` with ``scope`` and a launch patient."""
     from oauth2_provider.models import get_access_token_model, get_application_model
@@ -101,7 +112,7 @@ def test_reported_side_effect_reads_as_valid_r4_adverse_event(
     client, bearer, clinician_user, report, session
 ):
     body = client.get(f"/fhir/AdverseEvent/report-{report.pk}", **bearer(clinician_user)).json()
-    assert r4_errors(body) == []
+    assert_r4(R4AdverseEvent, body)
     assert body["id"] == f"report-{report.pk}" and body["actuality"] == "actual"
     assert body["event"]["coding"] == [
         {"system": "http://snomed.info/sct", "code": "40739000", "display": "Dysphagia"}
@@ -127,7 +138,7 @@ def test_several_symptoms_are_text_and_unknown_seriousness_is_left_out(
     body = client.get(
         f"/fhir/AdverseEvent/report-{other_report.pk}", **bearer(clinician_user)
     ).json()
-    assert r4_errors(body) == []
+    assert_r4(R4AdverseEvent, body)
     assert "coding" not in body["event"]
     assert (
         "Drooping eyelid" in body["event"]["text"] and "Double or blurred" in body["event"]["text"]
@@ -157,7 +168,7 @@ def test_antibody_test_reads_as_valid_r4_laboratory_observation(
 ):
     auth = bearer(clinician_user)
     body = client.get(f"/fhir/Observation/antibody-{antibody.pk}", **auth).json()
-    assert r4_errors(body) == []
+    assert_r4(R4Observation, body)
     assert body["category"][0]["coding"][0]["code"] == "laboratory"
     assert body["code"]["coding"][0]["code"] == "toxin-antibodies-a"
     assert body["effectiveDateTime"] == "2026-02-02"

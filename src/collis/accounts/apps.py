@@ -16,8 +16,12 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in, user_login_failed
 
         from collis.accounts import receivers
+        from collis.accounts.roles import is_administrator
+        from collis.audit.softdelete import set_deleted_viewer
 
         # After every migrate, so new apps' permissions join their roles.
+        # Administrators list and open soft-deleted clinical records in the admin.
+        set_deleted_viewer(is_administrator)
         post_migrate.connect(_create_role_groups, dispatch_uid="collis-role-groups")
         user_logged_in.connect(receivers.on_user_logged_in, dispatch_uid="collis-audit-login")
         user_login_failed.connect(

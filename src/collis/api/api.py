@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from collis.chart.api import router as clinical_router
 from collis.lib.errors import DomainError
 from collis.lib.problems import PROBLEM_CONTENT_TYPE, problem_response
 from collis.providers.api import router as providers_router
@@ -107,3 +108,4 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("/providers", providers_router)
 api.add_router("/scheduling", scheduling_router)
 api.add_router("/supply", supply_router)
+api.add_router("/clinical", clinical_router)

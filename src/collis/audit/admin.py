@@ -31,12 +31,43 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
 
+class DeletedFilter(admin.SimpleListFilter):
+    """Soft-deleted clinical records (``collis.audit.softdelete``): administrators only."""
+
+    title = "deleted"
+    parameter_name = "deleted"
+
+    def lookups(self, request, model_admin):  # noqa: ANN001, ANN201
+        return [("no", "Not deleted"), ("yes", "Deleted (kept for the audit trail)")]
+
+    def queryset(self, request, queryset):  # noqa: ANN001, ANN201
+        if self.value() == "yes":
+            return queryset.filter(deleted_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(deleted_at__isnull=True)
+        return queryset
+
+
+def _soft_deletable(model) -> bool:  # noqa: ANN001
+    from collis.audit.softdelete import SoftDeletable
+
+    return issubclass(model, SoftDeletable)
+
+
+def _sees_deleted(request) -> bool:  # noqa: ANN001
+    from collis.audit.softdelete import sees_deleted
+
+    return sees_deleted(request.user)
+
+
 class AuditedModelAdmin(admin.ModelAdmin):
     """ModelAdmin for health data: every list, opened record, save and delete is audited.
 
     No bulk delete: a health record is deleted one at a time, with a reason, which goes to the
     audit trail with a copy of the row (``collis.audit.deletion``); so do the rows a delete
-    cascades to.
+    cascades to. Clinical records (``SoftDeletable`` models) are soft-deleted instead, through
+    ``softdelete.delete_record``; administrators still list and open them here (filter
+    "deleted"), with who deleted them, when and why.
     """
 
     delete_confirmation_template = "admin/audit/delete_with_reason.html"
@@ -45,6 +76,41 @@ class AuditedModelAdmin(admin.ModelAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+    def get_queryset(self, request):
+        if _soft_deletable(self.model) and _sees_deleted(request):
+            qs = self.model.all_objects.get_queryset()
+            ordering = self.get_ordering(request)
+            return qs.order_by(*ordering) if ordering else qs
+        return super().get_queryset(request)
+
+    def get_list_display(self, request):
+        shown = list(super().get_list_display(request))
+        if _soft_deletable(self.model) and _sees_deleted(request):
+            shown.append("deleted_at")
+        return shown
+
+    def get_list_filter(self, request):
+        filters = list(super().get_list_filter(request))
+        if _soft_deletable(self.model) and _sees_deleted(request):
+            filters.append(DeletedFilter)
+        return filters
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and _soft_deletable(self.model) and obj.deleted_at is not None:
+            fields += ["deleted_at", "deleted_by", "deletion_reason"]
+        return fields
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and getattr(obj, "deleted_at", None) is not None:
+            return False  # a deleted record is kept as it was
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and getattr(obj, "deleted_at", None) is not None:
+            return False
+        return super().has_delete_permission(request, obj)
 
     def changelist_view(self, request, extra_context=None):
         from collis.audit.actions import Action, record_access
@@ -91,14 +157,23 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj) -> None:
         from collis.audit.deletion import deleting
+        from collis.audit.softdelete import delete_record
 
         reason = request.POST.get("reason", "").strip()[:500]
+        if _soft_deletable(self.model):
+            delete_record(request, actor=request.user, record=obj, reason=reason, via="admin")
+            return
         with deleting(actor=request.user, reason=reason, request=request, via="admin"):
             super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset) -> None:
         from collis.audit.deletion import deleting
+        from collis.audit.softdelete import delete_record
 
         reason = request.POST.get("reason", "").strip()[:500]
+        if _soft_deletable(self.model):
+            for obj in queryset:
+                delete_record(request, actor=request.user, record=obj, reason=reason, via="admin")
+            return
         with deleting(actor=request.user, reason=reason, request=request, via="admin"):
             super().delete_queryset(request, queryset)

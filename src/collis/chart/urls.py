@@ -21,6 +21,11 @@ urlpatterns = [
         chart_views.toxin_response,
         name="toxin-response",
     ),
+    path(
+        "records/<str:kind>/<int:record_id>/delete/",
+        chart_views.record_delete,
+        name="record-delete",
+    ),
     path("visits/<int:visit_id>/", views.visit_detail, name="visit-detail"),
     path("visits/<int:visit_id>/summary/", chart_views.visit_summary, name="visit-summary"),
     path(

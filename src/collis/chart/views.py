@@ -87,3 +87,27 @@ def toxin_response(request: HttpRequest, patient_id: int) -> HttpResponse:
     record_access(request, Action.READ, patient, detail={"view": "toxin response"})
     context = {"patient": patient, "antibody_form": form, **timeline.response_overview(patient)}
     return render(request, "chart/toxin_response.html", context)
+
+
+@login_required
+def record_delete(request: HttpRequest, kind: str, record_id: int) -> HttpResponse:
+    """Delete a clinical record entered in error: soft delete with a reason (kept, audited,
+    hidden everywhere else; administrators see it in the admin)."""
+    from collis.audit.softdelete import DeletionReasonError, delete_record
+    from collis.chart.records import access_deletable
+
+    record, label = access_deletable(request.user, kind, record_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            delete_record(
+                request, actor=request.user, record=record, reason=request.POST.get("reason", "")
+            )
+        except DeletionReasonError as exc:
+            error = exc.user_message
+        else:
+            return redirect("patients:patient-detail", record.patient_id)
+    else:
+        record_access(request, Action.READ, record, detail={"view": "delete confirmation"})
+    context = {"record": record, "label": label, "error": error, "kind": kind}
+    return render(request, "chart/record_delete.html", context)

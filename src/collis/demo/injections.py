@@ -16,6 +16,7 @@ from collis.injections.actions import (
     record_cycle_outcome,
     record_injection_session,
     report_side_effect,
+    review_side_effect_report,
     set_gas_goal,
 )
 from collis.injections.catalogue import ensure_label_products
@@ -197,6 +198,18 @@ def _follow_up(ctx: DemoContext, index: int, patient, clinician) -> None:  # noq
             method="mpa",
             result="negative",
             note="Demo",
+        )
+    if index == 0:
+        # The portal demo patient's own reports (/portal/side-effects/): one already read.
+        sore = report_side_effect(
+            None,
+            actor=patient.user,
+            patient=patient,
+            symptoms=["injection_site_pain"],
+            note="Demo: sore for two days",
+        )
+        review_side_effect_report(
+            None, actor=actor, report=sore, review_note="Demo: expected, settles in days."
         )
     if index == 1:
         report_side_effect(

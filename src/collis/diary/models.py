@@ -8,8 +8,10 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from collis.audit.softdelete import SoftDeletable
 
-class DiaryEntry(models.Model):
+
+class DiaryEntry(SoftDeletable):
     class Period(models.TextChoices):
         DAY = "day", _("Today")
         WEEK = "week", _("This past week")
@@ -37,8 +39,11 @@ class DiaryEntry(models.Model):
         ordering = ["-entry_date", "-pk"]
         verbose_name_plural = "diary entries"
         constraints = [
+            # One live entry per day or week; soft-deleted ones (issue #12) are kept beside it.
             models.UniqueConstraint(
-                fields=["patient", "entry_date", "period"], name="one_diary_entry_per_period"
+                fields=["patient", "entry_date", "period"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="one_diary_entry_per_period",
             ),
             models.CheckConstraint(condition=models.Q(pain__lte=10), name="diary_pain_0_10"),
             models.CheckConstraint(

@@ -45,7 +45,8 @@ def export_diary(patient: Patient) -> dict[str, Any]:
 
 
 def anonymise_notes(patient: Patient) -> dict[str, int]:
-    count = DiaryEntry.objects.filter(patient=patient).exclude(note="").update(note="")
+    # Soft-deleted entries too: their notes identify the patient as much as any other.
+    count = DiaryEntry.all_objects.filter(patient=patient).exclude(note="").update(note="")
     count += HomeProgramme.objects.filter(patient=patient).exclude(notes="").update(notes="")
     count += (
         ProgrammeItem.objects.filter(programme__patient=patient)

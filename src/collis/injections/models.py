@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from collis.audit.softdelete import AllRowsManager, LiveChildManager, SoftDeletable
 from collis.injections import dosing, safety
 
 
@@ -91,7 +92,7 @@ class ToxinLot(models.Model):
         )
 
 
-class InjectionSession(models.Model):
+class InjectionSession(SoftDeletable):
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.CASCADE, related_name="injection_sessions"
     )
@@ -135,6 +136,12 @@ class InjectionSession(models.Model):
         return tuple(i.planned() for i in self.injections.all())
 
 
+class LiveSessionRowManager(LiveChildManager):
+    """Rows of a session (doses, events, outcome): hidden with a soft-deleted session."""
+
+    parent = "session"
+
+
 class Injection(models.Model):
     class Side(models.TextChoices):
         LEFT = "left", _("Left")
@@ -151,6 +158,9 @@ class Injection(models.Model):
     guidance = models.CharField(
         max_length=12, choices=list(dosing.GUIDANCE_LABELS.items()), default="landmarks"
     )
+
+    objects = LiveSessionRowManager()
+    all_objects = AllRowsManager()
 
     class Meta:
         ordering = ["pk"]
@@ -203,6 +213,9 @@ class AdverseEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
 
+    objects = LiveSessionRowManager()
+    all_objects = AllRowsManager()
+
     class Meta:
         ordering = ["reported_on", "pk"]
 
@@ -221,6 +234,9 @@ class CycleReport(models.Model):
     wearing_off_week = models.PositiveSmallIntegerField(null=True, blank=True)
     note = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LiveSessionRowManager()
+    all_objects = AllRowsManager()
 
     def __str__(self) -> str:
         return f"Cycle report for session {self.session_id}"
@@ -243,6 +259,9 @@ class Screening(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LiveSessionRowManager()
+    all_objects = AllRowsManager()
 
     def __str__(self) -> str:
         return f"Screening for session {self.session_id}"
@@ -361,6 +380,9 @@ class CycleOutcome(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = LiveSessionRowManager()
+    all_objects = AllRowsManager()
+
     def __str__(self) -> str:
         return f"Outcome of session {self.session_id}"
 
@@ -376,6 +398,9 @@ class GasGoal(models.Model):
     baseline_level = models.SmallIntegerField(default=-1)
     attained_level = models.SmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LiveSessionRowManager()
+    all_objects = AllRowsManager()
 
     class Meta:
         ordering = ["pk"]

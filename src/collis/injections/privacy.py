@@ -33,7 +33,9 @@ def export_injections(patient) -> dict[str, Any]:  # noqa: ANN001 (patients.Pati
         "side_effect_reports": [
             {
                 "reported_at": r.reported_at,
-                "session_injected_on": r.session.injected_on if r.session else None,
+                "session_injected_on": (
+                    r.session.injected_on if r.session and not r.session.is_deleted else None
+                ),
                 "symptoms": r.symptoms,
                 "severe": r.severe,
                 "started_on": r.started_on,
@@ -142,16 +144,18 @@ def _session(s, outcomes, screenings, reports) -> dict[str, Any]:  # noqa: ANN00
 def anonymise_injections(patient) -> dict[str, int]:  # noqa: ANN001
     """Erase free text that may identify the patient; doses, dates and ratings stay.
 
+    Soft-deleted records are erased too (``all_objects``): they are copies of the identity.
+
     Returns how many rows had their free text erased (listed to the administrator).
     """
-    count = InjectionSession.objects.filter(patient=patient).update(
+    count = InjectionSession.all_objects.filter(patient=patient).update(
         notes="", acknowledgement_reason=""
     )
-    count += AdverseEvent.objects.filter(session__patient=patient).update(note="")
-    count += Screening.objects.filter(session__patient=patient).update(note="")
-    count += CycleOutcome.objects.filter(session__patient=patient).update(note="")
-    count += CycleReport.objects.filter(session__patient=patient).update(note="")
-    count += GasGoal.objects.filter(session__patient=patient).update(
+    count += AdverseEvent.all_objects.filter(session__patient=patient).update(note="")
+    count += Screening.all_objects.filter(session__patient=patient).update(note="")
+    count += CycleOutcome.all_objects.filter(session__patient=patient).update(note="")
+    count += CycleReport.all_objects.filter(session__patient=patient).update(note="")
+    count += GasGoal.all_objects.filter(session__patient=patient).update(
         description="(goal text removed)"
     )
     count += SideEffectReport.objects.filter(patient=patient).update(note="", review_note="")

@@ -22,7 +22,7 @@ class TriageRow:
 
 def triage_row(report: SideEffectReport, now: datetime) -> TriageRow:
     session = report.session
-    if session is None:
+    if session is None or session.is_deleted:  # a session deleted as entered in error
         return TriageRow(report, None, (), "", None)
     doses = tuple(
         f"{i.get_muscle_display()} {i.side} {i.units} U" for i in session.injections.all()

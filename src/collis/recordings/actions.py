@@ -237,7 +237,8 @@ def erase_patient_media(patient) -> int:  # noqa: ANN001 (patients.Patient)
     """
     count = 0
     with transaction.atomic():
-        rows = PostureRecording.objects.select_for_update().filter(patient=patient)
+        # Soft-deleted analyses too: their photos identify the patient as much as any other.
+        rows = PostureRecording.all_objects.select_for_update().filter(patient=patient)
         for recording in rows:
             names = [f.name for f in (recording.original, recording.annotated) if f]
             recording.original_filename = ""

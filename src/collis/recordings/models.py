@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from collis.audit.softdelete import SoftDeletable
+
 # Files live under MEDIA_ROOT, which has no URL route: views stream them after an access check.
 ORIGINALS_DIR = "posture/originals"
 ANNOTATED_DIR = "posture/annotated"
@@ -21,7 +23,7 @@ SUMMARY_FIELDS = (
 )
 
 
-class PostureRecording(models.Model):
+class PostureRecording(SoftDeletable):
     """One upload. The original can be deleted later; the measurements are kept."""
 
     class Kind(models.TextChoices):

@@ -7,8 +7,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from collis.audit.softdelete import SoftDeletable
 
-class Assessment(models.Model):
+
+class Assessment(SoftDeletable):
     class Scale(models.TextChoices):
         TWSTRS = "twstrs", "TWSTRS"
         TSUI = "tsui", "Tsui"

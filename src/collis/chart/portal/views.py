@@ -177,24 +177,9 @@ def side_effect_report(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/side_effect_form.html", {"patient": patient, "form": form})
 
 
-# The patient's words for each symptom (safety.PATIENT_SYMPTOMS), marked for translation here
-# because the pure core cannot import Django; tests keep the two in step.
-SYMPTOM_WORDS = {
-    safety.EventKind.BREATHING_DIFFICULTY: gettext_lazy("Trouble breathing or shortness of breath"),
-    safety.EventKind.DYSPHAGIA: gettext_lazy(
-        "Trouble swallowing, or food or drink going down the wrong way"
-    ),
-    safety.EventKind.VOICE_CHANGE: gettext_lazy("Hoarse voice or a change in my voice"),
-    safety.EventKind.PTOSIS: gettext_lazy("Drooping eyelid"),
-    safety.EventKind.DIPLOPIA: gettext_lazy("Double or blurred vision"),
-    safety.EventKind.GENERALISED_WEAKNESS: gettext_lazy("Weakness in my arms, legs or whole body"),
-    safety.EventKind.NECK_WEAKNESS: gettext_lazy(
-        "My neck feels weak or my head is hard to hold up"
-    ),
-    safety.EventKind.ANAPHYLAXIS: gettext_lazy("Swelling of face, lips or tongue, hives or a rash"),
-    safety.EventKind.INJECTION_SITE_PAIN: gettext_lazy("Pain where I had the injections"),
-    safety.EventKind.OTHER: gettext_lazy("Something else"),
-}
+# The patient's words for each symptom: safety.PATIENT_SYMPTOMS marks them for the catalogue
+# (injections' locale); they are translated here, per request.
+SYMPTOM_WORDS = {kind: gettext_lazy(text) for kind, text in safety.PATIENT_SYMPTOMS.items()}
 REPORT_STATUS_WORDS = {
     "open": gettext_lazy("Sent: waiting for a clinician"),
     "reviewed": gettext_lazy("Read by a clinician"),

@@ -299,7 +299,11 @@ def outcome_observation(fhir_id: str, outcome: Any, patient_id: int) -> dict[str
 
 
 def side_effect_adverse_event(
-    fhir_id: str, report: Any, symptom_labels: list[str], detected_on: Any
+    fhir_id: str,
+    report: Any,
+    symptom_labels: list[str],
+    detected_on: Any,
+    session_id: int | None,
 ) -> dict[str, Any]:
     """A side effect the patient reported from the portal, as an AdverseEvent.
 

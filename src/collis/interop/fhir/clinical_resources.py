@@ -269,15 +269,21 @@ REPORT_PREFIX = "report-"
 
 
 def _reported_side_effect(report: SideEffectReport) -> dict[str, Any]:
+    # A soft-deleted session is not served, so it is not named as the suspect either.
+    session = report.session
     return clinical_mappers.side_effect_adverse_event(
-        f"{REPORT_PREFIX}{report.pk}", report, report.symptom_labels(), report.reported_at
+        f"{REPORT_PREFIX}{report.pk}",
+        report,
+        report.symptom_labels(),
+        report.reported_at,
+        session.pk if session is not None and session.deleted_at is None else None,
     )
 
 
 # Side effects patients report from the portal (issue #13): the patient is the recorder.
 SIDE_EFFECT_REPORTS = ResourceType(
     name="AdverseEvent",
-    queryset=lambda: SideEffectReport.objects.all(),
+    queryset=lambda: SideEffectReport.objects.select_related("session"),
     to_fhir=_reported_side_effect,
     search={
         "patient": _patient("patient"),
