@@ -65,6 +65,8 @@ def production_env(var_dir: Path, src: Path) -> dict[str, str]:
         MEDIA_ROOT=str(var_dir / "media"),
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
         JOBS_BACKEND="sync",
+        # Production turns it on with its shared CACHE_URL; one process may use the memory cache.
+        PUBLIC_FRAGMENT_CACHE="true",
         LOG_LEVEL="WARNING",
         ACCESS_LOG_LEVEL="WARNING",
         COLLIS_OIDC_RSA_PRIVATE_KEY=os.environ.get("COLLIS_OIDC_RSA_PRIVATE_KEY", ""),
@@ -130,6 +132,19 @@ def worker(args: argparse.Namespace) -> None:
         for _ in range(3):
             get(client, path)
 
+    if args.queries:
+        client = desk if args.queries in STAFF_PAGES else anonymous
+        queries: list[str] = []
+
+        def record(execute, sql, params, many, context):  # noqa: ANN001, ANN202
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(record):
+            get(client, args.queries)
+        print("\n".join(queries), file=sys.stderr)
+        return
+
     if args.profile:
         import cProfile
         import pstats
@@ -194,6 +209,8 @@ class Tree:
         ]
         if args.profile:
             command += ["--profile", args.profile]
+        if args.queries:
+            command += ["--queries", args.queries]
         self.process = subprocess.Popen(  # noqa: S603
             command,
             env=production_env(var_dir, src),
@@ -237,6 +254,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--baseline", help="git revision to compare with, e.g. main")
     parser.add_argument("--profile", help="cProfile one page (a path from the table)")
+    parser.add_argument("--queries", help="print the SQL of one request to a page")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -250,7 +268,7 @@ def main() -> None:
             base_src = archive_src(args.baseline, tmp_path / "baseline")
             trees.append(Tree(f"{args.baseline}", base_src, tmp_path / "var-base", args))
         trees.append(Tree("this tree", ROOT / "src", tmp_path / "var-this", args))
-        if args.profile:
+        if args.profile or args.queries:
             for tree in trees:
                 print(f"== {tree.label}", file=sys.stderr, flush=True)
                 tree.process.wait()

@@ -6,6 +6,7 @@ import sys
 from django import db
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -20,9 +21,12 @@ SEARCH_MAX_LENGTH = 100
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    # Lazy: when the page's content comes from the fragment cache, nothing here is queried.
     context = {
         "locations": Location.objects.filter(is_active=True).prefetch_related("hours"),
-        "featured_pages": localise(list(Page.objects.published().filter(featured=True)[:3])),
+        "featured_pages": SimpleLazyObject(
+            lambda: localise(list(Page.objects.published().filter(featured=True)[:3]))
+        ),
         "clinicians": Clinician.objects.active().prefetch_related("specialties")[:6],
     }
     return render(request, "home.html", context)
@@ -43,11 +47,16 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     pages = clinicians = []
     if query:
-        pages = _ranked(Page.objects.published(), _page_text, query)
-        clinicians = _ranked(
-            Clinician.objects.active().prefetch_related("specialties", "locations", "languages"),
-            _clinician_text,
-            query,
+        # Lazy: ranked only when the results are rendered (not served from the fragment cache).
+        pages = SimpleLazyObject(lambda: _ranked(Page.objects.published(), _page_text, query))
+        clinicians = SimpleLazyObject(
+            lambda: _ranked(
+                Clinician.objects.active().prefetch_related(
+                    "specialties", "locations", "languages"
+                ),
+                _clinician_text,
+                query,
+            )
         )
     context = {"query": query, "pages": pages, "clinicians": clinicians}
     return render(request, "search.html", context)
