@@ -187,3 +187,22 @@ def test_cache_outage_renders_uncached(client, demo_data, settings):
     get(client, "/")
     assert queries(client, "/") >= 4
     assert "Dr. Lucas Brennan" in get(client, reverse("providers:clinician-list"))
+
+
+def test_navigation_of_a_signed_in_user_is_their_own(client, demo_data, front_desk):
+    assert reverse("accounts:login") in get(client, "/")  # anonymous: cached with "Sign in"
+    sign_in_with_second_factor(client, front_desk)
+    html = get(client, "/")
+    assert reverse("accounts:logout") in html
+    assert reverse("accounts:home") in html
+    assert f'href="{reverse("accounts:login")}"' not in html
+
+
+def test_navigation_marks_the_section_of_each_address(client, demo_data):
+    get(client, "/providers/")
+    providers = get(client, "/providers/")
+    conditions = get(client, "/conditions/")
+    current = 'aria-current="page">'
+    assert f'href="/providers/" {current}' in providers
+    assert f'href="/conditions/" {current}' in conditions
+    assert f'href="/conditions/" {current}' not in providers
