@@ -48,7 +48,10 @@ def slots_url() -> str:
     )
 
 
-def production_env(var_dir: Path, src: Path) -> dict[str, str]:
+REDIS_PORT = 8669  # --redis: a private redis-server, as production's CACHE_URL
+
+
+def production_env(var_dir: Path, src: Path, cache_url: str = "") -> dict[str, str]:
     env = dict(os.environ)
     for name in ("DATABASE_URL", "CACHE_URL", "CELERY_BROKER_URL"):
         env.pop(name, None)
@@ -67,6 +70,7 @@ def production_env(var_dir: Path, src: Path) -> dict[str, str]:
         JOBS_BACKEND="sync",
         # Production turns it on with its shared CACHE_URL; one process may use the memory cache.
         PUBLIC_FRAGMENT_CACHE="true",
+        CACHE_URL=cache_url,
         LOG_LEVEL="WARNING",
         ACCESS_LOG_LEVEL="WARNING",
         COLLIS_OIDC_RSA_PRIVATE_KEY=os.environ.get("COLLIS_OIDC_RSA_PRIVATE_KEY", ""),
@@ -198,7 +202,9 @@ def archive_src(rev: str, into: Path) -> Path:
 
 
 class Tree:
-    def __init__(self, label: str, src: Path, var_dir: Path, args: argparse.Namespace) -> None:
+    def __init__(
+        self, label: str, src: Path, var_dir: Path, args: argparse.Namespace, cache_url: str
+    ) -> None:
         self.label = label
         command = [
             sys.executable,
@@ -213,7 +219,7 @@ class Tree:
             command += ["--queries", args.queries]
         self.process = subprocess.Popen(  # noqa: S603
             command,
-            env=production_env(var_dir, src),
+            env=production_env(var_dir, src, cache_url),
             cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -254,6 +260,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--baseline", help="git revision to compare with, e.g. main")
     parser.add_argument("--profile", help="cProfile one page (a path from the table)")
+    parser.add_argument(
+        "--redis", action="store_true", help=f"cache in a redis-server on port {REDIS_PORT}"
+    )
     parser.add_argument("--queries", help="print the SQL of one request to a page")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -261,13 +270,34 @@ def main() -> None:
         worker(args)
         return
 
+    redis = None
+    if args.redis:
+        redis = subprocess.Popen(  # noqa: S603
+            ["redis-server", "--port", str(REDIS_PORT), "--save", "", "--appendonly", "no"],  # noqa: S607
+            stdout=subprocess.DEVNULL,
+        )
+        time.sleep(0.5)
+    try:
+        run(args)
+    finally:
+        if redis is not None:
+            redis.terminate()
+            redis.wait(10)
+
+
+def run(args: argparse.Namespace) -> None:
+    def cache_url(db: int) -> str:
+        return f"redis://127.0.0.1:{REDIS_PORT}/{db}" if args.redis else ""
+
     with tempfile.TemporaryDirectory(prefix="collis-bench-pages-") as tmp:
         tmp_path = Path(tmp)
         trees = []
         if args.baseline:
             base_src = archive_src(args.baseline, tmp_path / "baseline")
-            trees.append(Tree(f"{args.baseline}", base_src, tmp_path / "var-base", args))
-        trees.append(Tree("this tree", ROOT / "src", tmp_path / "var-this", args))
+            trees.append(
+                Tree(f"{args.baseline}", base_src, tmp_path / "var-base", args, cache_url(1))
+            )
+        trees.append(Tree("this tree", ROOT / "src", tmp_path / "var-this", args, cache_url(2)))
         if args.profile or args.queries:
             for tree in trees:
                 print(f"== {tree.label}", file=sys.stderr, flush=True)
@@ -285,9 +315,11 @@ def main() -> None:
 
 def report(trees: list[Tree], args: argparse.Namespace) -> None:
     load = os.getloadavg()
+    cache = f"Redis on :{REDIS_PORT}" if args.redis else "per-process memory"
     print(
         f"CPU ms per request (best of {args.rounds} rounds x {args.requests} requests), "
-        f"queries per request; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+        f"queries per request; cache: {cache}; "
+        f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
     )
     results = [tree.best() for tree in trees]
     header = "| page |"

@@ -206,3 +206,15 @@ def test_navigation_marks_the_section_of_each_address(client, demo_data):
     assert f'href="/providers/" {current}' in providers
     assert f'href="/conditions/" {current}' in conditions
     assert f'href="/conditions/" {current}' not in providers
+
+
+def test_an_edit_on_another_server_retires_this_process_copies(client, demo_data):
+    """Each process keeps copies of what it read; another server's edit must still show."""
+    from django.core.cache import cache
+
+    from collis.lib.fragments import VERSION_KEY
+
+    get(client, "/providers/")
+    Clinician.objects.filter(slug="dr-lucas-brennan").update(display_name="Dr. L. Brennan")
+    cache.set(VERSION_KEY, "bumped-by-another-server", timeout=None)  # what its edit does
+    assert "Dr. L. Brennan" in get(client, "/providers/")

@@ -25,9 +25,12 @@ cache an edit made in one gunicorn worker could not retire another worker's copi
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -44,6 +47,51 @@ logger = logging.getLogger("collis.cache")
 VERSION_KEY = "collis:public-content-version"
 CSRF_MARKER = "csrfmiddlewaretoken"
 _REQUEST_VERSION = "_collis_public_content_version"
+
+
+class _LocalCopies:
+    """The last few entries this process read, so a hit costs no trip to Redis.
+
+    Safe because every key carries the content version read from the shared cache on each
+    request: after an edit the version changes, so no request can look up an old copy.
+    """
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self.entries: OrderedDict[str, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str, default: Any) -> Any:
+        with self.lock:
+            if key not in self.entries:
+                return default
+            self.entries.move_to_end(key)
+            return self.entries[key]
+
+    def set(self, key: str, value: Any) -> None:
+        with self.lock:
+            self.entries[key] = value
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+_local = _LocalCopies()
+_MISSING = object()
+
+
+def _get(key: str) -> Any:
+    value = _local.get(key, _MISSING)
+    if value is _MISSING:
+        value = default_cache.get(key, _MISSING)
+        if value is not _MISSING:
+            _local.set(key, value)
+    return value
+
+
+def _set(key: str, value: Any) -> None:
+    _local.set(key, value)
+    default_cache.set(key, value, timeout=settings.PUBLIC_FRAGMENT_CACHE_SECONDS)
 
 
 def enabled() -> bool:
@@ -133,14 +181,14 @@ def cached_fragment(
     if version is None:
         return render()
     key = fragment_key(request, name, vary, version)
-    html = default_cache.get(key)
-    if html is not None:
+    html = _get(key)
+    if html is not _MISSING:
         return html
     html = render()
     if CSRF_MARKER in html:
         logger.warning("fragment %s carries a CSRF token: not cached", name)
         return html
-    default_cache.set(key, html, timeout=settings.PUBLIC_FRAGMENT_CACHE_SECONDS)
+    _set(key, html)
     return html
 
 
@@ -152,9 +200,9 @@ def cached_value(request: Any, name: str, compute: Callable[[], Any]) -> Any:
     if version is None:
         return compute()
     key = f"collis:value:{name}:{version}"
-    missing = object()
-    value = default_cache.get(key, missing)
-    if value is missing:
+    value = _get(key)
+    if value is _MISSING:
         value = compute()
-        default_cache.set(key, value, timeout=settings.PUBLIC_FRAGMENT_CACHE_SECONDS)
-    return value
+        _set(key, value)
+    # A copy: requests in other threads of this process read the same cached object.
+    return copy.copy(value)
