@@ -8,10 +8,9 @@ reads the same address in the same language. ``{% publiccache "name" %}...{% end
 - the fragment's name, the request's full path (query string included) and its extra arguments;
 - the active language;
 - the *public content version*: a token in the cache replaced at, and after the commit of, every
-  change to a
-  model registered with :func:`watch_public_models` (clinic, locations, providers, education
-  pages), so an edit shows at once on every server sharing the cache;
-- the *release*: a digest of the templates, translations and shipped content of this code, so a
+  change to a model registered with :func:`watch_public_models` (clinic, locations, providers,
+  education pages), so an edit shows at once on every server sharing the cache;
+- the *release*: a digest of the code, templates, translations and shipped content, so a
   deployment never serves the previous release's HTML.
 
 What is never cached: anything for a signed-in user (their block renders fresh, so a user's
@@ -104,12 +103,13 @@ def release() -> str:
     from django.apps import apps
 
     digest = hashlib.sha256()
-    roots = [Path(d) for t in settings.TEMPLATES for d in t.get("DIRS", [])]
-    roots += [Path(p) for p in settings.LOCALE_PATHS]
-    roots += [Path(c.path) for c in apps.get_app_configs() if c.name.startswith("collis.")]
-    for root in roots:
+    roots = {Path(settings.BASE_DIR)}  # the collis package: code, templates, content
+    roots |= {Path(d) for t in settings.TEMPLATES for d in t.get("DIRS", [])}
+    roots |= {Path(p) for p in settings.LOCALE_PATHS}
+    roots |= {Path(c.path) for c in apps.get_app_configs() if c.name.startswith("collis.")}
+    for root in sorted(roots):
         for path in sorted(root.rglob("*")):
-            if path.suffix in {".html", ".mo", ".md", ".txt", ".json"} and path.is_file():
+            if path.suffix in {".py", ".html", ".mo", ".md", ".txt", ".json"} and path.is_file():
                 stat = path.stat()
                 digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:16]
