@@ -4,8 +4,10 @@ import json
 import sys
 
 from django import db
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -44,11 +46,15 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 def search(request: HttpRequest) -> HttpResponse:
+    """Pages and specialists matching the query, stemmed in the reader's language: a Spanish
+    reader searches the Spanish text of the pages (Spanish stemming, accent-insensitive), and an
+    English word still finds English text when Spanish finds nothing."""
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
     pages = clinicians = []
     if query:
         # Lazy: ranked only when the results are rendered (not served from the fragment cache).
-        pages = SimpleLazyObject(lambda: _ranked(Page.objects.published(), _page_text, query))
+        pages = SimpleLazyObject(lambda: _ranked_pages(query, language))
         clinicians = SimpleLazyObject(
             lambda: _ranked(
                 Clinician.objects.active().prefetch_related(
@@ -56,20 +62,37 @@ def search(request: HttpRequest) -> HttpResponse:
                 ),
                 _clinician_text,
                 query,
+                language,
             )
         )
     context = {"query": query, "pages": pages, "clinicians": clinicians}
     return render(request, "search.html", context)
 
 
-def _ranked(queryset, text, query: str) -> list:
-    """The objects of ``queryset`` whose text matches ``query`` (stemmed full-text), best first."""
-    objects = {obj.pk: obj for obj in queryset}
-    ids = fulltext.rank(((pk, text(obj)) for pk, obj in objects.items()), query)
-    return [objects[pk] for pk in ids]
+def _ranked_pages(query: str, language: str) -> list:
+    published = list(Page.objects.published())
+    english = {page.pk: _page_text(page) for page in published}
+    localise(published)
+    return _ranked(published, _page_text, query, language, english=lambda page: english[page.pk])
+
+
+def _ranked(objects, text, query: str, language: str, english=None) -> list:  # noqa: ANN001
+    """The ``objects`` whose text matches ``query`` (stemmed full-text), best first: in the
+    reader's language, else (nothing found) their English text (``english``, else ``text``)
+    as English."""
+    by_id = {obj.pk: obj for obj in objects}
+    ids = fulltext.rank(((pk, text(o)) for pk, o in by_id.items()), query, language=language)
+    if not ids and language != "en":
+        english = english or text
+        ids = fulltext.rank(((pk, english(o)) for pk, o in by_id.items()), query, language="en")
+    return [by_id[pk] for pk in ids]
 
 
 def _page_text(page: Page) -> str:
+    """The page's words in the reader's language (its shipped translation, else the English)."""
+    found = getattr(page, "translation", None)
+    if found is not None:
+        return "\n".join([found.title, found.title, found.summary, found.body])
     return "\n".join([page.title, page.title, page.summary, page.body])
 
 

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from collis.accounts import two_factor
@@ -135,7 +136,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @login_required
 def two_factor_backup_codes(request: HttpRequest) -> HttpResponse:
     if not two_factor.has_second_factor(request.user):
-        messages.info(request, "Turn on two-factor sign-in first; backup codes come with it.")
+        messages.info(request, _("Turn on two-factor sign-in first; backup codes come with it."))
         return redirect("accounts:security")
     if request.method == "POST":
         try:
@@ -169,7 +170,7 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(
-                request, "Two-factor sign-in is off. Sign-in now asks for your password only."
+                request, _("Two-factor sign-in is off. Sign-in now asks for your password only.")
             )
             return redirect("accounts:security")
     return render(request, "accounts/two_factor_disable.html", {"form": form})
@@ -212,6 +213,9 @@ class ActivateAccountView(auth_views.PasswordResetConfirmView):
         auth_login(self.request, user, "django.contrib.auth.backends.ModelBackend")
         messages.success(
             self.request,
-            "Your account is active. For extra safety, turn on two-factor sign-in under Security.",
+            _(
+                "Your account is active. For extra safety, turn on two-factor sign-in under "
+                "Security."
+            ),
         )
         return redirect(self.success_url)

@@ -1,19 +1,53 @@
 """The visit summary for the patient and referring physicians: one data shape, two renderings
-(printable HTML and PDF)."""
+(printable HTML and PDF). Built in the active language: the portal's summary is in the patient's
+language (issue #17); what a clinician typed (notes, goals, reasons) stays as typed."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from collis.injections import dosing
+from collis.patients.colcap import FORM_LABELS, ColCapForm
 from collis.patients.models import Visit
 from collis.providers.models import Clinic
 from collis.recordings.record import visit_angles
 from collis.supply.billing import ClaimLine
 from collis.supply.inventory import code_table, session_claim
+
+# The scales' subscore keys (twstrs.py, tsui.py), as the summary names them.
+SUBSCORE_NAMES = {
+    "severity": gettext_lazy("severity"),
+    "disability": gettext_lazy("disability"),
+    "pain": gettext_lazy("pain"),
+    "posture": gettext_lazy("posture"),
+    "shoulder": gettext_lazy("shoulder"),
+    "tremor": gettext_lazy("tremor"),
+}
+
+
+CONDITION_NAMES = {"Cervical dystonia": gettext_lazy("Cervical dystonia")}
+# A label warning's kind, for readers of another language: the stored message (with its figures)
+# is English and is what the clinician acknowledged; English readers see it whole.
+WARNING_KINDS = {
+    "session_limit": gettext_lazy("dose per session above the label's limit"),
+    "cumulative_limit": gettext_lazy("total dose over the label's period above its limit"),
+    "above_recommended": gettext_lazy("dose above the label's recommended dose"),
+    "scm_dose": gettext_lazy("dose into the sternocleidomastoid (SCM)"),
+    "bilateral_scm": gettext_lazy(
+        "both sternocleidomastoids injected (a higher risk of swallowing problems)"
+    ),
+    "interval": gettext_lazy("a short interval between toxin sessions"),
+    "muscle_dose": gettext_lazy("dose into one muscle above the orientation range"),
+    "guidance": gettext_lazy("a muscle to inject under ultrasound or EMG guidance"),
+    "repeat_after_event": gettext_lazy("a muscle injected again after a side effect"),
+    "screening": gettext_lazy("an answer to the questions before the injection"),
+    "toxin_naive_start": gettext_lazy("a first dose above the label's starting dose"),
+}
 
 
 @dataclass(frozen=True)
@@ -86,35 +120,45 @@ def build_visit_summary(
         sessions.append(
             SummarySession(
                 product=str(s.product),
-                unit_label=s.product.unit_label,
-                lot=f"{s.lot.lot_number} (expires {s.lot.expires_on:%Y-%m-%d})",
-                dilution=f"{s.dilution_units_per_ml} units/mL",
+                unit_label=_("%(brand)s units") % {"brand": s.product.brand},
+                lot=_("%(lot)s (expires %(day)s)")
+                % {"lot": s.lot.lot_number, "day": _day(s.lot.expires_on)},
+                dilution=_("%(units)s units/mL") % {"units": s.dilution_units_per_ml},
                 total_units=s.total_units,
                 injections=tuple(
                     SummaryInjection(
-                        i.get_muscle_display(),
-                        i.get_side_display(),
+                        _(i.get_muscle_display()),
+                        str(i.get_side_display()),
                         i.units,
                         i.sites,
-                        i.get_guidance_display(),
+                        _(i.get_guidance_display()),
                     )
                     for i in s.injections.all()
                 ),
                 next_due=dosing.next_due_date(s.injected_on, s.product.label()),
-                warnings=tuple(w["message"] for w in s.warnings),
+                warnings=tuple(_warning_text(w) for w in s.warnings),
                 acknowledgement=s.acknowledgement_reason,
                 claim_lines=claim.lines if claim else (),
                 claim_problems=claim.problems if claim else (),
                 screening=_screening_lines(getattr(s, "screening", None)),
                 adverse_events=tuple(
-                    f"{e.get_kind_display()} ({e.get_severity_display().lower()}), reported "
-                    f"{e.reported_on:%Y-%m-%d}" + (f": {e.note}" if e.note else "")
+                    _("%(kind)s (%(severity)s), reported %(day)s")
+                    % {
+                        "kind": _(e.get_kind_display()),
+                        "severity": str(e.get_severity_display()).lower(),
+                        "day": _day(e.reported_on),
+                    }
+                    + (f": {e.note}" if e.note else "")
                     for e in s.adverse_events.all()
                 ),
                 outcome=_outcome_line(getattr(s, "outcome", None)),
                 goals=tuple(
-                    f"{g.description} (expected 0; attained "
-                    + (f"{g.attained_level:+d})" if g.attained_level is not None else "not yet)")
+                    (
+                        _("%(goal)s (expected 0; attained %(level)+d)")
+                        if g.attained_level is not None
+                        else _("%(goal)s (expected 0; not attained yet)")
+                    )
+                    % {"goal": g.description, "level": g.attained_level or 0}
                     for g in s.gas_goals.all()
                 ),
             )
@@ -124,8 +168,8 @@ def build_visit_summary(
             a.get_scale_display(),
             a.scale_version,
             a.total,
-            a.subscores,
-            a.get_timepoint_display(),
+            {str(SUBSCORE_NAMES.get(k, k)): v for k, v in a.subscores.items()},
+            str(a.get_timepoint_display()),
         )
         for a in visit.assessments.filter(status="complete").order_by("scale")
     )
@@ -136,16 +180,12 @@ def build_visit_summary(
         mrn=patient.mrn,
         birth_date=patient.birth_date,
         visit_date=timezone.localtime(visit.occurred_at).date(),
-        visit_kind=visit.get_kind_display(),
+        visit_kind=str(visit.get_kind_display()),
         clinician=str(visit.clinician),
-        diagnosis=(
-            f"{diagnosis.condition}: {diagnosis.pattern_display}"
-            if diagnosis and diagnosis.pattern_display
-            else (diagnosis.condition if diagnosis else "Not recorded")
-        ),
+        diagnosis=_diagnosis(diagnosis),
         sessions=tuple(sessions),
         scores=scores,
-        angles=visit_angles(visit),
+        angles=visit_angles(visit, translate=_),
         notes=visit.notes if include_notes else "",
     )
 
@@ -153,14 +193,15 @@ def build_visit_summary(
 def _screening_lines(screening) -> tuple[str, ...]:  # noqa: ANN001 (injections.Screening)
     if screening is None:
         return ()
-    lines = ["First botulinum toxin (toxin-naive)." if screening.toxin_naive else ""]
-    lines += [f"Screening: {label}." for label in screening.positives()]
+    lines = [_("First botulinum toxin (toxin-naive).") if screening.toxin_naive else ""]
+    lines += [_("Screening: %(answer)s.") % {"answer": _(label)} for label in screening.positives()]
     lines += [
-        f"Toxin elsewhere: {t['product_code']} {t['units']} U on {t['given_on']}"
+        _("Toxin elsewhere: %(product)s %(units)s U on %(day)s")
+        % {"product": t["product_code"], "units": t["units"], "day": t["given_on"]}
         + (f" ({t['indication']})" if t.get("indication") else "")
         for t in screening.toxins_elsewhere
     ]
-    return tuple(line for line in lines if line) or ("Screening: nothing to report.",)
+    return tuple(line for line in lines if line) or (_("Screening: nothing to report."),)
 
 
 def _outcome_line(outcome) -> str:  # noqa: ANN001 (injections.CycleOutcome)
@@ -171,9 +212,40 @@ def _outcome_line(outcome) -> str:  # noqa: ANN001 (injections.CycleOutcome)
         for name, value in (
             ("CGI-C", outcome.cgi_c),
             ("PGI-C", outcome.pgi_c),
-            ("pain at peak (NRS)", outcome.pain_nrs_peak),
-            ("CDIP-58 (paper form)", outcome.cdip58_score),
+            (_("pain at peak (NRS)"), outcome.pain_nrs_peak),
+            (_("CDIP-58 (paper form)"), outcome.cdip58_score),
         )
         if value is not None
     ]
-    return f"Outcome on {outcome.assessed_on:%Y-%m-%d}: " + ", ".join(parts) if parts else ""
+    if not parts:
+        return ""
+    return _("Outcome on %(day)s: %(parts)s") % {
+        "day": _day(outcome.assessed_on),
+        "parts": ", ".join(parts),
+    }
+
+
+def _warning_text(warning: dict) -> str:
+    """The acknowledged label warning: whole in English, its kind in another language."""
+    kind = WARNING_KINDS.get(warning.get("code", ""))
+    if kind is None or (get_language() or "en").split("-")[0] == "en":
+        return warning["message"]
+    return str(kind)
+
+
+def _day(day: date) -> str:
+    """A date as the active language writes it: 2026-12-09 in English, 9 de diciembre de 2026."""
+    return formats.date_format(day, _("Y-m-d"))
+
+
+def _diagnosis(diagnosis) -> str:  # noqa: ANN001 (patients.Diagnosis)
+    if diagnosis is None:
+        return _("Not recorded")
+    # The default condition has a translation; a condition the clinician typed stays as typed.
+    condition = str(CONDITION_NAMES.get(diagnosis.condition, diagnosis.condition))
+    parts = []
+    for c in diagnosis.colcap_pattern:
+        label = FORM_LABELS[ColCapForm(c["form"])].split(" (")[0]
+        side = {"left": _("to the left"), "right": _("to the right")}.get(c.get("side") or "")
+        parts.append(f"{label} {side}" if side else label)
+    return f"{condition}: {', '.join(parts)}" if parts else condition

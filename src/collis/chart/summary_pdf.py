@@ -1,10 +1,13 @@
-"""Render a ``VisitSummary`` as PDF with ReportLab (pure Python, no system packages)."""
+"""Render a ``VisitSummary`` as PDF with ReportLab (pure Python, no system packages), in the
+active language (the portal's PDF is in the patient's language, issue #17)."""
 
 from __future__ import annotations
 
 from io import BytesIO
 from xml.sax.saxutils import escape
 
+from django.utils import formats
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import getSampleStyleSheet
@@ -23,6 +26,10 @@ _TABLE_STYLE = TableStyle(
 )
 
 
+def _day(day) -> str:  # noqa: ANN001 (a date)
+    return formats.date_format(day, _("Y-m-d"))
+
+
 def render_visit_summary_pdf(summary: VisitSummary) -> bytes:
     styles = getSampleStyleSheet()
     body, h1, h2 = styles["BodyText"], styles["Title"], styles["Heading2"]
@@ -31,24 +38,40 @@ def render_visit_summary_pdf(summary: VisitSummary) -> bytes:
         return Paragraph(escape(text), style)
 
     story = [
-        p(f"Visit summary – {summary.clinic_name}", h1),
+        p(_("Visit summary – %(clinic)s") % {"clinic": summary.clinic_name}, h1),
         p(
-            f"{summary.patient_name} (MRN {summary.mrn})"
-            + (f", born {summary.birth_date:%Y-%m-%d}" if summary.birth_date else "")
+            _("%(name)s (MRN %(mrn)s)") % {"name": summary.patient_name, "mrn": summary.mrn}
+            + (
+                ", " + _("born %(day)s") % {"day": _day(summary.birth_date)}
+                if summary.birth_date
+                else ""
+            )
         ),
-        p(f"{summary.visit_kind} on {summary.visit_date:%Y-%m-%d} with {summary.clinician}"),
-        p(f"Diagnosis: {summary.diagnosis}"),
+        p(
+            _("%(kind)s on %(day)s with %(clinician)s")
+            % {
+                "kind": summary.visit_kind,
+                "day": _day(summary.visit_date),
+                "clinician": summary.clinician,
+            }
+        ),
+        p(_("Diagnosis:") + f" {summary.diagnosis}"),
         Spacer(1, 0.15 * inch),
     ]
     for session in summary.sessions:
-        story.append(p(f"Botulinum toxin: {session.product}", h2))
+        story.append(p(_("Botulinum toxin:") + f" {session.product}", h2))
         story.append(
             p(
-                f"Lot {session.lot}; dilution {session.dilution}; total {session.total_units} "
-                f"{session.unit_label}."
+                _("Lot %(lot)s; dilution %(dilution)s; total %(total)s %(units)s.")
+                % {
+                    "lot": session.lot,
+                    "dilution": session.dilution,
+                    "total": session.total_units,
+                    "units": session.unit_label,
+                }
             )
         )
-        rows = [["Muscle", "Side", session.unit_label, "Sites", "Guidance"]]
+        rows = [[_("Muscle"), _("Side"), session.unit_label, _("Sites"), _("Guidance")]]
         rows += [
             [i.muscle, i.side, str(i.units), str(i.sites), i.guidance] for i in session.injections
         ]
@@ -59,19 +82,19 @@ def render_visit_summary_pdf(summary: VisitSummary) -> bytes:
         )
         table.setStyle(_TABLE_STYLE)
         story += [table, Spacer(1, 0.1 * inch)]
-        story.append(p(f"Next injection due from {session.next_due:%Y-%m-%d}."))
+        story.append(p(_("Next injection due from %(day)s.") % {"day": _day(session.next_due)}))
         for warning in session.warnings:
-            story.append(p(f"Label warning acknowledged: {warning}"))
+            story.append(p(_("Label warning acknowledged:") + f" {warning}"))
         if session.acknowledgement:
-            story.append(p(f"Clinician's reason: {session.acknowledgement}"))
+            story.append(p(_("Clinician's reason:") + f" {session.acknowledgement}"))
         for line in session.screening:
             story.append(p(line))
         for event in session.adverse_events:
-            story.append(p(f"Adverse event: {event}"))
+            story.append(p(_("Adverse event:") + f" {event}"))
         if session.outcome:
             story.append(p(session.outcome))
         for goal in session.goals:
-            story.append(p(f"Goal: {goal}"))
+            story.append(p(_("Goal:") + f" {goal}"))
         if session.claim_lines:
             story.append(p("Claim lines (for the billing system; not submitted)"))
             rows = [["Code", "Modifiers", "Billing units", "NDC", "Dx"]]
@@ -85,27 +108,27 @@ def render_visit_summary_pdf(summary: VisitSummary) -> bytes:
         for problem in session.claim_problems:
             story.append(p(f"Claim: {problem}"))
     if summary.scores:
-        story.append(p("Rating scales", h2))
-        rows = [["Scale", "Timepoint", "Subscores", "Total"]]
+        story.append(p(_("Rating scales"), h2))
+        rows = [[_("Scale"), _("Timepoint"), _("Subscores"), _("Total")]]
         for score in summary.scores:
             subs = ", ".join(f"{k} {v}" for k, v in score.subscores.items())
             rows.append([score.scale, score.timepoint, subs, str(score.total)])
         table = Table(rows, repeatRows=1)
         table.setStyle(_TABLE_STYLE)
         story.append(table)
-        story.append(p(f"Scale version: {', '.join(s.version for s in summary.scores)}"))
+        story.append(p(_("Versions:") + f" {', '.join(s.version for s in summary.scores)}"))
     if summary.angles:
-        story.append(p("Head posture", h2))
+        story.append(p(_("Head posture"), h2))
         for name, value in summary.angles:
             story.append(p(f"{name}: {value}"))
     if summary.notes:
-        story.append(p("Clinician's notes", h2))
+        story.append(p(_("Clinician's notes"), h2))
         story.append(p(summary.notes))
     buffer = BytesIO()
     doc = SimpleDocTemplate(
         buffer,
         pagesize=LETTER,
-        title=f"Visit summary {summary.visit_date:%Y-%m-%d}",
+        title=_("Visit summary %(day)s") % {"day": _day(summary.visit_date)},
         author=summary.clinic_name,
     )
     doc.build(story)

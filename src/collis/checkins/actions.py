@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from collis.audit.actions import Action, record_access
 from collis.checkins.errors import ConsentMissingError, NotAVideoError, VideoTooShortError
@@ -23,7 +24,8 @@ from collis.posture.media import MIN_SIDE_PX
 logger = logging.getLogger(__name__)
 
 ANALYZE_JOB = "checkins.analyze"
-CONSENT_STATEMENT = (
+# Shown and stored in the patient's language: the record keeps the words they agreed to.
+CONSENT_STATEMENT = gettext_noop(
     "I agree to record short videos of my head and neck at home and send them to my clinic. "
     "The clinic measures them and, unless it tells me otherwise, deletes each video once it "
     "is measured, keeping the measurements and one annotated picture. I can withdraw this "
@@ -41,7 +43,7 @@ def active_consent(patient) -> HomeRecordingConsent | None:  # noqa: ANN001 (pat
 def give_consent(request: HttpRequest | None, *, patient) -> HomeRecordingConsent:  # noqa: ANN001
     with transaction.atomic():
         consent = active_consent(patient) or HomeRecordingConsent.objects.create(
-            patient=patient, statement=CONSENT_STATEMENT, given_at=timezone.now()
+            patient=patient, statement=gettext(CONSENT_STATEMENT), given_at=timezone.now()
         )
         record_access(request, Action.CREATE, consent, patient_id=patient.pk)
     return consent
@@ -79,16 +81,25 @@ def upload_checkin(
     """
     consent = active_consent(patient)
     if consent is None:
-        raise ConsentMissingError("Please agree to home recordings before sending a video.")
+        raise ConsentMissingError(
+            gettext("Please agree to home recordings before sending a video.")
+        )
     checked = check_upload(file)
     if checked.kind.value != "video":
-        raise NotAVideoError("Please send a video, not a photo: the check-in follows movements.")
+        raise NotAVideoError(
+            gettext("Please send a video, not a photo: the check-in follows movements.")
+        )
     if min(checked.width, checked.height) < MIN_SIDE_PX:
-        raise NotAVideoError("The video is too small to see your face; please record again.")
+        raise NotAVideoError(
+            gettext("The video is too small to see your face; please record again.")
+        )
     if checked.duration_seconds is not None and checked.duration_seconds < MIN_DURATION_S:
         raise VideoTooShortError(
-            f"The video is {checked.duration_seconds:.0f} seconds long; the check-in takes about "
-            f"{DURATION_S:.0f} seconds. Please record it again."
+            gettext(
+                "The video is %(length).0f seconds long; the check-in takes about %(needed).0f "
+                "seconds. Please record it again."
+            )
+            % {"length": checked.duration_seconds, "needed": DURATION_S}
         )
     checkin = HomeCheckin(
         patient=patient,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 # The phone's camera app saves MP4 or MOV; the browser recorder WebM or MP4.
 ACCEPTED_TYPES = "video/*,video/mp4,video/quicktime,video/webm"
@@ -8,18 +9,18 @@ ACCEPTED_TYPES = "video/*,video/mp4,video/quicktime,video/webm"
 
 class CheckinUploadForm(forms.Form):
     file = forms.FileField(
-        label="Your check-in video",
-        help_text="Record with the guide above, or choose a video from your phone's camera app.",
+        label=_("Your check-in video"),
+        help_text=_("Record with the guide above, or choose a video from your phone's camera app."),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_TYPES, "capture": "user"}),
     )
     mirrored = forms.BooleanField(
         required=False,
-        label="My phone saved a mirror image (selfie camera)",
+        label=_("My phone saved a mirror image (selfie camera)"),
     )
     note = forms.CharField(
         required=False,
         max_length=2000,
-        label="Anything you want your clinic to know (optional)",
+        label=_("Anything you want your clinic to know (optional)"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

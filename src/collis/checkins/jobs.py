@@ -8,6 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from collis.checkins import actions
 from collis.checkins.models import ANNOTATED_DIR, HomeCheckin
 from collis.checkins.protocol import analyse_segments
@@ -19,17 +21,19 @@ from collis.lib.storage import local_copy, save_path
 from collis.posture import NoFaceError, OrientationError, Progress, UnreadableInputError, analyze
 
 # Plain words for the patient (issue #16: too dark, face not found, phone sideways).
-NO_FACE = (
+# Stored as written here (English) and shown through gettext, so each patient reads them in
+# their own language (the portal translates them at display time).
+NO_FACE = gettext_noop(
     "We could not see your face. Sit facing the phone in good light (a lamp or window in front "
     "of you, not behind), with your head and shoulders inside the frame, and record again."
 )
-SIDEWAYS = (
+SIDEWAYS = gettext_noop(
     "The video came out sideways or upside down. Hold the phone upright, or lock the screen "
     "rotation, and record again."
 )
-UNREADABLE = "The video could not be opened. Please record it again."
-DELETED = "The video was deleted before it could be measured. Please record it again."
-TOO_DARK = (
+UNREADABLE = gettext_noop("The video could not be opened. Please record it again.")
+DELETED = gettext_noop("The video was deleted before it could be measured. Please record it again.")
+TOO_DARK = gettext_noop(
     "The video is too dark to measure well: turn on a light in front of you and record again."
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 
 ORIGINALS_DIR = "checkins/originals"
 ANNOTATED_DIR = "checkins/annotated"
@@ -123,7 +124,7 @@ class HomeCheckin(models.Model):
     @property
     def status_label(self) -> str:
         return {
-            "done": "Analysed",
-            "failed": "Could not be analysed",
-            "running": "Being analysed",
-        }.get(self.status, "Waiting to be analysed")
+            "done": gettext("Analysed"),
+            "failed": gettext("Could not be analysed"),
+            "running": gettext("Being analysed"),
+        }.get(self.status, gettext("Waiting to be analysed"))

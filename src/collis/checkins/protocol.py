@@ -7,6 +7,7 @@ the seconds below give the segments of the video.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,38 +29,50 @@ class Segment:
     sign: int  # +1: the movement makes the DESIGN.md angle positive (left, chin down)
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a prompt for the translation catalogue; pages pass ``translate`` (gettext)."""
+    return message
+
+
+def _same(text: str) -> str:
+    return text
+
+
 # Neutral 5 s (issue #16), then one movement every 4 s: ~25 s in all. The first 0.5 s of each
 # movement is the turn itself, so range of motion is read from the whole window's extreme.
+_ = gettext_noop
 SEGMENTS: tuple[Segment, ...] = (
-    Segment("neutral", "Sit still and look straight ahead", 0.0, 5.0, None, 0),
-    Segment("turn_left", "Turn your head to the left, as far as is comfortable", 5.0, 9.0,
+    Segment("neutral", _("Sit still and look straight ahead"), 0.0, 5.0, None, 0),
+    Segment("turn_left", _("Turn your head to the left, as far as is comfortable"), 5.0, 9.0,
             "rotation_deg", 1),
-    Segment("turn_right", "Turn your head to the right, as far as is comfortable", 9.0, 13.0,
+    Segment("turn_right", _("Turn your head to the right, as far as is comfortable"), 9.0, 13.0,
             "rotation_deg", -1),
-    Segment("tilt_left", "Tilt your left ear toward your left shoulder", 13.0, 17.0,
+    Segment("tilt_left", _("Tilt your left ear toward your left shoulder"), 13.0, 17.0,
             "laterocollis_deg", 1),
-    Segment("tilt_right", "Tilt your right ear toward your right shoulder", 17.0, 21.0,
+    Segment("tilt_right", _("Tilt your right ear toward your right shoulder"), 17.0, 21.0,
             "laterocollis_deg", -1),
-    Segment("chin_down", "Chin down toward your chest", 21.0, 24.0, "flexion_deg", 1),
-    Segment("chin_up", "Chin up, looking at the ceiling", 24.0, 27.0, "flexion_deg", -1),
+    Segment("chin_down", _("Chin down toward your chest"), 21.0, 24.0, "flexion_deg", 1),
+    Segment("chin_up", _("Chin up, looking at the ceiling"), 24.0, 27.0, "flexion_deg", -1),
 )  # fmt: skip
+del _
 DURATION_S = SEGMENTS[-1].end_s
 AXES = ("rotation_deg", "laterocollis_deg", "flexion_deg")
 # A segment read from fewer than half of its frames is flagged (the engine's own warnings are
 # for the whole clip).
 MIN_FACE_FRACTION = 0.5
-FEW_FRAMES = "face seen in fewer than half of the frames"
-MISSING = "the video ended before this part"
+FEW_FRAMES = gettext_noop("face seen in fewer than half of the frames")
+MISSING = gettext_noop("the video ended before this part")
 # A 5-s resting segment is short: a "peak" smaller than the frame-to-frame landmark jitter
 # (0.1-0.5°, posture/series.py) is jitter, not tremor [U: our floor].
 MIN_TREMOR_DEG = 0.5
-JITTER_NOTE = "no tremor: peak below the landmark jitter"
+JITTER_NOTE = gettext_noop("no tremor: peak below the landmark jitter")
 
 
-def protocol_json() -> list[dict[str, Any]]:
-    """The prompts and timings for the recorder page (rendered with json_script)."""
+def protocol_json(translate: Callable[[str], str] = _same) -> list[dict[str, Any]]:
+    """The prompts (through ``translate``) and timings for the recorder page (json_script)."""
     return [
-        {"key": s.key, "prompt": s.prompt, "start": s.start_s, "end": s.end_s} for s in SEGMENTS
+        {"key": s.key, "prompt": translate(s.prompt), "start": s.start_s, "end": s.end_s}
+        for s in SEGMENTS
     ]
 
 

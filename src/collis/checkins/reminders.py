@@ -9,14 +9,16 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 from collis.checkins import record
 from collis.checkins.models import CheckinReminder, HomeRecordingConsent
+from collis.lib.i18n import patient_language, with_language
 
 logger = logging.getLogger(__name__)
 
-SUBJECT = "Your neck check-in"
+SUBJECT = gettext_noop("Your neck check-in")
 
 
 def send_checkin_reminders(today: date | None = None) -> dict[str, int]:
@@ -40,15 +42,7 @@ def send_checkin_reminders(today: date | None = None) -> dict[str, int]:
                 CheckinReminder.objects.create(patient=patient, due_on=due)  # the claim
         except IntegrityError:
             continue  # already reminded for this check-in
-        link = settings.SITE_URL + reverse("checkins:portal-new")
-        message = EmailMessage(
-            SUBJECT,
-            f"Hello {patient.given_name},\n\nYour clinic asked for a short home check-in video "
-            f"on {due:%A %d %B}. When it suits you, sign in and record it (about 30 seconds):\n"
-            f"{link}\n\nIf you would rather not record at home, you can withdraw your consent "
-            "from the same page. This is the only reminder for this check-in.",
-            to=[patient.email],
-        )
+        message = reminder_email(patient, due)
         try:
             message.send()
         except Exception as exc:  # outbound edge: release the claim so the next pass retries
@@ -58,3 +52,22 @@ def send_checkin_reminders(today: date | None = None) -> dict[str, int]:
         else:
             counts["sent"] += 1
     return counts
+
+
+def reminder_email(patient, due: date) -> EmailMessage:  # noqa: ANN001 (patients.Patient)
+    """The reminder, in the patient's language; its link opens in that language."""
+    language = patient_language(patient)
+    link = with_language(settings.SITE_URL + reverse("checkins:portal-new"), language)
+    with translation.override(language):
+        body = gettext(
+            "Hello %(name)s,\n\nYour clinic asked for a short home check-in video on %(day)s. "
+            "When it suits you, sign in and record it (about 30 seconds):\n%(link)s\n\n"
+            "If you would rather not record at home, you can withdraw your consent from the same "
+            "page. This is the only reminder for this check-in."
+        ) % {
+            "name": patient.given_name,
+            "day": formats.date_format(due, gettext("l j F")),
+            "link": link,
+        }
+        subject = gettext(SUBJECT)
+    return EmailMessage(subject, body, to=[patient.email])

@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from collis.accounts.guards import staff_member_required
@@ -42,7 +43,7 @@ def my_checkins(request: HttpRequest) -> HttpResponse:
         "patient": patient,
         "consent": actions.active_consent(patient),
         "checkins": checkins,
-        "sentences": patient_sentences(checkins),
+        "sentences": patient_sentences(checkins, gettext),
         "missed": record.missed(patient, timezone.localdate())[-3:],
     }
     return render(request, "checkins/portal_list.html", context)
@@ -54,18 +55,38 @@ def consent(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("agree") == "1":
             actions.give_consent(request, patient=patient)
-            messages.success(request, "Thank you. You can now record check-ins at home.")
+            messages.success(request, gettext("Thank you. You can now record check-ins at home."))
             return redirect("checkins:portal-new")
         if request.POST.get("revoke") == "1":
             actions.revoke_consent(request, patient=patient)
-            messages.success(request, "Your consent is withdrawn. We will not ask for videos.")
+            messages.success(
+                request, gettext("Your consent is withdrawn. We will not ask for videos.")
+            )
             return redirect("checkins:portal-list")
     context = {
         "patient": patient,
         "consent": actions.active_consent(patient),
-        "statement": actions.CONSENT_STATEMENT,
+        "statement": gettext(actions.CONSENT_STATEMENT),
     }
     return render(request, "checkins/portal_consent.html", context)
+
+
+def recorder_words() -> dict[str, str]:
+    """What the recorder script says, in the page's language (checkin.js falls back to English)."""
+    return {
+        "dark": gettext(
+            "It looks too dark. Turn on a light in front of you, then start the check-in."
+        ),
+        "camera_on": gettext("Camera on. Put your face inside the oval, then start the check-in."),
+        "no_camera": gettext("The camera could not be started."),
+        "use_camera_app": gettext(
+            "Record with your phone's camera app and choose the video below instead."
+        ),
+        "done": gettext("Done. Thank you!"),
+        "record_again": gettext("Record again"),
+        "ready": gettext("Your check-in is ready. Press “Send to my clinic”, or record again."),
+        "recording": gettext("Recording… follow the prompts."),
+    }
 
 
 @login_required
@@ -85,14 +106,17 @@ def new_checkin(request: HttpRequest) -> HttpResponse:
             )
         except ConsentMissingError:
             return redirect("checkins:portal-consent")
-        except (UploadError, CheckinError) as exc:
-            form.add_error("file", str(exc))
+        except UploadError as exc:
+            form.add_error("file", exc.translated(gettext))
+        except CheckinError as exc:
+            form.add_error("file", str(exc))  # already in the patient's language
         else:
             return redirect("checkins:portal-detail", checkin.pk)
     context = {
         "patient": patient,
         "form": form,
-        "protocol": protocol_json(),
+        "protocol": protocol_json(gettext),
+        "words": recorder_words(),
         "duration": int(DURATION_S),
     }
     return render(request, "checkins/portal_new.html", context, status=422 if form.errors else 200)
@@ -105,13 +129,14 @@ def my_checkin(request: HttpRequest, checkin_id: int) -> HttpResponse:
     context = {
         "patient": checkin.patient,
         "checkin": checkin,
-        "rows": segment_rows(checkin.segments),
+        "rows": segment_rows(checkin.segments, gettext),
         "sentences": patient_sentences(
             list(
                 HomeCheckin.objects.filter(
                     patient=checkin.patient, recorded_at__lte=checkin.recorded_at
                 )[:2]
-            )
+            ),
+            gettext,
         ),
     }
     return render(request, "checkins/portal_detail.html", context)
@@ -132,7 +157,7 @@ def _status(checkin: HomeCheckin) -> JsonResponse:
             "status": status,
             "label": checkin.status_label,
             "percent": 100 if checkin.is_analysed else (job.percent if job else 0),
-            "note": checkin.error_message,
+            "note": gettext(checkin.error_message) if checkin.error_message else "",
             "finished": status in {"done", "failed"},
         },
         headers={"Cache-Control": "no-store"},

@@ -10,7 +10,14 @@ ZERO_TO_TEN = [(n, str(n)) for n in range(11)]
 
 
 class DiaryEntryForm(forms.Form):
-    """Quick to fill on a phone: big 0–10 buttons, everything else optional."""
+    """Quick to fill on a phone: big 0–10 buttons, everything else optional.
+
+    The items a patient rates here (pulling/turning 0–10, pain 0–10 NRS, head tremor, sensory
+    trick) are shown in the patient's language. The Spanish wording is the clinic's own
+    translation [U] (src/collis/diary/locale/es): no published, validated Spanish version of
+    these items is cited in clinical.md, so it must not be presented as one. Answers are stored
+    as numbers and codes, so staff read them in their own language.
+    """
 
     entry_date = SaneDateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     period = forms.ChoiceField(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -64,12 +65,35 @@ class Exercise(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices)
     instructions = models.TextField()
     caution = models.CharField(max_length=300, blank=True)
+    # Spanish for patients reading in Spanish (issue #17); blank shows the English.
+    name_es = models.CharField("name (Spanish)", max_length=120, blank=True)
+    instructions_es = models.TextField("instructions (Spanish)", blank=True)
+    caution_es = models.CharField("caution (Spanish)", max_length=300, blank=True)
 
     class Meta:
         ordering = ["kind", "name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def _in_language(self, field: str) -> str:
+        """``field`` in the active language: its ``_es`` text in Spanish when there is one."""
+        if get_language() == "es" and getattr(self, f"{field}_es"):
+            return getattr(self, f"{field}_es")
+        return getattr(self, field)
+
+    @property
+    def display_name(self) -> str:
+        return self._in_language("name")
+
+    @property
+    def display_instructions(self) -> str:
+        return self._in_language("instructions")
+
+    @property
+    def display_caution(self) -> str:
+        # A caution is safety text: without a Spanish one, the English one is shown.
+        return self._in_language("caution")
 
 
 class HomeProgramme(models.Model):

@@ -36,23 +36,29 @@ __all__ = [
     "suggest_muscles",
 ]
 
+
+def gettext_noop(message: str) -> str:
+    """Marks a label for the translation catalogue (makemessages); pages translate it."""
+    return message
+
+
 # Muscle catalogue: code -> label. Sides are recorded per injection (left / right).
 MUSCLES: dict[str, str] = {
-    "scm": "Sternocleidomastoid (SCM)",
-    "splenius_capitis": "Splenius capitis",
-    "splenius_cervicis": "Splenius cervicis",
-    "semispinalis_capitis": "Semispinalis capitis",
-    "semispinalis_cervicis": "Semispinalis cervicis",
-    "trapezius": "Trapezius (upper)",
-    "levator_scapulae": "Levator scapulae",
-    "scalenes": "Scalenes",
-    "longissimus_capitis": "Longissimus capitis",
-    "longissimus_cervicis": "Longissimus cervicis",
-    "obliquus_capitis_inferior": "Obliquus capitis inferior (OCI)",
-    "longus_capitis": "Longus capitis",
-    "longus_colli": "Longus colli",
-    "rectus_capitis_posterior_major": "Rectus capitis posterior major",
-    "suprahyoid": "Suprahyoid muscles",
+    "scm": gettext_noop("Sternocleidomastoid (SCM)"),
+    "splenius_capitis": gettext_noop("Splenius capitis"),
+    "splenius_cervicis": gettext_noop("Splenius cervicis"),
+    "semispinalis_capitis": gettext_noop("Semispinalis capitis"),
+    "semispinalis_cervicis": gettext_noop("Semispinalis cervicis"),
+    "trapezius": gettext_noop("Trapezius (upper)"),
+    "levator_scapulae": gettext_noop("Levator scapulae"),
+    "scalenes": gettext_noop("Scalenes"),
+    "longissimus_capitis": gettext_noop("Longissimus capitis"),
+    "longissimus_cervicis": gettext_noop("Longissimus cervicis"),
+    "obliquus_capitis_inferior": gettext_noop("Obliquus capitis inferior (OCI)"),
+    "longus_capitis": gettext_noop("Longus capitis"),
+    "longus_colli": gettext_noop("Longus colli"),
+    "rectus_capitis_posterior_major": gettext_noop("Rectus capitis posterior major"),
+    "suprahyoid": gettext_noop("Suprahyoid muscles"),
 }
 
 

@@ -195,10 +195,15 @@ class Guidance(StrEnum):
     LANDMARKS = "landmarks"
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a label for the translation catalogue (makemessages); pages translate it."""
+    return message
+
+
 GUIDANCE_LABELS = {
-    Guidance.EMG: "EMG",
-    Guidance.ULTRASOUND: "Ultrasound",
-    Guidance.LANDMARKS: "Anatomical landmarks",
+    Guidance.EMG: gettext_noop("EMG"),
+    Guidance.ULTRASOUND: gettext_noop("Ultrasound"),
+    Guidance.LANDMARKS: gettext_noop("Anatomical landmarks"),
 }
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from collis.injections import dosing, safety
 from collis.injections.models import AdverseEvent, AntibodyTest, ToxinLot
@@ -256,21 +257,26 @@ class AntibodyTestForm(forms.ModelForm):
 
 
 class SideEffectReportForm(forms.Form):
-    """What a patient reports from the portal (plain words, grade 6–8)."""
+    """What a patient reports from the portal (plain words, grade 6–8), in their language."""
 
     symptoms = forms.MultipleChoiceField(
-        label="What is happening?",
-        choices=list(safety.PATIENT_SYMPTOMS.items()),
+        label=_("What is happening?"),
+        # The symptom texts are marked in safety.py and translated here, per request.
+        choices=[(kind, _(text)) for kind, text in safety.PATIENT_SYMPTOMS.items()],
         widget=forms.CheckboxSelectMultiple,
     )
     severe = forms.BooleanField(
-        label="It is bad: I can hardly swallow, or I choke on food or drink", required=False
+        label=_("It is bad: I can hardly swallow, or I choke on food or drink"), required=False
     )
     started_on = SaneDateField(
-        label="When did it start?", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("When did it start?"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     note = forms.CharField(
-        label="Tell us more (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Tell us more (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
 
 

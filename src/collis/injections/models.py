@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from collis.injections import dosing, safety
 
@@ -136,8 +137,8 @@ class InjectionSession(models.Model):
 
 class Injection(models.Model):
     class Side(models.TextChoices):
-        LEFT = "left", "Left"
-        RIGHT = "right", "Right"
+        LEFT = "left", _("Left")
+        RIGHT = "right", _("Right")
 
     session = models.ForeignKey(
         InjectionSession, on_delete=models.CASCADE, related_name="injections"
@@ -181,9 +182,9 @@ class AdverseEvent(models.Model):
     )
 
     class Severity(models.TextChoices):
-        MILD = "mild", "Mild"
-        MODERATE = "moderate", "Moderate"
-        SEVERE = "severe", "Severe"
+        MILD = "mild", _("Mild")
+        MODERATE = "moderate", _("Moderate")
+        SEVERE = "severe", _("Severe")
 
     session = models.ForeignKey(
         InjectionSession, on_delete=models.CASCADE, related_name="adverse_events"

@@ -169,20 +169,25 @@ class EventKind(StrEnum):
     OTHER = "other"
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a label for the translation catalogue (makemessages); pages translate it."""
+    return message
+
+
 EVENT_LABELS: dict[str, str] = {
-    EventKind.DYSPHAGIA: "Swallowing difficulty (dysphagia)",
-    EventKind.BREATHING_DIFFICULTY: "Breathing difficulty",
-    EventKind.VOICE_CHANGE: "Voice change (hoarseness, dysphonia)",
-    EventKind.PTOSIS: "Drooping eyelid (ptosis)",
-    EventKind.DIPLOPIA: "Double or blurred vision (diplopia)",
-    EventKind.GENERALISED_WEAKNESS: "Generalised muscle weakness",
-    EventKind.ANAPHYLAXIS: "Allergic reaction (anaphylaxis)",
-    EventKind.NECK_WEAKNESS: "Neck weakness",
-    EventKind.INJECTION_SITE_PAIN: "Injection-site pain",
-    EventKind.HEADACHE: "Headache",
-    EventKind.URTI: "Upper respiratory infection",
-    EventKind.DRY_MOUTH: "Dry mouth",
-    EventKind.OTHER: "Other",
+    EventKind.DYSPHAGIA: gettext_noop("Swallowing difficulty (dysphagia)"),
+    EventKind.BREATHING_DIFFICULTY: gettext_noop("Breathing difficulty"),
+    EventKind.VOICE_CHANGE: gettext_noop("Voice change (hoarseness, dysphonia)"),
+    EventKind.PTOSIS: gettext_noop("Drooping eyelid (ptosis)"),
+    EventKind.DIPLOPIA: gettext_noop("Double or blurred vision (diplopia)"),
+    EventKind.GENERALISED_WEAKNESS: gettext_noop("Generalised muscle weakness"),
+    EventKind.ANAPHYLAXIS: gettext_noop("Allergic reaction (anaphylaxis)"),
+    EventKind.NECK_WEAKNESS: gettext_noop("Neck weakness"),
+    EventKind.INJECTION_SITE_PAIN: gettext_noop("Injection-site pain"),
+    EventKind.HEADACHE: gettext_noop("Headache"),
+    EventKind.URTI: gettext_noop("Upper respiratory infection"),
+    EventKind.DRY_MOUTH: gettext_noop("Dry mouth"),
+    EventKind.OTHER: gettext_noop("Other"),
 }
 
 # Events of the boxed warning (distant spread of toxin effect) and hypersensitivity.
@@ -286,40 +291,52 @@ class ScreeningQuestion:
 # swallowing or breathing problems) [S: the Medication Guide wording, not in clinical.md].
 SCREENING_QUESTIONS: dict[str, ScreeningQuestion] = {
     "neuromuscular_disease": ScreeningQuestion(
-        "A disease of nerves and muscles (myasthenia gravis, ALS/motor neurone disease, "
-        "Lambert-Eaton syndrome)",
+        gettext_noop(
+            "A disease of nerves and muscles (myasthenia gravis, ALS/motor neurone disease, "
+            "Lambert-Eaton syndrome)"
+        ),
         "higher risk of serious swallowing and breathing problems",
         "S",
     ),
     "swallowing_problems": ScreeningQuestion(
-        "Swallowing problems now", "toxin can make swallowing worse (boxed warning [V])", "S"
+        gettext_noop("Swallowing problems now"),
+        "toxin can make swallowing worse (boxed warning [V])",
+        "S",
     ),
     "breathing_problems": ScreeningQuestion(
-        "Breathing problems (asthma, emphysema/COPD)",
+        gettext_noop("Breathing problems (asthma, emphysema/COPD)"),
         "toxin can make breathing worse (boxed warning [V])",
         "S",
     ),
     "anticoagulants": ScreeningQuestion(
-        "Blood thinners (anticoagulants), anti-platelet medicines or a bleeding problem",
+        gettext_noop(
+            "Blood thinners (anticoagulants), anti-platelet medicines or a bleeding problem"
+        ),
         "bleeding or bruising at deep injection sites",
         "S",
     ),
     "aminoglycosides": ScreeningQuestion(
-        "Recent antibiotic injections (aminoglycosides) or other medicines that affect nerve "
-        "and muscle (muscle relaxants)",
+        gettext_noop(
+            "Recent antibiotic injections (aminoglycosides) or other medicines that affect "
+            "nerve and muscle (muscle relaxants)"
+        ),
         "can add to the toxin's effect",
         "S",
     ),
     "pregnant_or_breastfeeding": ScreeningQuestion(
-        "Pregnant, planning pregnancy or breast-feeding", "safety not established", "S"
+        gettext_noop("Pregnant, planning pregnancy or breast-feeding"),
+        "safety not established",
+        "S",
     ),
     "toxin_reaction": ScreeningQuestion(
-        "Allergy or a side effect after any botulinum toxin before",
+        gettext_noop("Allergy or a side effect after any botulinum toxin before"),
         "hypersensitivity or earlier distant spread",
         "S",
     ),
     "injection_site_infection": ScreeningQuestion(
-        "Infection at the planned injection sites", "labels list it as a contraindication", "S"
+        gettext_noop("Infection at the planned injection sites"),
+        "labels list it as a contraindication",
+        "S",
     ),
 }
 
@@ -370,16 +387,18 @@ class ScreeningAnswers:
 
 # What a patient can report from the portal, in plain words (grade 6–8).
 PATIENT_SYMPTOMS: dict[str, str] = {
-    EventKind.BREATHING_DIFFICULTY: "Trouble breathing or shortness of breath",
-    EventKind.DYSPHAGIA: "Trouble swallowing, or food or drink going down the wrong way",
-    EventKind.VOICE_CHANGE: "Hoarse voice or a change in my voice",
-    EventKind.PTOSIS: "Drooping eyelid",
-    EventKind.DIPLOPIA: "Double or blurred vision",
-    EventKind.GENERALISED_WEAKNESS: "Weakness in my arms, legs or whole body",
-    EventKind.NECK_WEAKNESS: "My neck feels weak or my head is hard to hold up",
-    EventKind.ANAPHYLAXIS: "Swelling of face, lips or tongue, hives or a rash",
-    EventKind.INJECTION_SITE_PAIN: "Pain where I had the injections",
-    EventKind.OTHER: "Something else",
+    EventKind.BREATHING_DIFFICULTY: gettext_noop("Trouble breathing or shortness of breath"),
+    EventKind.DYSPHAGIA: gettext_noop(
+        "Trouble swallowing, or food or drink going down the wrong way"
+    ),
+    EventKind.VOICE_CHANGE: gettext_noop("Hoarse voice or a change in my voice"),
+    EventKind.PTOSIS: gettext_noop("Drooping eyelid"),
+    EventKind.DIPLOPIA: gettext_noop("Double or blurred vision"),
+    EventKind.GENERALISED_WEAKNESS: gettext_noop("Weakness in my arms, legs or whole body"),
+    EventKind.NECK_WEAKNESS: gettext_noop("My neck feels weak or my head is hard to hold up"),
+    EventKind.ANAPHYLAXIS: gettext_noop("Swelling of face, lips or tongue, hives or a rash"),
+    EventKind.INJECTION_SITE_PAIN: gettext_noop("Pain where I had the injections"),
+    EventKind.OTHER: gettext_noop("Something else"),
 }
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from struct import error as struct_error
 from typing import IO, Any, ClassVar
@@ -110,10 +111,30 @@ class CheckedUpload:
         return self.media_type.mime_type
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for the translation catalogue; ``UploadError.translated`` translates it."""
+    return message
+
+
 class UploadError(ValueError):
-    """An upload that is refused; ``str(error)`` is safe to show to the person who sent it."""
+    """An upload that is refused; ``str(error)`` is safe to show to the person who sent it.
+
+    The message is a %-template (marked for translation) with its values kept apart, so a page
+    can show it in the reader's language: ``error.translated(gettext)``.
+    """
 
     code: ClassVar[str] = "upload.invalid"
+
+    def __init__(self, message: str, **params: str) -> None:
+        super().__init__(message % params if params else message)
+        self.template = message
+        self.params = params
+
+    def translated(self, translate: Callable[[str], str]) -> str:
+        """The message through ``translate``; word values (e.g. the accepted kinds) too."""
+        if not self.params:
+            return translate(self.template)
+        return translate(self.template) % {k: translate(v) for k, v in self.params.items()}
 
 
 class EmptyUploadError(UploadError):
@@ -158,10 +179,11 @@ def check_upload(
     head = _head_of(stream)
     media_type = sniff_media_type(head)
     if size == 0:
-        raise EmptyUploadError("The file is empty.")
+        raise EmptyUploadError(gettext_noop("The file is empty."))
     if media_type is None or media_type.kind not in allowed:
-        wanted = " or ".join(sorted(_describe(kind) for kind in allowed))
-        raise UnsupportedMediaTypeError(f"This file is not a {wanted} we can read.")
+        raise UnsupportedMediaTypeError(
+            gettext_noop("This file is not a %(wanted)s we can read."), wanted=_wanted(allowed)
+        )
     if media_type.kind is MediaKind.IMAGE:
         return _check_image(stream, media_type, size, image_limits)
     return _check_video(stream, media_type, size, video_limits)
@@ -182,12 +204,17 @@ def storage_name(checked: CheckedUpload) -> str:
     return f"{secrets.token_urlsafe(24)}{checked.media_type.extension}"
 
 
-def _describe(kind: MediaKind) -> str:
-    return (
-        "photo (JPEG, PNG, WebP or HEIC)"
-        if kind is MediaKind.IMAGE
-        else ("video (MP4, MOV or WebM)")
-    )
+_WANTED = {
+    frozenset({MediaKind.IMAGE}): gettext_noop("photo (JPEG, PNG, WebP or HEIC)"),
+    frozenset({MediaKind.VIDEO}): gettext_noop("video (MP4, MOV or WebM)"),
+    frozenset(MediaKind): gettext_noop(
+        "photo (JPEG, PNG, WebP or HEIC) or video (MP4, MOV or WebM)"
+    ),
+}
+
+
+def _wanted(allowed: frozenset[MediaKind]) -> str:
+    return _WANTED[frozenset(allowed)]
 
 
 def _megabytes(size: int) -> str:
@@ -210,15 +237,21 @@ def _head_of(stream: IO[bytes]) -> bytes:
 def _check_size(size: int, limits: UploadLimits) -> None:
     if size > limits.max_bytes:
         raise UploadTooLargeError(
-            f"The file is {_megabytes(size)}; the limit is {_megabytes(limits.max_bytes)}."
+            gettext_noop("The file is %(size)s; the limit is %(limit)s."),
+            size=_megabytes(size),
+            limit=_megabytes(limits.max_bytes),
         )
 
 
 def _check_pixels(width: int, height: int, limits: UploadLimits) -> None:
     if width * height > limits.max_pixels:
         raise TooManyPixelsError(
-            f"The picture is {width} x {height} pixels; the limit is "
-            f"{limits.max_pixels / 1_000_000:g} megapixels."
+            gettext_noop(
+                "The picture is %(width)s x %(height)s pixels; the limit is %(limit)s megapixels."
+            ),
+            width=str(width),
+            height=str(height),
+            limit=f"{limits.max_pixels / 1_000_000:g}",
         )
 
 
@@ -236,14 +269,15 @@ def _check_image(
         from pillow_heif import register_heif_opener
 
         register_heif_opener()
-    damaged = "The photo is damaged or incomplete; please send it again."
+    damaged = gettext_noop("The photo is damaged or incomplete; please send it again.")
     try:
         # Opening reads the header only; formats= stops Pillow from trying other decoders.
         image = Image.open(stream, formats=[media_type.pillow_format])
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         stream.seek(0)
         raise TooManyPixelsError(
-            f"The picture has too many pixels; the limit is {limits.max_pixels / 1e6:g} megapixels."
+            gettext_noop("The picture has too many pixels; the limit is %(limit)s megapixels."),
+            limit=f"{limits.max_pixels / 1e6:g}",
         ) from exc
     except _IMAGE_DECODE_ERRORS as exc:
         stream.seek(0)
@@ -270,7 +304,7 @@ def _check_video(
     try:
         with av.open(stream, mode="r") as container:
             if not container.streams.video:
-                raise CorruptUploadError("The file holds no video picture.")
+                raise CorruptUploadError(gettext_noop("The file holds no video picture."))
             video = container.streams.video[0]
             width, height = video.codec_context.width, video.codec_context.height
             duration = duration_seconds(container, video)
@@ -280,19 +314,20 @@ def _check_video(
                 duration = _duration_by_demuxing(container, video, limits.max_video_seconds)
     except av.FFmpegError as exc:
         raise CorruptUploadError(
-            "The video is damaged or incomplete; please send it again."
+            gettext_noop("The video is damaged or incomplete; please send it again.")
         ) from exc
     finally:
         stream.seek(0)
     if not width or not height:
-        raise CorruptUploadError("The video's picture size could not be read.")
+        raise CorruptUploadError(gettext_noop("The video's picture size could not be read."))
     _check_pixels(width, height, limits)
     if duration is None:
-        raise CorruptUploadError("The video's length could not be read.")
+        raise CorruptUploadError(gettext_noop("The video's length could not be read."))
     if duration > limits.max_video_seconds:
         raise VideoTooLongError(
-            f"The video lasts {duration:.0f} seconds; the limit is "
-            f"{limits.max_video_seconds:.0f} seconds."
+            gettext_noop("The video lasts %(length)s seconds; the limit is %(limit)s seconds."),
+            length=f"{duration:.0f}",
+            limit=f"{limits.max_video_seconds:.0f}",
         )
     return CheckedUpload(
         media_type=media_type,

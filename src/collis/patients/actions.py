@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from collis.accounts.errors import (
     AlreadyAnonymisedError,
@@ -25,6 +25,7 @@ from collis.accounts.errors import (
 )
 from collis.accounts.roles import Role, has_role, is_administrator
 from collis.audit.actions import Action, record_access
+from collis.lib.i18n import patient_language, with_language
 from collis.patients import workup
 from collis.patients.errors import (
     DuplicatePatientError,
@@ -211,13 +212,13 @@ def _send_activation_email(user_id: int) -> None:
     from django.template.loader import render_to_string
 
     user = get_user_model().objects.get(pk=user_id)
-    context = {"user": user, "activation_url": _activation_url(user)}
-    send_mail(
-        subject=render_to_string("accounts/email/activation_subject.txt", context).strip(),
-        message=render_to_string("accounts/email/activation_body.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    # In the patient's language; the link opens the activation page in it too.
+    language = patient_language(Patient.objects.filter(user=user).first())
+    context = {"user": user, "activation_url": with_language(_activation_url(user), language)}
+    with translation.override(language):
+        subject = render_to_string("accounts/email/activation_subject.txt", context).strip()
+        body = render_to_string("accounts/email/activation_body.txt", context)
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=[user.email])
 
 
 def invite_patient(

@@ -7,7 +7,7 @@ charts. Sign conventions are DESIGN.md's "Posture analysis contract".
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -65,45 +65,68 @@ def _whole(value: float) -> int:
     return int(math.floor(abs(value) + 0.5))
 
 
-def describe_rotation(rotation_deg: float) -> str:
+def gettext_noop(message: str) -> str:
+    """Marks a text for the translation catalogue (makemessages); callers pass ``translate``."""
+    return message
+
+
+def _same(text: str) -> str:
+    return text
+
+
+Translate = Callable[[str], str]
+
+
+def describe_rotation(rotation_deg: float, translate: Translate = _same) -> str:
     """Return e.g. "24° chin toward the left shoulder" (positive: chin to the patient's left)."""
     degrees = _whole(rotation_deg)
     if degrees == 0:
-        return "0° (facing forward)"
-    side = "left" if rotation_deg > 0 else "right"
-    return f"{degrees}° chin toward the {side} shoulder"
+        return translate(gettext_noop("0° (facing forward)"))
+    if rotation_deg > 0:
+        text = gettext_noop("%(degrees)s° chin toward the left shoulder")
+    else:
+        text = gettext_noop("%(degrees)s° chin toward the right shoulder")
+    return translate(text) % {"degrees": degrees}
 
 
-def describe_laterocollis(laterocollis_deg: float) -> str:
+def describe_laterocollis(laterocollis_deg: float, translate: Translate = _same) -> str:
     """Return e.g. "10° left ear toward the left shoulder" (positive: left ear down)."""
     degrees = _whole(laterocollis_deg)
     if degrees == 0:
-        return "0° (upright)"
-    side = "left" if laterocollis_deg > 0 else "right"
-    return f"{degrees}° {side} ear toward the {side} shoulder"
+        return translate(gettext_noop("0° (upright)"))
+    if laterocollis_deg > 0:
+        text = gettext_noop("%(degrees)s° left ear toward the left shoulder")
+    else:
+        text = gettext_noop("%(degrees)s° right ear toward the right shoulder")
+    return translate(text) % {"degrees": degrees}
 
 
-def describe_flexion(flexion_deg: float) -> str:
+def describe_flexion(flexion_deg: float, translate: Translate = _same) -> str:
     """Return e.g. "8° chin down (anterocollis direction)" (positive: chin down)."""
     degrees = _whole(flexion_deg)
     if degrees == 0:
-        return "0° (level)"
+        return translate(gettext_noop("0° (level)"))
     if flexion_deg > 0:
-        return f"{degrees}° chin down (anterocollis direction)"
-    return f"{degrees}° head back (retrocollis direction)"
+        text = gettext_noop("%(degrees)s° chin down (anterocollis direction)")
+    else:
+        text = gettext_noop("%(degrees)s° head back (retrocollis direction)")
+    return translate(text) % {"degrees": degrees}
 
 
-def describe_angles(angles: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
-    """Return (name, text) pairs for the three head angles of a result's ``angles``."""
+def describe_angles(
+    angles: Mapping[str, Any] | None, translate: Translate = _same
+) -> tuple[tuple[str, str], ...]:
+    """Return (name, text) pairs for the three head angles of a result's ``angles``, through
+    ``translate`` (gettext for a page in the reader's language; English as it stands)."""
     if not angles:
         return ()
     describers = (
-        ("Rotation", "rotation_deg", describe_rotation),
-        ("Laterocollis (tilt)", "laterocollis_deg", describe_laterocollis),
-        ("Flexion", "flexion_deg", describe_flexion),
+        (gettext_noop("Rotation"), "rotation_deg", describe_rotation),
+        (gettext_noop("Laterocollis (tilt)"), "laterocollis_deg", describe_laterocollis),
+        (gettext_noop("Flexion"), "flexion_deg", describe_flexion),
     )
     return tuple(
-        (name, describe(angles[key]))
+        (translate(name), describe(angles[key], translate))
         for name, key, describe in describers
         if angles.get(key) is not None
     )

@@ -52,12 +52,15 @@ def visit_twstrs_caveats(visit) -> dict[str, str]:  # noqa: ANN001
     return {s["item"]: presentation.suggestion_caveat(s) for s in recording.suggestions or ()}
 
 
-def visit_angles(visit) -> tuple[tuple[str, str], ...]:  # noqa: ANN001
-    """Return ("Rotation", "24° chin toward the left shoulder")-style pairs for the visit."""
+def visit_angles(visit, translate=None) -> tuple[tuple[str, str], ...]:  # noqa: ANN001
+    """Return ("Rotation", "24° chin toward the left shoulder")-style pairs for the visit,
+    through ``translate`` (e.g. gettext) when given."""
     recording = latest_analysis_of_visit(visit)
     if recording is None:
         return ()
-    return presentation.describe_angles(recording.result.get("angles"))
+    if translate is None:
+        return presentation.describe_angles(recording.result.get("angles"))
+    return presentation.describe_angles(recording.result.get("angles"), translate)
 
 
 def posture_series(patient) -> list[Series]:  # noqa: ANN001 (patients.Patient)

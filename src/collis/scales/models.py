@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class Assessment(models.Model):
@@ -18,9 +19,9 @@ class Assessment(models.Model):
 
     class Timepoint(models.TextChoices):
         # clinical.md §4 [V]: TWSTRS at trough (injection day) and at the 4–6-week peak.
-        BASELINE = "baseline", "Baseline (injection day)"
-        PEAK = "peak", "Peak (4–6 weeks after injection)"
-        OTHER = "other", "Other"
+        BASELINE = "baseline", _("Baseline (injection day)")
+        PEAK = "peak", _("Peak (4–6 weeks after injection)")
+        OTHER = "other", _("Other")
 
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.CASCADE, related_name="assessments"

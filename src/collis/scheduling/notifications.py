@@ -103,35 +103,46 @@ def _recall_email(
     )
 
 
-def waitlist_offer_email(*, to: str, name: str, slot_text: str, booking_url: str) -> EmailMessage:
-    body = render_to_string(
+def _send_in(language: str, template: str, context: dict, subject, to: str) -> EmailMessage:
+    """Render ``template`` and ``subject`` (lazy) in ``language`` as one email to ``to``."""
+    with translation.override(language):
+        body = render_to_string(template, {**context, "clinic_name": _clinic_name()})
+        subject = f"{subject} – {_clinic_name()}"
+    return EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
+
+
+def waitlist_offer_email(
+    *, entry: WaitlistEntry, appointment: Appointment, start, booking_url: str
+) -> EmailMessage:
+    """Tell a waitlisted patient a time just became free (first to book it gets it), in their
+    language; the link opens in it."""
+    language = patient_language(entry.patient)
+    local = start.astimezone(clinic_zone())
+    context = {
+        "name": entry.patient.given_name,
+        "appointment_type": appointment.appointment_type,
+        "clinician": appointment.clinician,
+        "location": appointment.location,
+        "local": local,
+        "booking_url": with_language(booking_url, language),
+    }
+    return _send_in(
+        language,
         "scheduling/email/waitlist_offer.txt",
-        {
-            "name": name,
-            "slot_text": slot_text,
-            "booking_url": booking_url,
-            "clinic_name": _clinic_name(),
-        },
-    )
-    return EmailMessage(
-        subject=f"An earlier appointment is free – {_clinic_name()}",
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
+        context,
+        gettext_lazy("An earlier appointment is free"),
+        entry.patient.email,
     )
 
 
 def waitlist_joined_email(entry: WaitlistEntry) -> EmailMessage:
     """Confirm a place on the waitlist: what for, which dates, how to leave it."""
-    body = render_to_string(
+    return _send_in(
+        patient_language(entry.patient),
         "scheduling/email/waitlist_joined.txt",
-        {"entry": entry, "name": entry.patient.given_name, "clinic_name": _clinic_name()},
-    )
-    return EmailMessage(
-        subject=f"You are on the waitlist – {_clinic_name()}",
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[entry.patient.email],
+        {"entry": entry, "name": entry.patient.given_name},
+        gettext_lazy("You are on the waitlist"),
+        entry.patient.email,
     )
 
 
@@ -140,26 +151,21 @@ def waitlist_hold_email(hold) -> EmailMessage:
     from django.urls import reverse
 
     zone = clinic_zone()
-    local = hold.start.astimezone(zone)
-    until = hold.expires_at.astimezone(zone)
-    body = render_to_string(
+    language = patient_language(hold.patient)
+    url = settings.SITE_URL + reverse("scheduling:waitlist-offer", args=[hold.token])
+    context = {
+        "name": hold.patient.given_name,
+        "appointment_type": hold.appointment_type,
+        "clinician": hold.clinician,
+        "location": hold.location,
+        "local": hold.start.astimezone(zone),
+        "until": hold.expires_at.astimezone(zone),
+        "accept_url": with_language(url, language),
+    }
+    return _send_in(
+        language,
         "scheduling/email/waitlist_hold.txt",
-        {
-            "name": hold.patient.given_name,
-            "slot_text": (
-                f"{hold.appointment_type.name} with {hold.clinician.display_name}, "
-                f"{local:%A, %B} {local.day} at {local:%I:%M %p} ({local.tzname()}), "
-                f"{hold.location.name}"
-            ),
-            "until_text": f"{until:%A, %B} {until.day} at {until:%I:%M %p} ({until.tzname()})",
-            "accept_url": settings.SITE_URL
-            + reverse("scheduling:waitlist-offer", args=[hold.token]),
-            "clinic_name": _clinic_name(),
-        },
-    )
-    return EmailMessage(
-        subject=f"An earlier appointment is held for you – {_clinic_name()}",
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[hold.patient.email],
+        context,
+        gettext_lazy("An earlier appointment is held for you"),
+        hold.patient.email,
     )

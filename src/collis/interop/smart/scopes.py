@@ -10,6 +10,7 @@ the user may see.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _SCOPE = re.compile(
@@ -71,32 +72,52 @@ class Grant:
         return any(s.context == "system" for s in self.scopes)
 
 
-def describe(scope: str) -> str:
-    """Words for the consent screen."""
-    if scope == "openid":
-        return "Confirm who you are"
-    if scope == "fhirUser":
-        return "Know which person in the clinic you are"
-    if scope == "offline_access":
-        return "Keep access after you close the app, until you revoke it"
-    if scope == "online_access":
-        return "Keep access while you are signed in"
-    if scope in ("launch", "launch/patient"):
-        return "Know which patient record is open"
-    if scope == "profile":
-        return "See your name"
+def gettext_noop(message: str) -> str:
+    """Marks a text for the translation catalogue; the consent screen passes ``translate``."""
+    return message
+
+
+def _same(text: str) -> str:
+    return text
+
+
+_FIXED = {
+    "openid": gettext_noop("Confirm who you are"),
+    "fhirUser": gettext_noop("Know which person in the clinic you are"),
+    "offline_access": gettext_noop("Keep access after you close the app, until you revoke it"),
+    "online_access": gettext_noop("Keep access while you are signed in"),
+    "launch": gettext_noop("Know which patient record is open"),
+    "launch/patient": gettext_noop("Know which patient record is open"),
+    "profile": gettext_noop("See your name"),
+}
+# (can read, can change, context) -> sentence; %(what)s is "all records" or "Patient records".
+_RESOURCE = {
+    (True, False, "patient"): gettext_noop("Read %(what)s of the patient in context"),
+    (False, True, "patient"): gettext_noop("Change %(what)s of the patient in context"),
+    (True, True, "patient"): gettext_noop("Read and change %(what)s of the patient in context"),
+    (True, False, "user"): gettext_noop("Read %(what)s you may see"),
+    (False, True, "user"): gettext_noop("Change %(what)s you may see"),
+    (True, True, "user"): gettext_noop("Read and change %(what)s you may see"),
+    (True, False, "system"): gettext_noop("Read %(what)s of the clinic"),
+    (False, True, "system"): gettext_noop("Change %(what)s of the clinic"),
+    (True, True, "system"): gettext_noop("Read and change %(what)s of the clinic"),
+}
+
+
+def describe(scope: str, translate: Callable[[str], str] = _same) -> str:
+    """Words for the consent screen, through ``translate`` (gettext in the reader's language)."""
+    if scope in _FIXED:
+        return translate(_FIXED[scope])
     parsed = parse(scope)
     if parsed is None:
         return scope
-    what = "all records" if parsed.resource_type == "*" else f"{parsed.resource_type} records"
-    verbs = []
-    if "r" in parsed.perms or "s" in parsed.perms:
-        verbs.append("read")
-    if any(p in parsed.perms for p in "cud"):
-        verbs.append("change")
-    whose = {
-        "patient": "of the patient in context",
-        "user": "you may see",
-        "system": "of the clinic",
-    }[parsed.context]
-    return f"{' and '.join(verbs).capitalize()} {what} {whose}"
+    if parsed.resource_type == "*":
+        what = translate(gettext_noop("all records"))
+    else:
+        what = translate(gettext_noop("%(type)s records")) % {"type": parsed.resource_type}
+    reads = "r" in parsed.perms or "s" in parsed.perms
+    changes = any(p in parsed.perms for p in "cud")
+    sentence = _RESOURCE.get((reads, changes, parsed.context))
+    if sentence is None:
+        return scope
+    return translate(sentence) % {"what": what}

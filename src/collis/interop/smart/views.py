@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from jwcrypto import jwk, jwt
@@ -124,7 +125,7 @@ class SmartAuthorizationView(AuthorizationView):
         context.update(
             {
                 "launch": launch,
-                "descriptions": [(s, smart_scopes.describe(s)) for s in scopes],
+                "descriptions": [(s, smart_scopes.describe(s, gettext)) for s in scopes],
                 "launch_patient": self._requested_patient(request, scopes)
                 if wants_patient
                 else None,

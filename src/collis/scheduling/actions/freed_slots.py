@@ -59,16 +59,8 @@ def offer_freed_slot(appointment: Appointment, freed_start: datetime | None = No
             }
         )
         url = f"{settings.SITE_URL}{reverse('scheduling:book-details')}?{query}"
-        slot_text = (
-            f"{appointment_type.name} with {appointment.clinician.display_name}, "
-            f"{local:%A, %B} {local.day} at {local:%I:%M %p} ({local.tzname()}), "
-            f"{appointment.location.name}"
-        )
         message = waitlist_offer_email(
-            to=entry.patient.email,
-            name=entry.patient.given_name,
-            slot_text=slot_text,
-            booking_url=url,
+            entry=entry, appointment=appointment, start=start, booking_url=url
         )
         # A retried job does not offer the same freed time to the same person twice.
         send_once(f"waitlist-offer:{entry.pk}:{start.isoformat()}", message)

@@ -14,6 +14,10 @@
     return;
   }
   var protocol = JSON.parse(protocolNode.textContent);
+  // The page's language: words from the server (json_script), English if they are missing.
+  var wordsNode = document.getElementById("checkin-words");
+  var words = wordsNode ? JSON.parse(wordsNode.textContent) : {};
+  function w(key, english) { return words[key] || english; }
   var duration = parseFloat(box.getAttribute("data-duration")) || 27;
   var preview = box.querySelector("[data-recorder-preview]");
   var startButton = box.querySelector("[data-recorder-start]");
@@ -43,9 +47,9 @@
     }
     var mean = sum / (pixels.length / 4);
     if (mean < 45) {
-      say("It looks too dark. Turn on a light in front of you, then start the check-in.");
+      say(w("dark", "It looks too dark. Turn on a light in front of you, then start the check-in."));
     } else {
-      say("Camera on. Put your face inside the oval, then start the check-in.");
+      say(w("camera_on", "Camera on. Put your face inside the oval, then start the check-in."));
     }
   }
 
@@ -61,11 +65,12 @@
         startButton.disabled = true;
         recordButton.disabled = !videoType;
         window.setTimeout(checkLight, 800);
-        say("Camera on. Put your face inside the oval, then start the check-in.");
+        say(w("camera_on", "Camera on. Put your face inside the oval, then start the check-in."));
       })
       .catch(function (error) {
-        say("The camera could not be started (" + error.name + "). " +
-            "Record with your phone's camera app and choose the video below instead.");
+        say(w("no_camera", "The camera could not be started.") + " (" + error.name + ") " +
+            w("use_camera_app",
+              "Record with your phone's camera app and choose the video below instead."));
       });
   });
 
@@ -85,10 +90,10 @@
       var transfer = new DataTransfer();
       transfer.items.add(new File([new Blob(chunks, { type: type })], name, { type: type }));
       input.files = transfer.files;
-      promptLine.textContent = "Done. Thank you!";
+      promptLine.textContent = w("done", "Done. Thank you!");
       recordButton.disabled = false;
-      recordButton.textContent = "Record again";
-      say("Your check-in is ready. Press “Send to my clinic”, or record again.");
+      recordButton.textContent = w("record_again", "Record again");
+      say(w("ready", "Your check-in is ready. Press “Send to my clinic”, or record again."));
     });
     function tick() {
       var t = (performance.now() - started) / 1000;
@@ -101,7 +106,7 @@
     recorder.start(1000);
     started = performance.now();
     recordButton.disabled = true;
-    say("Recording… follow the prompts.");
+    say(w("recording", "Recording… follow the prompts."));
     tick();
     timer = window.setInterval(tick, 200);
   });
