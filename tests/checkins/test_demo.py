@@ -56,3 +56,20 @@ def test_flag_shows_on_the_patient_record_and_the_recall_list(demo_data, client,
     from collis.scheduling.ports import recall_notes
 
     assert recall_notes([wears.pk, holds.pk]) == {wears.pk: [record.RECALL_NOTE]}
+
+
+def test_patient_list_flags_early_wearing_off_with_a_link_to_the_review(
+    demo_data, client, login_staff
+):
+    from django.contrib.auth import get_user_model
+
+    login_staff(get_user_model().objects.get(username="dr.maya-okafor"))
+    wears = Patient.objects.get(mrn="DEMO-0002")
+    holds = Patient.objects.get(mrn="DEMO-0001")
+    html = client.get(reverse("patients:patient-list")).content.decode()
+    newest = HomeCheckin.objects.filter(patient=wears).order_by("-recorded_at").first()
+    link = f'<a href="{reverse("checkins:review-detail", args=[newest.pk])}" class="list-flag'
+    assert link in html and "Early wearing-off (suggestion)" in html
+    assert html.count("Early wearing-off (suggestion)") == 1  # not beside DEMO-0001
+    row = html[html.index(holds.family_name) :].split("</tr>")[0]
+    assert "Early wearing-off" not in row

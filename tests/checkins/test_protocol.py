@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import math
 
-from collis.checkins.protocol import FEW_FRAMES, MISSING, SEGMENTS, analyse_segments
+from collis.checkins.protocol import (
+    FEW_FRAMES,
+    MISSING,
+    SEGMENTS,
+    analyse_segments,
+    still_times,
+)
 
 
 def _result(seconds: float = 27.0, fps: float = 10.0, lose=()):
@@ -55,3 +61,13 @@ def test_lost_face_and_a_short_video_are_flagged_per_segment():
     assert readings["chin_down"]["range_deg"] is None
     assert readings["neutral"]["flags"] == []
     assert not math.isnan(readings["turn_left"]["range_deg"])
+
+
+def test_each_measured_segment_names_the_moment_its_still_shows():
+    readings = analyse_segments(_result(seconds=20.0))
+    times = still_times(readings)
+    assert set(times) == {"neutral", "turn_left", "turn_right", "tilt_left", "tilt_right"}
+    assert 0 <= times["neutral"] < 5  # a resting frame
+    assert 6 <= times["turn_left"] < 8.5  # the frame at the extreme of the turn
+    assert 10 <= times["turn_right"] < 12.5
+    assert 14 <= times["tilt_left"] < 16.5 and 18 <= times["tilt_right"] < 20.5

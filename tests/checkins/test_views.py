@@ -90,6 +90,10 @@ def test_guided_video_is_measured_per_segment_reviewed_and_charted(
     # The video is gone after analysis (default), the annotated still kept.
     assert not checkin.original and checkin.original_deleted_at is not None
     assert checkin.annotated
+    # One annotated still per measured segment, at the moment the reading came from.
+    stills = {s.segment: s for s in checkin.stills.all()}
+    assert set(stills) == set(segments), stills
+    assert 5.0 <= stills["turn_left"].t < 9.0 and 0.0 <= stills["neutral"].t < 5.0
 
     mine = patient_client.get(reverse("checkins:portal-detail", args=[checkin.pk]))
     assert b"not a diagnosis" in mine.content and b"to the right" in mine.content
@@ -98,12 +102,12 @@ def test_guided_video_is_measured_per_segment_reviewed_and_charted(
     assert b"Stiff since Tuesday" in queue.content
     detail = clinician_client.get(checkin.get_absolute_url())
     assert b"Stiff since Tuesday" in detail.content and b"annotated.png" in detail.content
+    assert detail.content.count(b'class="still"') == len(stills)
+    turn = clinician_client.get(reverse("checkins:still", args=[checkin.pk, "turn_left"]))
+    assert turn.content.startswith(b"\x89PNG")
     still = clinician_client.get(reverse("checkins:annotated", args=[checkin.pk]))
     assert still.status_code == 200 and still["Content-Type"] == "image/png"
-    # Reading the stream to its end closes the response, as a WSGI server would. Closing it
-    # again by hand would fire request_finished outside the test client and, on PostgreSQL,
-    # close this test's connection mid-transaction.
-    assert b"".join(still.streaming_content).startswith(b"\x89PNG")
+    assert still.content.startswith(b"\x89PNG")
     reads = AuditEvent.objects.filter(object_type="checkins.HomeCheckin", action="read")
     assert reads.count() >= 2
 

@@ -152,7 +152,7 @@ def _analysed_checkin(patient):
     from django.utils import timezone
     from PIL import Image
 
-    from collis.checkins.models import HomeCheckin
+    from collis.checkins.models import CheckinStill, HomeCheckin
 
     buffer = io.BytesIO()
     Image.fromarray(np.full((64, 64, 3), 128, dtype=np.uint8)).save(buffer, format="PNG")
@@ -163,6 +163,8 @@ def _analysed_checkin(patient):
     )  # fmt: skip
     checkin.annotated.save("matrix-checkin.png", ContentFile(buffer.getvalue()), save=False)
     checkin.save()
+    still = CheckinStill(checkin=checkin, segment="neutral", t=2.0)
+    still.image.save("matrix-still.png", ContentFile(buffer.getvalue()), save=True)
     return checkin
 
 

@@ -140,6 +140,14 @@ MATRIX: list[Row] = [
     Row("/clinic/checkins/{own_checkin}/", CLINICIAN_ONLY),
     Row("/clinic/checkins/{own_checkin}/annotated.png", CLINICIAN_ONLY),
     Row("/clinic/checkins/{own_checkin}/reviewed/", CLINICIAN_ONLY, method="POST"),
+    Row("/clinic/checkins/{own_checkin}/stills/neutral.png", CLINICIAN_ONLY),
+    Row("/portal/checkins/{own_checkin}/stills/neutral.png", PATIENT_ONLY),
+    Row(
+        "/clinic/checkins/{own_checkin}/message/",
+        CLINICIAN_ONLY,
+        method="POST",
+        data={"body": "Please book an earlier visit."},
+    ),
     Row("/clinic/patients/{own}/wearing-off/", CLINICIAN_ONLY),
     Row("/clinic/patients/{own}/checkin-schedule/", CLINICIAN_ONLY, method="POST"),
     # Front desk: the schedule, for every staff role; a clinician's own calendar feed.
@@ -270,6 +278,7 @@ IDOR_ROWS: list[Row] = [
     # Another patient's check-in answers 404 to the patient; clinicians use the clinic pages.
     Row("/portal/checkins/{other_checkin}/", frozenset()),
     Row("/portal/checkins/{other_checkin}/status.json", frozenset()),
+    Row("/portal/checkins/{other_checkin}/stills/neutral.png", frozenset()),
 ]
 
 # Routes anyone may open (or that only start a sign-in), with the reason.
@@ -421,6 +430,10 @@ DESK_IDOR_ROWS = [
     "/admin/recordings/posturerecording/{other_recording}/change/",
     "/portal/visits/{other_visit}/summary/",
     "/clinic/visits/{other_visit}/summary/",
+    "/clinic/checkins/{other_checkin}/",
+    "/clinic/checkins/{other_checkin}/annotated.png",
+    "/clinic/checkins/{other_checkin}/stills/neutral.png",
+    "/portal/checkins/{other_checkin}/stills/neutral.png",
 ]
 
 

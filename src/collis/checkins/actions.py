@@ -14,16 +14,29 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from collis.audit.actions import Action, record_access
-from collis.checkins.errors import ConsentMissingError, NotAVideoError, VideoTooShortError
-from collis.checkins.models import CheckinSchedule, HomeCheckin, HomeRecordingConsent
+from collis.checkins.errors import (
+    ConsentMissingError,
+    EmptyMessageError,
+    NotAVideoError,
+    VideoTooShortError,
+)
+from collis.checkins.models import (
+    CheckinMessage,
+    CheckinSchedule,
+    CheckinStill,
+    HomeCheckin,
+    HomeRecordingConsent,
+)
 from collis.checkins.protocol import DURATION_S, PROTOCOL_VERSION
 from collis.jobs.actions import enqueue
+from collis.jobs.models import Job
 from collis.lib.uploads import check_upload, storage_name
 from collis.posture.media import MIN_SIDE_PX
 
 logger = logging.getLogger(__name__)
 
 ANALYZE_JOB = "checkins.analyze"
+NOTIFY_MESSAGE_JOB = "checkins.notify_message"
 # Shown and stored in the patient's language: the record keeps the words they agreed to.
 CONSENT_STATEMENT = gettext_noop(
     "I agree to record short videos of my head and neck at home and send them to my clinic. "
@@ -31,6 +44,7 @@ CONSENT_STATEMENT = gettext_noop(
     "is measured, keeping the measurements and one annotated picture. I can withdraw this "
     "consent at any time."
 )
+MESSAGE_MAX_LENGTH = 2000
 # The neutral part alone is 5 s; a clip shorter than that cannot show the resting posture.
 MIN_DURATION_S = 5.0
 
@@ -126,11 +140,38 @@ def upload_checkin(
 
 
 def store_analysis(
-    checkin_id: int, *, result: dict[str, Any], segments: dict[str, Any], annotated: str
-) -> HomeCheckin:
-    """Save the analysis (called by the job); drop the video unless the clinic keeps them."""
+    checkin_id: int,
+    *,
+    result: dict[str, Any],
+    segments: dict[str, Any],
+    annotated: str,
+    stills: dict[str, tuple[str, float]] | None = None,
+    job: Job | None = None,
+) -> HomeCheckin | None:
+    """Save the analysis (called by the job); drop the video unless the clinic keeps them.
+
+    Fenced by ``job``'s attempt number: a run whose job was claimed again meanwhile (its worker
+    stalled past the lease and another worker took over), or a check-in already analysed,
+    stores nothing and returns None, and its new files are deleted. A check-in is analysed once.
+    ``stills``: {segment key: (stored image name, seconds)}, one annotated still per segment.
+    """
+    stills = stills or {}
     with transaction.atomic():
         checkin = HomeCheckin.objects.select_for_update().get(pk=checkin_id)
+        fenced_out = (
+            job is not None
+            and not Job.objects.filter(
+                pk=job.pk, state=Job.State.RUNNING, attempts=job.attempts
+            ).exists()
+        )
+        if fenced_out or checkin.result is not None:
+            logger.warning(
+                "check-in %s: analysis not stored (%s)",
+                checkin_id,
+                "job claimed again by another worker" if fenced_out else "already analysed",
+            )
+            _delete_files_on_commit([annotated, *(name for name, _ in stills.values())])
+            return None
         neutral = segments.get("neutral") or {}
         tremor = neutral.get("tremor") or {}
         checkin.result = result
@@ -147,6 +188,10 @@ def store_analysis(
         )  # fmt: skip
         checkin.tremor_hz = tremor.get("frequency_hz")
         checkin.save()
+        CheckinStill.objects.bulk_create(
+            CheckinStill(checkin=checkin, segment=key, image=name, t=t)
+            for key, (name, t) in stills.items()
+        )
         record_access(None, Action.UPDATE, checkin, patient_id=checkin.patient_id,
                       detail={"by": "analysis job"})  # fmt: skip
         if not getattr(settings, "CHECKINS_KEEP_VIDEO", False):
@@ -175,6 +220,56 @@ def mark_reviewed(request: HttpRequest | None, *, actor, checkin: HomeCheckin) -
     return checkin
 
 
+def send_message(
+    request: HttpRequest | None,
+    *,
+    actor,  # noqa: ANN001 (a clinician user)
+    checkin: HomeCheckin,
+    body: str,
+) -> CheckinMessage:
+    """Send the patient an in-app message about a check-in; they read it in the portal.
+
+    Raises EmptyMessageError for a blank message. The body is health information: it is kept
+    in the database only; the patient's e-mail only says that a message waits.
+    """
+    body = body.strip()[:MESSAGE_MAX_LENGTH]
+    if not body:
+        raise EmptyMessageError("Write a message before sending it.")
+    clinician = getattr(actor, "clinician", None)
+    sender_name = (
+        clinician.display_name if clinician is not None
+        else actor.get_full_name() or actor.get_username()
+    )  # fmt: skip
+    with transaction.atomic():
+        message = CheckinMessage.objects.create(
+            checkin=checkin,
+            patient_id=checkin.patient_id,
+            sender=actor,
+            sender_name=sender_name[:150],
+            body=body,
+            sent_at=timezone.now(),
+        )
+        record_access(request, Action.CREATE, message, user=actor, patient_id=checkin.patient_id,
+                      detail={"checkin": checkin.pk})  # fmt: skip
+        # An e-mail saying a message waits (without its text), sent once the message is saved.
+        enqueue(NOTIFY_MESSAGE_JOB, message_id=message.pk)
+    return message
+
+
+def mark_messages_read(request: HttpRequest | None, *, patient, messages) -> int:  # noqa: ANN001
+    """Stamp the patient's unread messages among ``messages`` as read (audited); return how many."""
+    ids = [m.pk for m in messages if m.read_at is None and m.patient_id == patient.pk]
+    if not ids:
+        return 0
+    with transaction.atomic():
+        count = CheckinMessage.objects.filter(pk__in=ids, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        record_access(request, Action.READ, object_type="checkins.CheckinMessage",
+                      patient_id=patient.pk, detail={"read": ids})  # fmt: skip
+    return count
+
+
 def set_schedule(
     request: HttpRequest | None,
     *,
@@ -198,9 +293,12 @@ def erase_patient_media(patient) -> int:  # noqa: ANN001
     count = 0
     with transaction.atomic():
         for checkin in HomeCheckin.objects.select_for_update().filter(patient=patient):
-            if checkin.original or checkin.annotated:
+            stills = list(checkin.stills.all())
+            if checkin.original or checkin.annotated or stills:
                 count += 1
                 names = [f.name for f in (checkin.original, checkin.annotated) if f]
+                names += [still.image.name for still in stills]
+                checkin.stills.all().delete()
                 checkin.original.name = ""
                 checkin.annotated.name = ""
                 checkin.original_deleted_at = checkin.original_deleted_at or timezone.now()
@@ -208,6 +306,23 @@ def erase_patient_media(patient) -> int:  # noqa: ANN001
                 _delete_files_on_commit(names)
                 record_access(None, Action.DELETE, checkin, patient_id=patient.pk,
                               detail={"by": "anonymisation"})  # fmt: skip
+    return count
+
+
+def erase_patient_free_text(patient) -> int:  # noqa: ANN001
+    """Clear the patient's check-in notes and the bodies of the clinic's messages (audited)."""
+    with transaction.atomic():
+        notes = HomeCheckin.objects.filter(patient=patient).exclude(patient_note="")
+        count = notes.update(patient_note="")
+        count += CheckinMessage.objects.filter(patient=patient).exclude(body="").update(body="")
+        if count:
+            record_access(
+                None,
+                Action.DELETE,
+                object_type="checkins.CheckinMessage",
+                patient_id=patient.pk,
+                detail={"by": "anonymisation", "texts": count},
+            )
     return count
 
 

@@ -5,7 +5,8 @@ Tree::
     CheckinError                  code "checkins.*"
     ├── ConsentMissingError       checkins.consent_missing
     ├── VideoTooShortError        checkins.too_short (also ValueError)
-    └── NotAVideoError            checkins.not_video (also ValueError)
+    ├── NotAVideoError            checkins.not_video (also ValueError)
+    └── EmptyMessageError         checkins.empty_message (also ValueError)
 """
 
 from __future__ import annotations
@@ -31,3 +32,7 @@ class VideoTooShortError(CheckinError, ValueError):
 
 class NotAVideoError(CheckinError, ValueError):
     code = "checkins.not_video"
+
+
+class EmptyMessageError(CheckinError, ValueError):
+    code = "checkins.empty_message"

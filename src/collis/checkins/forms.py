@@ -31,3 +31,12 @@ class ScheduleForm(forms.Form):
     interval_days = forms.IntegerField(min_value=3, max_value=42, initial=7,
                                        label="Then every (days)")  # fmt: skip
     active = forms.BooleanField(required=False, initial=True, label="Ask for check-ins")
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        max_length=2000,
+        label="Message to the patient",
+        help_text="They read it in the portal, under Home check-ins. Not sent by e-mail.",
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Please book an earlier visit."}),
+    )

@@ -128,3 +128,44 @@ class HomeCheckin(models.Model):
             "failed": gettext("Could not be analysed"),
             "running": gettext("Being analysed"),
         }.get(self.status, gettext("Waiting to be analysed"))
+
+
+class CheckinStill(models.Model):
+    """The annotated still of one measured protocol segment (kept when the video is deleted)."""
+
+    checkin = models.ForeignKey(HomeCheckin, on_delete=models.CASCADE, related_name="stills")
+    segment = models.CharField(max_length=20)
+    image = models.FileField(upload_to=ANNOTATED_DIR, max_length=200)
+    t = models.FloatField(help_text="Seconds into the video.")
+
+    class Meta:
+        ordering = ["t", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["checkin", "segment"], name="one_still_per_segment")
+        ]
+
+    def __str__(self) -> str:
+        return f"Still of {self.segment} in check-in #{self.checkin_id}"
+
+
+class CheckinMessage(models.Model):
+    """A clinician's in-app message to the patient about a check-in ("Please book earlier")."""
+
+    checkin = models.ForeignKey(HomeCheckin, on_delete=models.CASCADE, related_name="messages")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="checkin_messages"
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    sender_name = models.CharField(max_length=150, help_text="As the patient sees it.")
+    body = models.TextField(max_length=2000)
+    sent_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["patient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"Message to {self.patient_id} about check-in #{self.checkin_id}"

@@ -6,7 +6,7 @@ reads them in their language (issue #17).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from collis.checkins.protocol import SEGMENTS, gettext_noop
@@ -28,7 +28,10 @@ def _side(value: float, positive: str, negative: str, translate: Translate) -> s
     return f"{abs(value):.0f}° {translate(positive if value > 0 else negative)}"
 
 
-def segment_rows(segments: dict[str, Any], translate: Translate = _same) -> list[dict[str, Any]]:
+def segment_rows(
+    segments: dict[str, Any], stills: Collection[str] = (), translate: Translate = _same
+) -> list[dict[str, Any]]:
+    """One row per protocol step that was read; ``still``: a picture of it exists."""
     rows = []
     for segment in SEGMENTS:
         reading = (segments or {}).get(segment.key)
@@ -61,9 +64,11 @@ def segment_rows(segments: dict[str, Any], translate: Translate = _same) -> list
             )
         rows.append(
             {
+                "key": segment.key,
                 "label": translate(segment.prompt),
                 "value": value,
                 "flags": [translate(f) for f in reading.get("flags", [])],
+                "still": segment.key in stills,
             }
         )
     return rows

@@ -1,4 +1,5 @@
-"""Privacy hooks: home check-in measurements in the data export; media erased on anonymisation."""
+"""Privacy hooks: check-ins and the clinic's messages in the data export; media and free text
+erased on anonymisation."""
 
 from __future__ import annotations
 
@@ -23,10 +24,23 @@ def export_checkins(patient) -> list[dict[str, Any]]:  # noqa: ANN001
             "tremor_amplitude_deg": c.tremor_amplitude_deg,
             "note": c.patient_note,
             "reviewed_at": c.reviewed_at.isoformat() if c.reviewed_at else None,
+            "messages_from_clinic": [
+                {
+                    "sent_at": m.sent_at.isoformat(),
+                    "from": m.sender_name,
+                    "message": m.body,
+                    "read_at": m.read_at.isoformat() if m.read_at else None,
+                }
+                for m in c.messages.all()
+            ],
         }
-        for c in HomeCheckin.objects.filter(patient=patient).select_related("job")
+        for c in HomeCheckin.objects.filter(patient=patient)
+        .select_related("job")
+        .prefetch_related("messages")
     ]
 
 
 def delete_media(patient) -> None:  # noqa: ANN001
+    """Erase the videos and stills, and the free text (notes, messages) that may name people."""
     actions.erase_patient_media(patient)
+    actions.erase_patient_free_text(patient)

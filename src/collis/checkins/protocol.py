@@ -86,7 +86,8 @@ def analyse_segments(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
     neutral: median resting angles and the tremor at rest (estimated on that segment only, so
     voluntary turns cannot pass for tremor). Movements: range of motion = the extreme of the
     moved angle in the direction asked, in degrees (positive = moved as asked). Each reading
-    carries ``flags``.
+    carries ``flags``, and ``still_t`` (seconds) where a frame was measured: the moment its
+    annotated still shows (the resting frame nearest the medians, the movement's extreme).
     """
     series = result.get("series") or {}
     t = _array(series.get("t"))
@@ -107,10 +108,17 @@ def analyse_segments(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
             for axis in AXES:
                 reading[axis] = _round(np.median(angles[axis][valid])) if valid.any() else None
             reading["tremor"] = _tremor(t[mask], {a: angles[a][mask] for a in AXES})
+            if valid.any():
+                # The still: the frame closest to the resting medians on all three axes.
+                distance = sum(np.abs(angles[a][valid] - np.median(angles[a][valid])) for a in AXES)
+                reading["still_t"] = _round_t(t[valid][int(np.nanargmin(distance))])
         else:
             values = angles[segment.axis][valid] * segment.sign
             reading["axis"] = segment.axis
             reading["range_deg"] = _round(values.max()) if valid.any() else None
+            if valid.any():
+                # The still: the frame of the extreme, where the range was read.
+                reading["still_t"] = _round_t(t[valid][int(np.argmax(values))])
         reading["flags"] = flags
         readings[segment.key] = reading
     return readings
@@ -128,6 +136,19 @@ def _tremor(t: np.ndarray, angles: dict[str, np.ndarray]) -> dict[str, Any]:
         "frequency_hz": _round(estimate.frequency_hz),
         "amplitude_deg": _round(estimate.amplitude_deg),
         "note": estimate.note,
+    }
+
+
+def _round_t(value: float) -> float:
+    return round(float(value), 3)
+
+
+def still_times(segments: dict[str, dict[str, Any]]) -> dict[str, float]:
+    """{segment key: seconds} of the frame to show for each measured segment."""
+    return {
+        key: float(reading["still_t"])
+        for key, reading in (segments or {}).items()
+        if reading.get("still_t") is not None
     }
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from collis.checkins.curve import CheckinPoint, Cycle, build_cycles
@@ -16,6 +17,7 @@ from collis.checkins.models import CheckinSchedule, HomeCheckin
 from collis.diary.models import DiaryEntry
 from collis.injections.models import InjectionSession
 from collis.lib.charts import Chart, Series, line_chart
+from collis.patients.ports import ListFlag
 
 SUGGESTION = (
     "Suggestion: the effect may be wearing off early this cycle; consider reviewing the dose or "
@@ -87,6 +89,41 @@ RECALL_NOTE = (
 def recall_notes(patient_ids: set[int]) -> dict[int, str]:
     """The recall list's note for patients whose check-ins carry the wearing-off flag."""
     return dict.fromkeys(flagged_patient_ids(patient_ids), RECALL_NOTE)
+
+
+def patient_list_flags(patient_ids: set[int]) -> dict[int, list[ListFlag]]:
+    """Flags for the clinician's patient list: check-ins waiting for review (linking to the
+    oldest one's review) and early wearing-off (linking to the newest check-in's review, which
+    shows the suggestion). A few queries for the whole page, whatever its length."""
+    waiting: dict[int, list[int]] = {}
+    for patient_id, pk in (
+        HomeCheckin.objects.filter(patient_id__in=patient_ids, reviewed_at__isnull=True)
+        .order_by("recorded_at", "pk")
+        .values_list("patient_id", "pk")
+    ):
+        waiting.setdefault(patient_id, []).append(pk)
+    flags: dict[int, list[ListFlag]] = {}
+    for patient_id, pks in waiting.items():
+        text = (
+            "Home check-in to review" if len(pks) == 1 else f"{len(pks)} home check-ins to review"
+        )
+        url = reverse("checkins:review-detail", args=[pks[0]])
+        flags.setdefault(patient_id, []).append(ListFlag(text, url))
+    for patient_id in flagged_patient_ids(patient_ids):
+        newest = (
+            HomeCheckin.objects.filter(patient_id=patient_id, result__isnull=False)
+            .order_by("-recorded_at", "-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        flags.setdefault(patient_id, []).append(
+            ListFlag(
+                "Early wearing-off (suggestion)",
+                reverse("checkins:review-detail", args=[newest]),
+                urgent=True,
+            )
+        )
+    return flags
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,11 @@ urlpatterns = [
         views.my_checkin_status,
         name="portal-status",
     ),
+    path(
+        "portal/checkins/<int:checkin_id>/stills/<slug:segment>.png",
+        views.my_still_file,
+        name="portal-still",
+    ),
     path("clinic/checkins/", views.review_queue, name="review-queue"),
     path("clinic/checkins/<int:checkin_id>/", views.review_detail, name="review-detail"),
     path("clinic/checkins/<int:checkin_id>/reviewed/", views.mark_reviewed, name="mark-reviewed"),
@@ -23,6 +28,12 @@ urlpatterns = [
         "clinic/checkins/<int:checkin_id>/annotated.png",
         views.annotated_file,
         name="annotated",
+    ),
+    path("clinic/checkins/<int:checkin_id>/message/", views.send_message, name="message-send"),
+    path(
+        "clinic/checkins/<int:checkin_id>/stills/<slug:segment>.png",
+        views.still_file,
+        name="still",
     ),
     path("clinic/patients/<int:patient_id>/wearing-off/", views.wearing_off, name="wearing-off"),
     path(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -20,8 +20,8 @@ from collis.audit.actions import Action, record_access
 from collis.checkins import actions, record
 from collis.checkins.access import access_checkin, access_own_checkin
 from collis.checkins.errors import CheckinError, ConsentMissingError
-from collis.checkins.forms import CheckinUploadForm, ScheduleForm
-from collis.checkins.models import CheckinSchedule, HomeCheckin
+from collis.checkins.forms import CheckinUploadForm, MessageForm, ScheduleForm
+from collis.checkins.models import CheckinMessage, CheckinSchedule, HomeCheckin
 from collis.checkins.presentation import patient_sentences, segment_rows
 from collis.checkins.protocol import DURATION_S, protocol_json
 from collis.lib.uploads import UploadError
@@ -39,14 +39,19 @@ def my_checkins(request: HttpRequest) -> HttpResponse:
     record_access(request, Action.READ, patient, object_type="checkins.HomeCheckin",
                   detail={"view": "portal check-ins"})  # fmt: skip
     checkins = list(HomeCheckin.objects.filter(patient=patient).select_related("job")[:30])
+    inbox = list(CheckinMessage.objects.filter(patient=patient).select_related("checkin")[:20])
     context = {
         "patient": patient,
+        "inbox": inbox,
+        "unread": {m.pk for m in inbox if m.read_at is None},
         "consent": actions.active_consent(patient),
         "checkins": checkins,
         "sentences": patient_sentences(checkins, gettext),
         "missed": record.missed(patient, timezone.localdate())[-3:],
     }
-    return render(request, "checkins/portal_list.html", context)
+    response = render(request, "checkins/portal_list.html", context)
+    actions.mark_messages_read(request, patient=patient, messages=inbox)
+    return response
 
 
 @login_required
@@ -74,9 +79,6 @@ def consent(request: HttpRequest) -> HttpResponse:
 def recorder_words() -> dict[str, str]:
     """What the recorder script says, in the page's language (checkin.js falls back to English)."""
     return {
-        "dark": gettext(
-            "It looks too dark. Turn on a light in front of you, then start the check-in."
-        ),
         "camera_on": gettext("Camera on. Put your face inside the oval, then start the check-in."),
         "no_camera": gettext("The camera could not be started."),
         "use_camera_app": gettext(
@@ -86,6 +88,28 @@ def recorder_words() -> dict[str, str]:
         "record_again": gettext("Record again"),
         "ready": gettext("Your check-in is ready. Press “Send to my clinic”, or record again."),
         "recording": gettext("Recording… follow the prompts."),
+        # The live framing guide (issue #16), checked twice a second.
+        "framing_ok": gettext("Good: your face is inside the frame."),
+        "framing_dark": gettext("It looks too dark. Turn on a light in front of you."),
+        "framing_no_face": gettext(
+            "We can’t see your face. Sit facing the camera, with a light in front of you."
+        ),
+        "framing_too_far": gettext(
+            "You look too far away: move closer, so your face fills more of the oval."
+        ),
+        "framing_too_close": gettext(
+            "You are too close: hold the phone a little further away, so your shoulders show."
+        ),
+        "framing_left": gettext(
+            "Your face is too far to the left of the picture: move so it sits inside the oval."
+        ),
+        "framing_right": gettext(
+            "Your face is too far to the right of the picture: move so it sits inside the oval."
+        ),
+        "framing_unknown": gettext(
+            "We can’t check the framing automatically here: make sure your face is inside the oval."
+        ),
+        "framing_simple": gettext("(A simple colour check, not face recognition.)"),
     }
 
 
@@ -126,10 +150,12 @@ def new_checkin(request: HttpRequest) -> HttpResponse:
 def my_checkin(request: HttpRequest, checkin_id: int) -> HttpResponse:
     checkin = access_own_checkin(request.user, checkin_id)
     record_access(request, Action.READ, checkin, detail={"view": "portal"})
+    inbox = list(checkin.messages.all())
     context = {
         "patient": checkin.patient,
         "checkin": checkin,
-        "rows": segment_rows(checkin.segments, gettext),
+        "inbox": inbox,
+        "rows": segment_rows(checkin.segments, _still_keys(checkin), gettext),
         "sentences": patient_sentences(
             list(
                 HomeCheckin.objects.filter(
@@ -139,7 +165,9 @@ def my_checkin(request: HttpRequest, checkin_id: int) -> HttpResponse:
             gettext,
         ),
     }
-    return render(request, "checkins/portal_detail.html", context)
+    response = render(request, "checkins/portal_detail.html", context)
+    actions.mark_messages_read(request, patient=checkin.patient, messages=inbox)
+    return response
 
 
 @login_required
@@ -147,6 +175,10 @@ def my_checkin_status(request: HttpRequest, checkin_id: int) -> JsonResponse:
     # State and progress only, no health data: polled, so not audited.
     checkin = access_own_checkin(request.user, checkin_id)
     return _status(checkin)
+
+
+def _still_keys(checkin: HomeCheckin) -> set[str]:
+    return set(checkin.stills.exclude(image="").values_list("segment", flat=True))
 
 
 def _status(checkin: HomeCheckin) -> JsonResponse:
@@ -188,12 +220,35 @@ def review_detail(request: HttpRequest, checkin_id: int) -> HttpResponse:
     context = {
         "checkin": checkin,
         "patient": checkin.patient,
-        "rows": segment_rows(checkin.segments),
+        "rows": segment_rows(checkin.segments, _still_keys(checkin)),
         "warnings": ((checkin.result or {}).get("quality") or {}).get("warnings", []),
         "flag": record.wearing_off_flag(checkin.patient),
         "suggestion": record.SUGGESTION,
+        "message_form": MessageForm(),
+        "sent": list(checkin.messages.all()),
     }
     return render(request, "checkins/review_detail.html", context)
+
+
+@clinician_required
+@require_POST
+def send_message(request: HttpRequest, checkin_id: int) -> HttpResponse:
+    checkin = access_checkin(request.user, checkin_id)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.send_message(
+                request, actor=request.user, checkin=checkin, body=form.cleaned_data["body"]
+            )
+        except CheckinError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Message sent. The patient reads it in the portal.")
+    else:
+        messages.error(
+            request, "The message was not sent: write it first (at most 2000 characters)."
+        )
+    return redirect("checkins:review-detail", checkin.pk)
 
 
 @clinician_required
@@ -206,17 +261,39 @@ def mark_reviewed(request: HttpRequest, checkin_id: int) -> HttpResponse:
 
 
 @clinician_required
-def annotated_file(request: HttpRequest, checkin_id: int) -> FileResponse:
+def annotated_file(request: HttpRequest, checkin_id: int) -> HttpResponse:
     checkin = access_checkin(request.user, checkin_id)
     if not checkin.annotated:
         raise Http404("No annotated picture.")
     record_access(request, Action.READ, checkin, detail={"file": "annotated"})
-    response = FileResponse(
-        default_storage.open(checkin.annotated.name, "rb"),
-        content_type="image/png",
-        filename=f"checkin-{checkin.pk}.png",
-    )
-    response["Content-Disposition"] = f'inline; filename="checkin-{checkin.pk}.png"'
+    return _png(checkin.annotated.name, f"checkin-{checkin.pk}.png")
+
+
+@clinician_required
+def still_file(request: HttpRequest, checkin_id: int, segment: str) -> HttpResponse:
+    return _still(request, access_checkin(request.user, checkin_id), segment)
+
+
+@login_required
+def my_still_file(request: HttpRequest, checkin_id: int, segment: str) -> HttpResponse:
+    return _still(request, access_own_checkin(request.user, checkin_id), segment)
+
+
+def _still(request: HttpRequest, checkin: HomeCheckin, segment: str) -> HttpResponse:
+    """One segment's annotated still of a check-in the caller may see; each read audited."""
+    still = checkin.stills.filter(segment=segment).exclude(image="").first()
+    if still is None:
+        raise Http404("No picture of that step.")
+    record_access(request, Action.READ, checkin, detail={"file": "still", "segment": segment})
+    return _png(still.image.name, f"checkin-{checkin.pk}-{segment}.png")
+
+
+def _png(name: str, filename: str) -> HttpResponse:
+    # Read whole (a still is well under a few MB): a response dropped by a later failure (a
+    # middleware error) then leaves no file open behind it.
+    with default_storage.open(name, "rb") as picture:
+        response = HttpResponse(picture.read(), content_type="image/png")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -17,6 +17,7 @@ from collis.patients.access import access_patient_record, access_visit, require_
 from collis.patients.errors import InvalidWorkupError
 from collis.patients.forms import DiagnosisForm, VisitForm, VisitNotesForm
 from collis.patients.models import Diagnosis, Patient
+from collis.patients.ports import list_flags
 
 SEARCH_MAX_LENGTH = 100
 
@@ -38,8 +39,13 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         object_type="patients.Patient",
         detail={"view": "search" if query else "list", "query": query},
     )
+    shown = list(patients[:100])
+    flags = list_flags(p.pk for p in shown)
+    rows = [(p, flags.get(p.pk, [])) for p in shown]
     return render(
-        request, "patients/patient_list.html", {"patients": patients[:100], "query": query}
+        request,
+        "patients/patient_list.html",
+        {"patients": shown, "rows": rows, "query": query},
     )
 
 
