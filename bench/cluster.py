@@ -32,6 +32,9 @@ PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 LOGS = ROOT / "var" / "cluster"
 PROXY_PORT, WEB_PORTS, S3_PORT, REDIS_PORT = 8180, (8181, 8182), 8183, 6390
+# COLLIS_BENCH_PORT_BASE=N moves them all to N..N+4 (another run's range on a shared machine).
+if _base := int(os.environ.get("COLLIS_BENCH_PORT_BASE") or 0):
+    PROXY_PORT, WEB_PORTS, S3_PORT, REDIS_PORT = _base, (_base + 1, _base + 2), _base + 3, _base + 4
 BUCKET = "collis-cluster"
 
 

@@ -18,6 +18,8 @@ exists that no 201 reported, no clinician is double booked, every confirmation e
 Exit status 0 only if all of that holds. ``--baseline`` first runs the same load with
 ``DB_CONN_MAX_AGE=0`` (a connection per request) for comparison in the same run.
 Usage: ``.venv/bin/python bench/load_test.py [--users 50] [--seconds 60] [--layout cluster]``.
+On a shared machine, ``COLLIS_BENCH_PORT_BASE=N`` moves its ports to N..N+4 and
+``COLLIS_BENCH_DATABASE`` names its PostgreSQL database (default ``collis_bench_load``).
 """
 
 from __future__ import annotations
@@ -351,7 +353,12 @@ def main() -> None:
     runs.append(("production defaults", {}))
     sections, ok = [], True
     for label, extra in runs:
-        cluster = Cluster(database="collis_bench_load", webs=webs, workers=workers, extra_env=extra)
+        cluster = Cluster(
+            database=os.environ.get("COLLIS_BENCH_DATABASE", "collis_bench_load"),
+            webs=webs,
+            workers=workers,
+            extra_env=extra,
+        )
         print(f"[{label}] starting {args.layout} layout and demo data ...", flush=True)
         cluster.start()
         try:

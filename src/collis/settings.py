@@ -166,6 +166,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "collis.providers.context_processors.clinic",
             ],
+            # Django 5.2 wraps these loaders in its cached loader (templates compiled once per
+            # process) whatever DEBUG is; tests/lib/test_fragments.py checks it stays so.
+            "libraries": {"publiccache": "collis.lib.fragment_tags"},
         },
     }
 ]
@@ -326,6 +329,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Public page fragments shared by anonymous visitors (collis.lib.fragments): on by default only
+# with a shared cache, where an edit on one server retires every server's copy at once.
+PUBLIC_FRAGMENT_CACHE = env_bool("PUBLIC_FRAGMENT_CACHE", default=bool(CACHE_URL))
+PUBLIC_FRAGMENT_CACHE_SECONDS = env_int("PUBLIC_FRAGMENT_CACHE_SECONDS", 600)
 # Booking submissions (web form and API) per client address; loopback load tests raise it.
 BOOKING_RATE_LIMIT = os.environ.get("BOOKING_RATE_LIMIT", "20/m")
 # Waitlist sign-ups per client address: each one registers a patient record and sends email.

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -22,9 +23,12 @@ SEARCH_MAX_LENGTH = 100
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    # Lazy: when the page's content comes from the fragment cache, nothing here is queried.
     context = {
         "locations": Location.objects.filter(is_active=True).prefetch_related("hours"),
-        "featured_pages": localise(list(Page.objects.published().filter(featured=True)[:3])),
+        "featured_pages": SimpleLazyObject(
+            lambda: localise(list(Page.objects.published().filter(featured=True)[:3]))
+        ),
         "clinicians": Clinician.objects.active().prefetch_related("specialties")[:6],
     }
     return render(request, "home.html", context)
@@ -49,20 +53,27 @@ def search(request: HttpRequest) -> HttpResponse:
     language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
     pages = clinicians = []
     if query:
-        published = list(Page.objects.published())
-        english = {page.pk: _page_text(page) for page in published}
-        localise(published)
-        pages = _ranked(
-            published, _page_text, query, language, english=lambda page: english[page.pk]
-        )
-        clinicians = _ranked(
-            Clinician.objects.active().prefetch_related("specialties", "locations", "languages"),
-            _clinician_text,
-            query,
-            language,
+        # Lazy: ranked only when the results are rendered (not served from the fragment cache).
+        pages = SimpleLazyObject(lambda: _ranked_pages(query, language))
+        clinicians = SimpleLazyObject(
+            lambda: _ranked(
+                Clinician.objects.active().prefetch_related(
+                    "specialties", "locations", "languages"
+                ),
+                _clinician_text,
+                query,
+                language,
+            )
         )
     context = {"query": query, "pages": pages, "clinicians": clinicians}
     return render(request, "search.html", context)
+
+
+def _ranked_pages(query: str, language: str) -> list:
+    published = list(Page.objects.published())
+    english = {page.pk: _page_text(page) for page in published}
+    localise(published)
+    return _ranked(published, _page_text, query, language, english=lambda page: english[page.pk])
 
 
 def _ranked(objects, text, query: str, language: str, english=None) -> list:  # noqa: ANN001

@@ -1,6 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
 from collis.education.content import page_translation
@@ -31,16 +32,23 @@ def localise(pages, *, with_body: bool = False):
 
 
 def page_list(request: HttpRequest) -> HttpResponse:
+    # Lazy: not built when the list comes from the fragment cache (collis.lib.fragments).
+    return render(request, "education/page_list.html", {"groups": SimpleLazyObject(_groups)})
+
+
+def _groups() -> list:
     pages = localise(list(Page.objects.published()))
     groups = [(label, [p for p in pages if p.kind == kind]) for kind, label in Page.Kind.choices]
-    return render(request, "education/page_list.html", {"groups": [g for g in groups if g[1]]})
+    return [g for g in groups if g[1]]
 
 
 def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = get_object_or_404(Page.objects.published(), slug=slug)
     localise([page], with_body=True)
     providers = page.related_providers.filter(is_active=True).prefetch_related("specialties")
-    others = localise(list(Page.objects.published().exclude(pk=page.pk)[:5]))
+    others = SimpleLazyObject(
+        lambda: localise(list(Page.objects.published().exclude(pk=page.pk)[:5]))
+    )
     return render(
         request,
         "education/page_detail.html",

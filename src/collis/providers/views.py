@@ -30,10 +30,9 @@ def clinician_list(request: HttpRequest) -> HttpResponse:
 
 
 def clinician_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    clinician = get_object_or_404(
-        Clinician.objects.active().prefetch_related("specialties", "locations__hours", "languages"),
-        slug=slug,
-    )
+    # No prefetch: the related rows are read only when the profile is rendered, not when it
+    # comes from the fragment cache (the page shows no opening hours, so none are fetched).
+    clinician = get_object_or_404(Clinician.objects.active(), slug=slug)
     pages = clinician.education_pages.published()
     return render(
         request, "providers/clinician_detail.html", {"clinician": clinician, "pages": pages}
