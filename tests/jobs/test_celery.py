@@ -99,21 +99,21 @@ def test_broker_down_leaves_the_job_queued_and_redispatch_sends_it(celery_worker
     """Redis down: the request still succeeds, the job waits visibly, and runs once it is back."""
     from kombu.exceptions import OperationalError as BrokerError
 
-    from collis.jobs import tasks
     from collis.jobs.backends import redispatch_queued
 
     attempts: list[tuple] = []
 
     def broker_down(*args, **kwargs):
-        attempts.append(args)
+        attempts.append((args, kwargs))
         raise BrokerError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     with monkeypatch.context() as patched:
-        patched.setattr(tasks.execute, "delay", broker_down)
+        patched.setattr(celery_worker, "send_task", broker_down)
         job = enqueue("tests.celery_square", n=7)  # on_commit runs at once outside a transaction
     job.refresh_from_db()
     assert job.state == Job.State.QUEUED
-    assert attempts == [(job.pk,)]  # the publish was tried, failed, and the request went on
+    # The publish was tried, failed, and the request went on.
+    assert attempts == [(("collis.jobs.execute",), {"args": [job.pk]})]
 
     # The broker is back.
     assert redispatch_queued(older_than_seconds=0) == 1

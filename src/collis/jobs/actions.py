@@ -6,8 +6,7 @@ from django.db import transaction
 
 from collis.jobs.backends import dispatch
 from collis.jobs.models import Job
-from collis.jobs.registry import get_job
-from collis.lib.logs import current_request_id
+from collis.jobs.queue import create_job
 
 
 def enqueue(name: str, *, start: bool = True, **kwargs: Any) -> Job:
@@ -16,8 +15,7 @@ def enqueue(name: str, *, start: bool = True, **kwargs: Any) -> Job:
     ``kwargs`` must be JSON-serialisable (ids, not model instances). With ``start=False`` the job
     waits for the next worker pass.
     """
-    get_job(name)  # fail now, in the caller, on a misspelt name
-    job = Job.objects.create(name=name, kwargs=kwargs, request_id=current_request_id())
+    job = create_job(name, kwargs)
     if start:
         # robust: the caller's transaction is committed; a failure to start the job (broker or
         # database hiccup) is logged and leaves the job queued for a worker, never failing the

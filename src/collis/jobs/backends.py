@@ -20,10 +20,15 @@ from django.utils import timezone
 
 from collis.jobs.lease import holder_is_alive, lease_seconds, uses_advisory_locks
 from collis.jobs.models import Job
+from collis.jobs.queue import create_job
 from collis.jobs.registry import periodic_jobs
 from collis.jobs.runner import RetryLater, claimable, run_job
 
 logger = logging.getLogger(__name__)
+
+
+# The Celery task that runs a job (collis.jobs.tasks.execute), published by name.
+EXECUTE_TASK = "collis.jobs.execute"
 
 
 def backend_name() -> str:
@@ -55,12 +60,12 @@ def send_to_celery(job_id: int) -> bool:
     The job row is already committed, so nothing is lost: ``redispatch_queued`` (run by Celery
     beat) sends it again once the broker answers, and ``claim`` makes a double send harmless.
     """
+    from celery import current_app
     from kombu.exceptions import OperationalError as BrokerError
 
-    from collis.jobs.tasks import execute
-
     try:
-        execute.delay(job_id)
+        # By name: the task (collis.jobs.tasks) is an entry point above this module.
+        current_app.send_task(EXECUTE_TASK, args=[job_id])
     except (BrokerError, ConnectionError, OSError):
         logger.warning("broker unreachable: job %s stays queued until it is re-dispatched", job_id)
         return False
@@ -143,14 +148,12 @@ class InProcessWorker:
             worker._thread.join(timeout)
 
     def _enqueue_periodic(self) -> None:
-        from collis.jobs.actions import enqueue
-
         now = time.monotonic()
         for spec in periodic_jobs():
             last = self._last_periodic.get(spec.job_name)
             if last is None or now - last >= spec.every.total_seconds():
                 self._last_periodic[spec.job_name] = now
-                enqueue(spec.job_name, start=False)
+                create_job(spec.job_name, {})  # this loop runs it below
 
     def _loop(self) -> None:
         try:

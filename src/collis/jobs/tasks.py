@@ -5,12 +5,13 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import close_old_connections
 
+from collis.jobs.backends import EXECUTE_TASK
 from collis.jobs.lease import lease_seconds, uses_advisory_locks
 from collis.jobs.models import Job
 from collis.jobs.runner import RetryLater, run_job
 
 
-@shared_task(bind=True, name="collis.jobs.execute", max_retries=None, acks_late=True)
+@shared_task(bind=True, name=EXECUTE_TASK, max_retries=None, acks_late=True)
 def execute(self, job_id: int) -> str | None:
     close_old_connections()
     try:
