@@ -35,6 +35,36 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(pytest.mark.xdist_group(group))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_session_outlives_the_test_database(django_db_setup, django_db_blocker):
+    """PostgreSQL: before the test database is dropped, end (and name) any session still on it.
+
+    A session left open by a worker thread or a child process would make DROP DATABASE fail and
+    the whole run red after every test passed. Each one is reported as a warning, so the leak
+    stays visible."""
+    yield
+    import warnings
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, state, left(query, 200) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        others = cursor.fetchall()
+        for pid, application, state, query in others:
+            warnings.warn(
+                f"a database session outlived the tests: pid {pid} {application!r} {state}: "
+                f"{query}",
+                stacklevel=1,
+            )
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    connection.close()
+
+
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
     """Block connections to anything but this machine: tests must never reach the network."""

@@ -47,7 +47,7 @@ def test_bulk_delete_of_diary_entries_is_refused(clinician_http, entries):
     assert remaining == 3  # the bulk action is not offered for health data
 
 
-def test_single_delete_needs_a_reason_and_is_audited_with_a_snapshot(clinician_http, entries):
+def test_single_delete_needs_a_reason_and_is_audited_and_kept(clinician_http, entries):
     _, rows = entries
     path = f"/admin/diary/diaryentry/{rows[0].pk}/delete/"
     clinician_http.post(path, {"post": "yes"})
@@ -58,7 +58,10 @@ def test_single_delete_needs_a_reason_and_is_audited_with_a_snapshot(clinician_h
     event = AuditEvent.objects.get(action="delete", object_type="diary.DiaryEntry")
     assert event.actor_label == "t-clinician"
     assert event.detail["reason"] == "Entered for the wrong patient"
-    assert event.detail["snapshot"]["pain"] == 3
+    # A soft delete: the row itself is kept (hidden everywhere), so it can be traced and undone.
+    kept = DiaryEntry.all_objects.get(pk=rows[0].pk)
+    assert event.detail["soft"] is True and kept.pain == 3
+    assert kept.deleted_at is not None and kept.deletion_reason == "Entered for the wrong patient"
 
 
 def test_cascaded_deletes_are_audited_one_row_each(entries, administrator):

@@ -79,25 +79,32 @@ def redispatch_queued(older_than_seconds: int = 30) -> int:
         Q(run_after__isnull=True) | Q(run_after__lte=timezone.now())
     )
     ids = list(stale.values_list("pk", flat=True)[:500])
-    if uses_advisory_locks():
-        # A running job whose lock nobody holds lost its worker: send it now, not after the lease.
-        # Its heartbeat must have missed two beats, so a live worker whose lock went away with
-        # a database restart has time to take it again first.
-        quiet = timezone.now() - timedelta(seconds=lease_seconds() / 2)
-        running = Job.objects.filter(state=Job.State.RUNNING, heartbeat_at__lt=quiet)
-        running = running.exclude(pk__in=ids)
-        ids += [pk for pk in running.values_list("pk", flat=True)[:500] if not holder_is_alive(pk)]
+    ids += orphaned_running_jobs(exclude=ids, limit=500)
     return sum(send_to_celery(pk) for pk in ids)
+
+
+def orphaned_running_jobs(*, exclude: list[int], limit: int) -> list[int]:
+    """PostgreSQL: running jobs whose lock nobody holds lost their worker; take them now, not
+    after the lease. Their heartbeat must have missed two beats, so a live worker whose lock went
+    away with a database restart has time to take it again first. (SQLite: none; the lease
+    decides.)"""
+    if not uses_advisory_locks():
+        return []
+    quiet = timezone.now() - timedelta(seconds=lease_seconds() / 2)
+    running = Job.objects.filter(state=Job.State.RUNNING, heartbeat_at__lt=quiet)
+    running = running.exclude(pk__in=exclude).order_by("created_at")
+    return [pk for pk in running.values_list("pk", flat=True)[:limit] if not holder_is_alive(pk)]
 
 
 def due_jobs() -> list[int]:
     now = timezone.now()
-    return list(
+    ids = list(
         Job.objects.filter(claimable())
         .filter(Q(run_after__isnull=True) | Q(run_after__lte=now))
         .order_by("created_at")
         .values_list("pk", flat=True)[:20]
     )
+    return ids + orphaned_running_jobs(exclude=ids, limit=20)
 
 
 def run_due_jobs() -> int:
