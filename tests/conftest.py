@@ -37,31 +37,32 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session", autouse=True)
 def _no_session_outlives_the_test_database(django_db_setup, django_db_blocker):
-    """PostgreSQL: before the test database is dropped, end (and name) any session still on it.
+    """PostgreSQL: before the test database is dropped, stop this process's job worker thread
+    and end (and name, on stderr) any other session still on the database.
 
     A session left open by a worker thread or a child process would make DROP DATABASE fail and
-    the whole run red after every test passed. Each one is reported as a warning, so the leak
-    stays visible."""
+    the whole run red after every test passed."""
     yield
-    import warnings
+    import sys
 
     from django.db import connection
 
+    from collis.jobs.backends import InProcessWorker
+
+    InProcessWorker.stop()  # tests on the "thread" backend leave it polling, connected
     if connection.vendor != "postgresql":
         return
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pid, application_name, state, left(query, 200) FROM pg_stat_activity "
+            "SELECT pid, application_name, state, left(query, 120) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
-        others = cursor.fetchall()
-        for pid, application, state, query in others:
-            warnings.warn(
-                f"a database session outlived the tests: pid {pid} {application!r} {state}: "
-                f"{query}",
-                stacklevel=1,
-            )
+        for pid, application, state, query in cursor.fetchall():
             cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+            sys.__stderr__.write(
+                f"\nnote: a database session outlived the tests and was ended: pid {pid} "
+                f"{application!r} {state}: {query}\n"
+            )
     connection.close()
 
 
