@@ -35,6 +35,7 @@ CLIPS = {
     "15s-480p": (15.0, 640, 480, 30),  # what the browser recorder sends (640 × 480 asked)
     "15s-720p": (15.0, 1280, 720, 30),  # a phone's camera app
     "27s-720p": (27.0, 1280, 720, 30),  # the whole protocol, close to the 30-s clip
+    "30s-720p": (30.0, 1280, 720, 30),  # the 30-s phone clip (the protocol, then still)
 }
 
 
