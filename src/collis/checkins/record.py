@@ -73,10 +73,15 @@ def cycles(patient) -> list[Cycle]:  # noqa: ANN001
     )
 
 
+def _recent_flag(patient_cycles: list[Cycle]) -> Cycle | None:
+    """The newest flagged cycle among the last two, or None."""
+    flagged = [c for c in patient_cycles[-2:] if c.flagged]
+    return flagged[-1] if flagged else None
+
+
 def wearing_off_flag(patient) -> Cycle | None:  # noqa: ANN001
     """The newest flagged cycle among the last two, or None (for worklists and recall lists)."""
-    flagged = [c for c in cycles(patient)[-2:] if c.flagged]
-    return flagged[-1] if flagged else None
+    return _recent_flag(cycles(patient))
 
 
 def _newest_flagged_checkins(patient_ids) -> dict[int, int]:  # noqa: ANN001
@@ -99,7 +104,7 @@ def _newest_flagged_checkins(patient_ids) -> dict[int, int]:  # noqa: ANN001
             fraction=fraction(),
             before_week=before_week(),
         )
-        if any(c.flagged for c in cycles_[-2:]) and patient_points[-1].checkin_id is not None:
+        if _recent_flag(cycles_) and patient_points[-1].checkin_id is not None:
             newest[patient_id] = patient_points[-1].checkin_id
     return newest
 
