@@ -347,6 +347,7 @@ def main() -> None:
         "--baseline", action="store_true", help="first run with DB_CONN_MAX_AGE=0 to compare"
     )
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
 
     webs, workers = (1, 1) if args.layout == "single" else (2, 2)
     runs = [("baseline: DB_CONN_MAX_AGE=0", {"DB_CONN_MAX_AGE": "0"})] if args.baseline else []
@@ -408,7 +409,8 @@ def main() -> None:
             f"{Counter(rec.errors).most_common(5) if rec.errors else ''}",
             f"- Client errors (timeouts, refused, bad JSON): {sum(rec.client_errors.values())} "
             f"{rec.client_errors.most_common(5) if rec.client_errors else ''}",
-            f"- Page views p95: {page_p95:.0f} ms (target < 300 ms)",
+            f"- Page views p95: {page_p95:.0f} ms (target < 300 ms: "
+            f"{'met' if page_p95 < 300 else 'MISSED'})",
             f"- CPU per request (noise-robust): web {rec.cpu['web'] / total * 1000:.1f} ms, "
             f"PostgreSQL {rec.cpu['pg'] / total * 1000:.1f} ms "
             f"({rec.cpu['web']:.1f} s and {rec.cpu['pg']:.1f} s for {total} requests)",
@@ -424,7 +426,7 @@ def main() -> None:
     report = "\n".join(
         [
             f"## {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: load test "
-            f"(bench/load_test.py, 2 shared cores, other work running)",
+            f"(bench/load_test.py, {os.cpu_count()} CPUs, load average {load_before:.2f} before)",
             "",
             *sections,
         ]
