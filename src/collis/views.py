@@ -3,7 +3,6 @@
 import json
 import sys
 
-from django import db
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,6 +15,7 @@ from collis.education.models import Page
 from collis.education.views import localise
 from collis.lib import fulltext
 from collis.lib.i18n import language_code_for
+from collis.lib.problems import DATABASE_RETRY_SECONDS, DATABASE_UNAVAILABLE
 from collis.patients.actions import set_preferred_language
 from collis.providers.models import Clinician, Location
 
@@ -124,7 +124,7 @@ def _machine_error(request: HttpRequest | None, status: int, title: str) -> Http
         )
     if path.startswith("/fhir/"):
         issue = {"severity": "error" if status < 500 else "fatal", "diagnostics": title,
-                 "code": "not-found" if status == 404 else "exception"}  # fmt: skip
+                 "code": {404: "not-found", 503: "transient"}.get(status, "exception")}  # fmt: skip
         body = {"resourceType": "OperationOutcome", "issue": [issue]}
         return HttpResponse(
             json.dumps(body), status=status, content_type="application/fhir+json; fhirVersion=4.0"
@@ -136,9 +136,6 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return _machine_error(request, 404, "Not found") or render(request, "404.html", status=404)
 
 
-DATABASE_RETRY_SECONDS = 5
-
-
 def server_error(request: HttpRequest) -> HttpResponse:
     """500, or 503 with Retry-After when the database is unreachable (restart, failover).
 
@@ -146,12 +143,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     Rendered without the request context: a broken context processor (or database) must not
     raise again here.
     """
-    exc = sys.exc_info()[1]
-    machine = _machine_error(request, 500, "Internal server error")
-    if machine is not None:
-        return machine
-    if isinstance(exc, (db.OperationalError, db.InterfaceError)):
-        response = render(None, "503.html", status=503)
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        response = _machine_error(request, 503, "Service unavailable") or render(
+            None, "503.html", status=503
+        )
         response["Retry-After"] = str(DATABASE_RETRY_SECONDS)
         return response
-    return render(None, "500.html", status=500)
+    return _machine_error(request, 500, "Internal server error") or render(
+        None, "500.html", status=500
+    )

@@ -71,3 +71,42 @@ def test_database_outage_answers_503_with_retry_after(client, settings, monkeypa
     assert response["Retry-After"] == "5"
     assert b"briefly unavailable" in response.content
     assert b"connection refused" not in response.content
+
+
+@pytest.fixture
+def database_down(settings, monkeypatch):
+    """Every query fails as it does while PostgreSQL restarts (bench/fault_test.py)."""
+    from django.db import OperationalError, connection
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("FATAL:  the database system is shutting down")
+
+    settings.DEBUG = False
+    monkeypatch.setattr(connection, "cursor", refuse)
+
+
+@pytest.mark.django_db
+def test_the_api_answers_a_database_outage_with_503_problem_and_retry_after(client, database_down):
+    """The fault test's PostgreSQL restart once gave 500s here: ninja's catch-all took it."""
+    client.raise_request_exception = False
+    response = client.get(
+        "/api/scheduling/slots?appointment_type=injection-follow-up"
+        "&date_from=2026-12-01&date_to=2026-12-02"
+    )
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["Retry-After"] == "5"
+    assert response.json()["status"] == 503
+    assert b"shutting down" not in response.content
+
+
+@pytest.mark.django_db
+def test_fhir_answers_a_database_outage_with_a_transient_operation_outcome(client, database_down):
+    client.raise_request_exception = False
+    response = client.get("/fhir/Patient", HTTP_AUTHORIZATION="Bearer some-token")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    outcome = response.json()
+    assert outcome["resourceType"] == "OperationOutcome"
+    assert outcome["issue"][0]["code"] == "transient"
+    assert b"shutting down" not in response.content

@@ -13,7 +13,12 @@ from ninja.errors import HttpError, ValidationError
 
 from collis.chart.api import router as clinical_router
 from collis.lib.errors import DomainError
-from collis.lib.problems import PROBLEM_CONTENT_TYPE, problem_response
+from collis.lib.problems import (
+    DATABASE_RETRY_SECONDS,
+    DATABASE_UNAVAILABLE,
+    PROBLEM_CONTENT_TYPE,
+    problem_response,
+)
 from collis.providers.api import router as providers_router
 from collis.scheduling.api import router as scheduling_router
 from collis.scheduling.api import slot_taken_members
@@ -96,6 +101,18 @@ def _slot_taken(request: HttpRequest, exc: SlotTakenError) -> HttpResponse:
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return problem(request, 403, "Forbidden", str(exc) or None)
+
+
+def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A database restart or failover: 503 with Retry-After, as the HTML pages answer."""
+    logger.warning("API request without a database: %s (%s)", request.path, exc)
+    response = problem(request, 503, "Service unavailable", "The database is briefly unavailable.")
+    response["Retry-After"] = str(DATABASE_RETRY_SECONDS)
+    return response
+
+
+for _error in DATABASE_UNAVAILABLE:
+    api.add_exception_handler(_error, _database_unavailable)
 
 
 @api.exception_handler(Exception)
