@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
+import time
 
 import pytest
 
@@ -15,6 +17,35 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# How long a statement waits for a table lock, as the clinic's SQLite file waits (settings.py).
+TABLE_LOCK_WAIT_S = 20
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _sqlite_waits_for_table_locks():
+    """On SQLite the test database is in memory with a shared cache, which locks whole tables
+    and fails at once ("database table is locked": no busy timeout applies there). A page
+    written while the in-process job thread writes then answered 503 (the posture journey,
+    about one run in seven). The clinic's SQLite file waits up to 20 s for the lock instead;
+    here a statement refused for a table lock is retried for as long.
+    """
+    from django.db.backends.sqlite3 import base
+
+    original = base.SQLiteCursorWrapper.execute
+
+    def execute(self, query, params=None):
+        deadline = time.monotonic() + TABLE_LOCK_WAIT_S
+        while True:
+            try:
+                return original(self, query, params)
+            except sqlite3.OperationalError as exc:
+                if "table is locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
+
+    base.SQLiteCursorWrapper.execute = execute
+    yield
+    base.SQLiteCursorWrapper.execute = original
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -8,14 +8,16 @@ session...; a manage link read from the email the booking sent).
 
 Every page, for every role that may reach it, must have: status 200; exactly one ``<html>``;
 a non-empty ``<title>`` and ``<h1>``; no console error (a CSP violation is one); a body under
-300 kB; no sideways scrolling at 390 px; and no serious or critical axe-core violation
-(axe from ``tests/js``, installed by ``npm ci``, evaluated from the local file).
+300 kB; no sideways scrolling at 390 px; every header link on the screen; and no serious or
+critical axe-core violation (axe from ``tests/js``, installed by ``npm ci``, evaluated from the
+local file).
 
 One browser, one context per role, each signed in once.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -33,6 +35,7 @@ AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 ROLES = ("anonymous", "patient", "front_desk", "clinician", "administrator")
 PHONE = {"width": 390, "height": 844}
 MAX_BYTES = 300_000
+SCREENSHOTS = os.environ.get("COLLIS_CRAWL_SCREENSHOTS", "")
 
 # Routes that are not pages for people: data, files, machine endpoints and Django's own admin.
 NOT_PAGES = (
@@ -284,6 +287,10 @@ CHECK_PAGE = """() => {
       .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
       .filter(e => !e.closest('.table-scroll, .table-wrap, .calendar-wrap, pre'))
       .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')),
+    offscreen: [...document.querySelectorAll('.site-header nav a, .site-header nav button')]
+      .filter(e => { const r = e.getBoundingClientRect();
+                     return r.left < 0 || r.right > window.innerWidth + 1; })
+      .map(e => e.textContent.trim()),
   };
 }"""
 
@@ -320,6 +327,8 @@ def check_page(page, url: str, axe_source: str) -> list[str]:
             problems.append("empty <title>")
         if not facts["h1"] or not all(facts["h1"]):
             problems.append(f"<h1>: {facts['h1']}")
+        if facts["offscreen"]:  # a signed-in person's own links came last, scrolled away
+            problems.append(f"header links off the screen: {facts['offscreen']}")
         if facts["overflow"] > 0:
             problems.append(f"scrolls sideways by {facts['overflow']} px: {facts['wide']}")
         page.evaluate(axe_source)
@@ -350,6 +359,9 @@ def test_every_page_works_for_every_role_on_a_phone(site, browser):
             opened += 1
             for problem in check_page(page, site.url + target.path, axe_source):
                 failures.append(f"{role:<13} {target.path}: {problem}")
+            if SCREENSHOTS:  # for people to look at: COLLIS_CRAWL_SCREENSHOTS=/some/dir
+                name = re.sub(r"[^A-Za-z0-9]+", "-", target.path.split("?")[0]).strip("-") or "home"
+                page.screenshot(path=Path(SCREENSHOTS) / f"{role}--{name}.png", full_page=True)
         context.close()
     elapsed = time.monotonic() - started
     routes = {t.route for t in targets}

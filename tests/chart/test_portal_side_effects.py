@@ -57,7 +57,7 @@ def test_lists_own_reports_newest_first_with_status_in_clinic_time(portal, repor
     )
     assert f"/portal/side-effects/{theirs.pk}/" not in page
     assert "Double or blurred vision" not in page
-    assert "Sun 1 Mar 2026, 9:30 PM" in page  # the clinic's evening, not 03:30 UTC
+    assert "Sun, Mar 1, 2026, 9:30 PM" in page  # the clinic's evening, not 03:30 UTC
     assert "Read by a clinician" in page and "Sent: waiting for a clinician" in page
     assert "Drooping eyelid" in page and "Trouble swallowing" in page
     assert "you were told to call emergency services" in page  # the severe swallowing one
@@ -71,7 +71,7 @@ def test_the_portal_navigation_links_the_list(portal, patient):
 def test_own_report_opens_and_another_patients_answers_404(portal, reports, other_patient):
     older, newer = reports
     page = portal.get(reverse("portal:side-effect-detail", args=[newer.pk])).content.decode()
-    assert "Trouble swallowing" in page and "Thu 9 Apr 2026" in page
+    assert "Trouble swallowing" in page and "Thu, Apr 9, 2026" in page
     theirs = _report(other_patient, ["diplopia"], datetime(2026, 5, 1, 12, tzinfo=UTC))
     response = portal.get(reverse("portal:side-effect-detail", args=[theirs.pk]))
     assert response.status_code == 404

@@ -68,6 +68,24 @@ def test_demo_data_passes_the_apps_rules(demo_data):
         for earlier, later in zip(injections, injections[1:], strict=False):
             if (later - earlier).days < 84:  # the usual minimum interval (clinical.md §3)
                 problems.append(f"patient {patient_id}: injections {earlier} and {later}")
+    # Visits a clinic would book for one person (the crawl showed a patient with five first
+    # consultations and another with six follow-ups in three weeks).
+    treated = set(
+        Diagnosis.objects.filter(treating_clinician__isnull=False).values_list("patient", flat=True)
+    )
+    for patient_id, rows in by_patient.items():
+        kinds: dict[str, list] = {}
+        for a in rows:
+            kinds.setdefault(a.appointment_type.slug, []).append(to_clinic(a.start).date())
+        if len(kinds.get("new-patient", [])) > 1:
+            problems.append(f"patient {patient_id}: {len(kinds['new-patient'])} first visits")
+        if kinds.get("injection-follow-up") and patient_id not in treated:
+            problems.append(f"patient {patient_id}: an injection follow-up, never treated")
+        for slug, gap in (("injection-follow-up", 28), ("physical-therapy", 6)):
+            days = kinds.get(slug, [])
+            for earlier, later in zip(days, days[1:], strict=False):
+                if (later - earlier).days < gap:
+                    problems.append(f"patient {patient_id}: {slug} {earlier} and {later}")
     future_diary = DiaryEntry.objects.filter(entry_date__gt=today).count()
     if future_diary:
         problems.append(f"{future_diary} diary entries dated after today ({today})")

@@ -231,10 +231,10 @@ def test_checkin_reminder_is_in_the_patients_language():
     patient = _spanish_patient()
     message = reminder_email(patient, date(2026, 12, 9))
     assert message.subject == "Su control del cuello"
-    assert "Hola, Ana:" in message.body and "miércoles 9 de diciembre" in message.body
+    assert "Hola, Ana:" in message.body and "miércoles, 9 de diciembre" in message.body
     assert re.search(r"http://\S+/portal/checkins/new/\?lang=es", message.body)
     assert english_in(message.body) == []
     Patient.objects.filter(pk=patient.pk).update(preferred_language="")
     patient.refresh_from_db()
     english = reminder_email(patient, date(2026, 12, 9))
-    assert english.subject == "Your neck check-in" and "Wednesday 9 December" in english.body
+    assert english.subject == "Your neck check-in" and "Wednesday, December 9" in english.body

@@ -79,7 +79,7 @@ def test_numeric_x_axis_has_round_ticks_units_and_a_table():
     assert chart.table_rows[0] == ("0 s", "1") and chart.table_rows[-1] == ("10 s", "-2")
     for tick in ("0 s", "2 s", "4 s", "10 s"):
         assert f">{tick}</text>" in chart.svg
-    assert 'cx="48.0"' in chart.svg and 'cx="624.0"' in chart.svg  # 0 s left, 10 s right
+    assert 'cx="64.0"' in chart.svg and 'cx="624.0"' in chart.svg  # 0 s left, 10 s right
 
 
 def test_line_only_charts_draw_no_point_markers():

@@ -226,4 +226,4 @@ def test_the_diary_list_is_paged(portal, patient):
     assert "Page 1 of 3" in first and "Older entries" in first
     last = portal.get(reverse("portal:diary-list"), {"page": 3}).content.decode()
     oldest = today - timedelta(days=69)
-    assert f"{oldest:%a} {oldest.day} {oldest:%b %Y}" in last
+    assert f"{oldest:%a}, {oldest:%b} {oldest.day}, {oldest:%Y}" in last

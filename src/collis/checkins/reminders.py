@@ -66,7 +66,7 @@ def reminder_email(patient, due: date) -> EmailMessage:  # noqa: ANN001 (patient
             "page. This is the only reminder for this check-in."
         ) % {
             "name": patient.given_name,
-            "day": formats.date_format(due, gettext("l j F")),
+            "day": formats.date_format(due, gettext("l, F j")),
             "link": link,
         }
         subject = gettext(SUBJECT)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 from collis.demo.context import DemoContext
 from collis.patients.models import Patient
@@ -75,6 +75,26 @@ WORK_DAYS = {
 }
 PAST_WEEKS = 3
 FUTURE_WEEKS = 3
+# Visits only patients under treatment have (a review after an injection).
+FOR_TREATED = {"injection-follow-up"}
+# The fewest days between two visits of one kind for one patient; a first visit happens once.
+FOLLOW_UP_GAP_DAYS = 28  # the follow-up reviews an injection 4–6 weeks after it (TYPES)
+THERAPY_GAP_DAYS = 6  # physical therapy at most once a week
+MIN_GAP_DAYS = {"injection-follow-up": FOLLOW_UP_GAP_DAYS, "physical-therapy": THERAPY_GAP_DAYS}
+
+
+def _visit_fits(
+    visit_days: dict[tuple[int, str], list[date]],
+    patient_pk: int,
+    appointment_type: AppointmentType,
+    day: date,
+) -> bool:
+    """Whether one more visit of this kind on ``day`` is one the patient would plausibly have."""
+    booked = visit_days.get((patient_pk, appointment_type.slug), [])
+    if appointment_type.for_new_patients:
+        return not booked
+    gap = MIN_GAP_DAYS.get(appointment_type.slug, 1)
+    return all(abs((day - other).days) >= gap for other in booked)
 
 
 def _offered_by(kind: str, slug: str) -> bool:
@@ -154,6 +174,7 @@ def _seed_appointments(ctx: DemoContext, types: dict, clinicians: list[Clinician
     }
     due = dict(InjectionRecall.objects.values_list("patient_id", "due_on"))
     injection_days: dict[int, list] = {}
+    visit_days: dict[tuple[int, str], list[date]] = {}
     for clinician in clinicians:
         offered = [
             t
@@ -195,20 +216,27 @@ def _seed_appointments(ctx: DemoContext, types: dict, clinicians: list[Clinician
                         for other in injection_days.get(patient.pk, [])
                     ):
                         continue
-                elif appointment_type.for_new_patients:
-                    # A first visit is for someone the clinic has not treated yet.
-                    newcomers = [p for p in patients if p.pk not in treated]
-                    if not newcomers:
-                        continue
-                    patient = ctx.rng.choice(newcomers)
                 else:
-                    patient = ctx.rng.choice(patients)
+                    # Who may have this visit that day, as a clinic would book it: a first visit
+                    # once, for someone not treated yet; a follow-up for a treated patient, at
+                    # most once in FOLLOW_UP_GAP_DAYS; therapy at most weekly.
+                    pool = treated.values() if appointment_type.slug in FOR_TREATED else patients
+                    candidates = [
+                        p
+                        for p in pool
+                        if not (appointment_type.for_new_patients and p.pk in treated)
+                        and _visit_fits(visit_days, p.pk, appointment_type, day)
+                    ]
+                    if not candidates:
+                        continue
+                    patient = ctx.rng.choice(candidates)
                 if (
                     Appointment.objects.active()
                     .filter(patient=patient, start__lt=slot.end, end__gt=slot.start)
                     .exists()
                 ):
                     continue
+                visit_days.setdefault((patient.pk, appointment_type.slug), []).append(day)
                 past = slot.start < ctx.now
                 status = (
                     (

@@ -58,6 +58,8 @@ class Chart:
     table_rows: tuple[tuple[str, ...], ...]
     is_empty: bool = False
     legend: tuple[tuple[str, str, str], ...] = field(default=())  # (name, colour, dash)
+    # The y axis's label, also drawn turned inside the SVG; a phone shows it as text instead.
+    y_label: str = ""
 
 
 def _fmt(value: float) -> str:
@@ -126,7 +128,8 @@ def line_chart(
     if not any(s.points for s in series):
         return Chart(title, description or "No data yet.", "", headers, (), is_empty=True)
     uid = next(_chart_ids)
-    left, right, top, bottom = 48, 16, 16, 36
+    # Room at the left for tick labels and the turned axis label at a phone's larger type.
+    left, right, top, bottom = 64, 16, 16, 40
     first, last = _x_number(all_dates[0]), _x_number(all_dates[-1])
     frame = _Frame(
         width, height, left, right, top, width - left - right, height - top - bottom,
@@ -147,7 +150,7 @@ def line_chart(
     parts += [*series_parts, "</svg>"]
     return Chart(
         title, described, "".join(parts), headers, _table_rows(series, all_dates, x_unit),
-        legend=legend,
+        legend=legend, y_label=y_label,
     )  # fmt: skip
 
 
@@ -158,12 +161,12 @@ def _y_axis(frame: _Frame, y_label: str) -> list[str]:
         parts.append(
             f'<line x1="{frame.left}" x2="{frame.width - frame.right}" y1="{gy:.1f}" '
             f'y2="{gy:.1f}" stroke="#d5dbe3" stroke-width="1"/>'
-            f'<text x="{frame.left - 6}" y="{gy + 4:.1f}" text-anchor="end" font-size="11" '
+            f'<text x="{frame.left - 6}" y="{gy + 4:.1f}" text-anchor="end" font-size="13" '
             f'fill="#4a5565">{_fmt(value)}</text>'
         )
     middle = frame.top + frame.plot_h / 2
     parts.append(
-        f'<text x="12" y="{middle:.1f}" font-size="11" fill="#4a5565" '
+        f'<text class="y-label" x="12" y="{middle:.1f}" font-size="13" fill="#4a5565" '
         f'transform="rotate(-90 12 {middle:.1f})" text-anchor="middle">'
         f"{escape(y_label)}</text>"
     )
@@ -180,7 +183,7 @@ def _x_axis(frame: _Frame, all_dates: Sequence[XValue], x_unit: str) -> list[str
     for day in ticks:
         anchor = "middle" if numeric else "start" if day == all_dates[0] else "end"
         parts.append(
-            f'<text x="{frame.x(day):.1f}" y="{frame.height - 10}" font-size="11" '
+            f'<text x="{frame.x(day):.1f}" y="{frame.height - 10}" font-size="13" '
             f'fill="#4a5565" text-anchor="{anchor}">{escape(_x_text(day, x_unit))}</text>'
         )
     return parts
