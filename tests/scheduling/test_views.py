@@ -221,6 +221,20 @@ def test_desk_calendar_shows_the_days_bookings(client, clinic, front_desk):
         assert "Pat1 Example" in page and "1 appointment." in page
 
 
+def test_desk_calendar_date_box_shows_the_day_on_screen(client, clinic, front_desk):
+    """Without ?date the page shows today; its date box said mm/dd/yyyy (found on a phone)."""
+    from django.utils import timezone
+
+    from collis.scheduling.availability import clinic_zone
+
+    sign_in_with_second_factor(client, front_desk)
+    today = timezone.now().astimezone(clinic_zone()).date()
+    page = client.get(reverse("scheduling:desk-calendar"), {"view": "week"}).content.decode()
+    assert f'value="{today.isoformat()}"' in page
+    page = client.get(reverse("scheduling:desk-calendar"), {"date": clinic.monday}).content.decode()
+    assert f'value="{clinic.monday.isoformat()}"' in page
+
+
 def test_desk_books_moves_marks_and_cancels(client, clinic, front_desk, patient):
     sign_in_with_second_factor(client, front_desk)
     response = client.post(

@@ -70,10 +70,14 @@ def _desk_link(keep: dict[str, str]):
 @login_required
 def desk_calendar(request: HttpRequest) -> HttpResponse:
     require_schedule_staff(request.user)
-    form = CalendarFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
     zone = availability.clinic_zone()
-    day = data.get("date") or timezone.now().astimezone(zone).date()
+    today = timezone.now().astimezone(zone).date()
+    params = request.GET.copy()
+    if not params.get("date"):  # the date box shows the day on screen, not an empty mm/dd/yyyy
+        params["date"] = today.isoformat()
+    form = CalendarFilterForm(params)
+    data = form.cleaned_data if form.is_valid() else {}
+    day = data.get("date") or today
     view = data.get("view") or "day"
     clinician = data.get("clinician")
     location = data.get("location")
