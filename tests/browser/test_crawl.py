@@ -128,6 +128,7 @@ def _seeded_values():
         "vial": _first_pk("supply", "Vial"),
         "own_goal": goal.pk if goal is not None else None,
         "own_report": _first_pk("injections", "SideEffectReport", session__patient=own),
+        "own_diary": _first_pk("diary", "DiaryEntry", patient=own),
     }
     book = {"type": follow_up.slug, "clinician": clinician.slug, "location": "any"}
     queries = {

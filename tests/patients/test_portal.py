@@ -79,6 +79,41 @@ def test_diary_list_shows_only_own_entries(portal, patient, other_patient):
     assert "mine" in html and "not yours" not in html
 
 
+def test_patient_removes_a_diary_entry_logged_by_mistake(portal, patient):
+    """Soft-deleted with its reason and an audit row; gone from the diary and the charts; the
+    same day can be logged again."""
+    from collis.audit.models import AuditEvent
+
+    day = timezone.localdate() - timedelta(days=3)
+    wrong_day = DiaryEntry.objects.create(
+        patient=patient, entry_date=day, pain=2, severity=3, note="wrong day"
+    )
+    assert day.isoformat() in portal.get(reverse("portal:charts")).content.decode()
+    url = reverse("portal:diary-delete", args=[wrong_day.pk])
+    page = portal.get(url).content.decode()
+    assert "Remove a diary entry" in page and "severity 3, pain 2" in page
+    assert DiaryEntry.objects.filter(pk=wrong_day.pk).exists()  # the GET changes nothing
+    response = portal.post(url)
+    assert response["Location"] == reverse("portal:diary-list")
+    kept = DiaryEntry.all_objects.get(pk=wrong_day.pk)
+    assert kept.deleted_at is not None and kept.deleted_by == patient.user
+    assert kept.deletion_reason == "Removed by the patient in the portal"
+    assert AuditEvent.objects.filter(action="delete", object_id=str(wrong_day.pk)).exists()
+    assert "wrong day" not in portal.get(reverse("portal:diary-list")).content.decode()
+    assert day.isoformat() not in portal.get(reverse("portal:charts")).content.decode()
+    portal.post(reverse("portal:diary-create"), entry_data(entry_date=day.isoformat()))
+    assert DiaryEntry.objects.filter(patient=patient, entry_date=day).count() == 1
+
+
+def test_another_patients_diary_entry_cannot_be_removed(portal, other_patient):
+    theirs = DiaryEntry.objects.create(patient=other_patient, entry_date=date(2026, 1, 5),
+                                       pain=9, severity=9)  # fmt: skip
+    url = reverse("portal:diary-delete", args=[theirs.pk])
+    assert portal.get(url).status_code == 404
+    assert portal.post(url).status_code == 404
+    assert DiaryEntry.objects.get(pk=theirs.pk).deleted_at is None
+
+
 def test_another_patients_visit_summary_is_not_found(portal, other_patient, clinician):
     visit = Visit.objects.create(
         patient=other_patient, clinician=clinician, occurred_at=timezone.now()

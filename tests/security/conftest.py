@@ -138,6 +138,14 @@ def clinical_objects(
         None, actor=own_patient.user, patient=own_patient, symptoms=["ptosis"]
     ).pk
     ids |= _supply_objects(lot, clinician_user)
+    from collis.diary.actions import record_diary_entry
+
+    for prefix, patient in (("own", own_patient), ("other", other_patient)):
+        entry = record_diary_entry(
+            None, actor=patient.user, patient=patient, entry_date=date(2026, 1, 6), pain=2,
+            severity=3,
+        )  # fmt: skip
+        ids[f"{prefix}_diary"] = entry.pk
     ids["own_checkin"] = _analysed_checkin(own_patient).pk
     ids["other_checkin"] = _analysed_checkin(other_patient).pk
     return ids

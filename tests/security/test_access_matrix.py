@@ -228,6 +228,8 @@ MATRIX: list[Row] = [
     Row("/portal/charts/", PATIENT_ONLY),
     Row("/portal/diary/", PATIENT_ONLY),
     Row("/portal/diary/new/", PATIENT_ONLY),
+    Row("/portal/diary/{own_diary}/delete/", PATIENT_ONLY),
+    Row("/portal/diary/{other_diary}/delete/", frozenset()),  # another patient's: 404
     Row("/portal/programme/", PATIENT_ONLY),
     Row("/portal/side-effects/", PATIENT_ONLY),
     Row("/portal/side-effects/new/", PATIENT_ONLY),
@@ -355,7 +357,8 @@ PUBLIC_ROUTES: dict[str, str] = {
 PLACEHOLDERS = ("own", "other", "uninvited", "own_visit", "other_visit", "own_session",
                 "other_session", "own_assessment", "other_assessment", "appointment",
                 "own_recording", "other_recording", "lot", "vial", "own_goal",
-                "own_report", "own_checkin", "other_checkin")  # fmt: skip
+                "own_report", "own_checkin", "other_checkin", "own_diary",
+                "other_diary")  # fmt: skip
 
 LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/", "/accounts/two-factor/")
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("diary/", views.diary_list, name="diary-list"),
     path("diary/new/", views.diary_create, name="diary-create"),
+    path("diary/<int:entry_id>/delete/", views.diary_delete, name="diary-delete"),
     path("programme/", views.programme, name="programme"),
     path("charts/", views.charts, name="charts"),
     path("side-effects/", views.side_effect_list, name="side-effect-list"),

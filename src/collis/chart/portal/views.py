@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from collis.audit.actions import Action, record_access
+from collis.audit.softdelete import delete_record
 from collis.chart import timeline
 from collis.chart.summary import build_visit_summary
 from collis.chart.summary_pdf import render_visit_summary_pdf
@@ -91,6 +92,31 @@ def diary_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Thank you: your diary entry is saved."))
             return redirect("portal:charts")
     return render(request, "portal/diary_form.html", {"patient": patient, "form": form})
+
+
+# The reason kept with a diary entry its patient removed (soft delete, audited: issue #12).
+PATIENT_REMOVED_DIARY_ENTRY = "Removed by the patient in the portal"
+
+
+@login_required
+def diary_delete(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Remove one of the patient's own diary entries, e.g. one logged on the wrong day."""
+    patient = access_own_patient(request.user)
+    entry = patient.diary_entries.filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404
+    if request.method == "POST":
+        delete_record(
+            request,
+            actor=request.user,
+            record=entry,
+            reason=PATIENT_REMOVED_DIARY_ENTRY,
+            via="portal",
+        )
+        messages.success(request, _("The diary entry is removed."))
+        return redirect("portal:diary-list")
+    record_access(request, Action.READ, entry, detail={"view": "portal remove"})
+    return render(request, "portal/diary_delete.html", {"patient": patient, "entry": entry})
 
 
 @login_required
