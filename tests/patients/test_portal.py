@@ -262,3 +262,13 @@ def test_the_diary_list_is_paged(portal, patient):
     last = portal.get(reverse("portal:diary-list"), {"page": 3}).content.decode()
     oldest = today - timedelta(days=69)
     assert f"{oldest:%a}, {oldest:%b} {oldest.day}, {oldest:%Y}" in last
+
+
+def test_the_section_tab_stays_marked_on_pages_inside_it(portal, patient):
+    """Removing a diary entry is still "My diary"; a check-in page is still "Home check-ins"."""
+    entry = DiaryEntry.objects.create(patient=patient, entry_date=date(2026, 1, 5), pain=2,
+                                      severity=3)  # fmt: skip
+    page = portal.get(reverse("portal:diary-delete", args=[entry.pk])).content.decode()
+    assert 'aria-current="page">My diary</a>' in page
+    page = portal.get(reverse("checkins:portal-list")).content.decode()
+    assert 'aria-current="page">Home check-ins</a>' in page
