@@ -13,12 +13,7 @@ from ninja.errors import HttpError, ValidationError
 
 from collis.chart.api import router as clinical_router
 from collis.lib.errors import DomainError
-from collis.lib.problems import (
-    DATABASE_RETRY_SECONDS,
-    DATABASE_UNAVAILABLE,
-    PROBLEM_CONTENT_TYPE,
-    problem_response,
-)
+from collis.lib.problems import DATABASE_UNAVAILABLE, PROBLEM_CONTENT_TYPE, problem_response
 from collis.providers.api import router as providers_router
 from collis.scheduling.api import router as scheduling_router
 from collis.scheduling.api import slot_taken_members
@@ -104,11 +99,9 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 
 def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
-    """A database restart or failover: 503 with Retry-After, as the HTML pages answer."""
-    logger.warning("API request without a database: %s (%s)", request.path, exc)
-    response = problem(request, 503, "Service unavailable", "The database is briefly unavailable.")
-    response["Retry-After"] = str(DATABASE_RETRY_SECONDS)
-    return response
+    """Not answered here: Django's handler500 (``collis.views.server_error``) turns a database
+    that cannot be reached into 503 + Retry-After for pages, this API and FHIR alike."""
+    raise exc
 
 
 for _error in DATABASE_UNAVAILABLE:

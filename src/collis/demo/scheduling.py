@@ -78,9 +78,10 @@ FUTURE_WEEKS = 3
 # Visits only patients under treatment have (a review after an injection).
 FOR_TREATED = {"injection-follow-up"}
 # The fewest days between two visits of one kind for one patient; a first visit happens once.
-FOLLOW_UP_GAP_DAYS = 28  # the follow-up reviews an injection 4–6 weeks after it (TYPES)
-THERAPY_GAP_DAYS = 6  # physical therapy at most once a week
-MIN_GAP_DAYS = {"injection-follow-up": FOLLOW_UP_GAP_DAYS, "physical-therapy": THERAPY_GAP_DAYS}
+MIN_GAP_DAYS = {
+    "injection-follow-up": 28,  # it reviews an injection 4–6 weeks after it (TYPES)
+    "physical-therapy": 6,  # at most once a week
+}
 
 
 def _visit_fits(
@@ -173,7 +174,6 @@ def _seed_appointments(ctx: DemoContext, types: dict, clinicians: list[Clinician
         for p in Patient.objects.filter(diagnosis__treating_clinician__isnull=False).order_by("mrn")
     }
     due = dict(InjectionRecall.objects.values_list("patient_id", "due_on"))
-    injection_days: dict[int, list] = {}
     visit_days: dict[tuple[int, str], list[date]] = {}
     for clinician in clinicians:
         offered = [
@@ -213,13 +213,13 @@ def _seed_appointments(ctx: DemoContext, types: dict, clinicians: list[Clinician
                     patient = ctx.rng.choice(list(treated.values()))
                     if day < due.get(patient.pk, day) or any(
                         abs((day - other).days) < DEFAULT_REINJECTION_INTERVAL_DAYS
-                        for other in injection_days.get(patient.pk, [])
+                        for other in visit_days.get((patient.pk, appointment_type.slug), [])
                     ):
                         continue
                 else:
                     # Who may have this visit that day, as a clinic would book it: a first visit
                     # once, for someone not treated yet; a follow-up for a treated patient, at
-                    # most once in FOLLOW_UP_GAP_DAYS; therapy at most weekly.
+                    # most once in four weeks; therapy at most weekly (MIN_GAP_DAYS).
                     pool = treated.values() if appointment_type.slug in FOR_TREATED else patients
                     candidates = [
                         p
@@ -248,8 +248,6 @@ def _seed_appointments(ctx: DemoContext, types: dict, clinicians: list[Clinician
                     else Appointment.Status.CONFIRMED
                 )
                 blocked = rules.blocked(slot.start)
-                if appointment_type.is_reinjection:
-                    injection_days.setdefault(patient.pk, []).append(day)
                 Appointment.objects.create(
                     patient=patient,
                     clinician=clinician,
