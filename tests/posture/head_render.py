@@ -28,8 +28,11 @@ not known from these clips.
 
 The trunk can also turn about the spine (``trunk_turn``): the suit is wrapped on an elliptic
 cylinder. BlazePose's metric shoulder line did not follow that turn (3–19° with no order for
-−45…+45°) and echoed the head's rotation instead, which is why head-on-trunk rotation does not
-subtract it (collis.posture.analysis.TRUNK_YAW_SUBTRACTED).
+−45…+45°) and echoed the head's rotation instead. The photo's own body is turned, though, so
+``trunk_model="mannequin"`` draws a symmetric shaded 3-D torso with arms instead
+(mannequin.py); there the shoulder line read about a third of the turn and still echoed the
+head (bench/bench_trunk_yaw.py). That is why head-on-trunk rotation does not subtract it
+(collis.posture.analysis.TRUNK_YAW_SUBTRACTED).
 
 Clips are cached under ``var/synthetic-posture/`` (or ``$COLLIS_SYNTHETIC_CACHE``) by a hash of
 their recipe, so tests and benchmarks render each one once per machine; nothing is committed.
@@ -48,6 +51,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import cv2
+import mannequin
 import numpy as np
 from numpy.typing import NDArray
 
@@ -140,6 +144,7 @@ class Clip:
     luma: float = 1.0  # brightness factor
     blur_sigma: float = 0.0
     turned_quarter: int = 0  # store the frames turned by 90°·k (no rotation metadata)
+    trunk_model: str = "suit"  # "suit": the photo cut-out; "mannequin": mannequin.py
     extra: dict[str, float] = field(default_factory=dict)
 
     def head_angles(self, t: float) -> tuple[float, float, float]:
@@ -167,7 +172,10 @@ class Clip:
 
     def key(self) -> str:
         """Stable hash of the recipe (cache key)."""
-        text = json.dumps(asdict(self), sort_keys=True, default=str) + RENDER_VERSION
+        recipe = asdict(self)
+        if recipe["trunk_model"] == "suit":  # the clips from before the mannequin keep their key
+            del recipe["trunk_model"]
+        text = json.dumps(recipe, sort_keys=True, default=str) + RENDER_VERSION
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -267,17 +275,10 @@ def render_frame(clip: Clip, t: float, rng: np.random.Generator | None = None) -
     hip = neck_rest + np.array([0.0, 3.2 * face_px])
     rot = np.array([[math.cos(lean), -math.sin(lean)], [math.sin(lean), math.cos(lean)]])
     neck = hip + rot @ (neck_rest - hip)
-    photo, mask = _suit_cutout()
-    if clip.trunk_turn == Keyframes():
-        affine = np.zeros((2, 3))
-        affine[:, :2] = photo_scale * rot @ _levelled()
-        affine[:, 2] = neck - affine[:, :2] @ np.array(PHOTO_NECK)
-        suit = cv2.warpAffine(photo, affine, (width, height), flags=cv2.INTER_LINEAR)
-        suit_mask = cv2.warpAffine(mask, affine, (width, height), flags=cv2.INTER_LINEAR)
+    if clip.trunk_model == "mannequin":
+        mannequin.draw(canvas, face_px, neck, rot, clip.trunk_turn(t))
     else:
-        suit, suit_mask = _turned_suit(clip, t, photo_scale, rot, neck)
-    alpha = suit_mask[..., None].astype(np.float32) / 255.0
-    canvas = (canvas * (1 - alpha) + suit * alpha).astype(np.uint8)
+        _draw_suit(canvas, clip, t, photo_scale, rot, neck)
     # Head: its skull centre sits NECK_TO_HEAD above the neck along the trunk's up direction.
     up = rot @ np.array([0.0, -1.0])
     rotation, laterocollis, flexion = clip.camera_angles(t)
@@ -315,6 +316,24 @@ def render_frame(clip: Clip, t: float, rng: np.random.Generator | None = None) -
     if clip.turned_quarter:
         canvas = np.ascontiguousarray(np.rot90(canvas, clip.turned_quarter))
     return canvas
+
+
+def _draw_suit(
+    canvas: RgbImage, clip: Clip, t: float, photo_scale: float, rot: FloatArray, neck: FloatArray
+) -> None:
+    """Paint the astronaut's suit cut-out as the trunk (wrapped on a cylinder when turned)."""
+    width, height = clip.width, clip.height
+    photo, mask = _suit_cutout()
+    if clip.trunk_turn == Keyframes():
+        affine = np.zeros((2, 3))
+        affine[:, :2] = photo_scale * rot @ _levelled()
+        affine[:, 2] = neck - affine[:, :2] @ np.array(PHOTO_NECK)
+        suit = cv2.warpAffine(photo, affine, (width, height), flags=cv2.INTER_LINEAR)
+        suit_mask = cv2.warpAffine(mask, affine, (width, height), flags=cv2.INTER_LINEAR)
+    else:
+        suit, suit_mask = _turned_suit(clip, t, photo_scale, rot, neck)
+    alpha = suit_mask[..., None].astype(np.float32) / 255.0
+    canvas[:] = (canvas * (1 - alpha) + suit * alpha).astype(np.uint8)
 
 
 @functools.cache

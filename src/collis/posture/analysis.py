@@ -62,9 +62,12 @@ TRUNK_SMOOTHING_S = 10.0
 # cylinder with the astronaut's suit) its metric shoulder line read 3–19° with no order (video:
 # 6–8° for −25/0/+25°), and it echoed the head: on a frontal trunk, yaw = 12.5° + 0.20 × head
 # rotation (r = 0.98, ±70° turns; bench/RESULTS.md, 2026-11-30 09:22). Subtracting it would
-# take a fifth of a torticollis rotation (plus the bias) away and lower TWSTRS grades. The yaw
-# is measured and reported (``trunk_yaw_deg``); turn this on once real clips show it tracks
-# the trunk.
+# take a fifth of a torticollis rotation (plus the bias) away and lower TWSTRS grades. On a
+# symmetric shaded 3-D mannequin (tests/posture/mannequin.py) it did no better: 0.33 of the
+# trunk's turn, and a head turned ±60° on a frontal trunk moved it by 0.16 of the head's turn;
+# the pixel depth and the 2-D shoulder width echo the head more (bench/bench_trunk_yaw.py,
+# RESULTS.md 2026-11-30). The yaw is measured and reported (``trunk_yaw_deg``); turn this on
+# once clips of real turned trunks show it tracks the trunk and not the head.
 TRUNK_YAW_SUBTRACTED = False
 # Frames decoded ahead of the analysis by the decoding thread (a 640×480 RGB frame is 0.9 MB).
 PREFETCH_FRAMES = 4
