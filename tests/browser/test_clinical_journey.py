@@ -73,3 +73,31 @@ def test_patient_cannot_open_the_clinic(page: Page, site, sign_in):
     sign_in(site, "patient", "collis-patient-demo")
     response = page.goto(site.url + "/clinic/patients/")
     assert response.status == 403
+
+
+# Rendered size of every visible chart label, in CSS pixels (font size × the SVG's scale).
+_CHART_LABEL_PX = """() => [...document.querySelectorAll('svg.chart text')]
+  .filter((t) => t.getClientRects().length > 0)
+  .map((t) => parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a)"""
+
+
+def test_chart_labels_stay_readable_on_a_phone_a_tablet_and_a_wide_screen(
+    page: Page, site, sign_in
+):
+    """Chart labels scale with the chart: before, a full-width chart on a 1366-px screen drew
+    26-px labels and a half-width one in a 900-px window 8-px labels."""
+    sign_in(site, "dr.maya-okafor", "collis-clinician-demo")
+    page.get_by_label("Name or MRN").fill("DEMO-0001")
+    page.get_by_role("button", name="Find patient").click()
+    page.get_by_role("table").get_by_role("link").first.click()
+    from collis.recordings.models import PostureRecording
+
+    recording = PostureRecording.objects.filter(patient__mrn="DEMO-0001").first()
+    assert recording is not None  # the demo's analyses, charted across visits
+    for url in (page.url, f"{site.url}/clinic/recordings/{recording.pk}/"):
+        for width in (390, 900, 1366):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(url)
+            sizes = page.evaluate(_CHART_LABEL_PX)
+            assert sizes, (url, width)
+            assert min(sizes) >= 10.0 and max(sizes) <= 17.0, (url, width, min(sizes), max(sizes))

@@ -14,7 +14,7 @@ from collis.recordings.actions import summary_values
 from collis.recordings.models import PostureRecording
 
 DEMO_MRN = "DEMO-0001"
-DEMO_FILENAME = "synthetic demo measurement (no photo)"
+DEMO_FILENAME = "synthetic demo measurement, no photo"
 # DEMO-0001's demo diagnosis is left torticaput with left laterocaput (patients/demo.py):
 # positive rotation and tilt in DESIGN.md signs, easing as injections take effect. Synthetic.
 START_ROTATION_DEG = 34.0
@@ -42,7 +42,7 @@ def seed(ctx: DemoContext) -> None:
         )  # fmt: skip
         result["twstrs_severity"] = {s.item: s.grade for s in severity}
         user = visit.clinician.user
-        PostureRecording.objects.create(
+        recording = PostureRecording.objects.create(
             patient=patient,
             visit=visit,
             uploaded_by=user,
@@ -58,6 +58,10 @@ def seed(ctx: DemoContext) -> None:
             result=result,
             suggestions=[{**asdict(s), "basis": f"{s.basis} (synthetic demo)"} for s in severity],
             **summary_values(result),
+        )
+        # Taken and uploaded at the visit, not when the demo was seeded.
+        PostureRecording.objects.filter(pk=recording.pk).update(
+            created_at=visit.occurred_at or recording.created_at
         )
 
 
