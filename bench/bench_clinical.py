@@ -31,15 +31,18 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from harness import signed_in_client
 
     from collis.diary.wearing_off import assess_wearing_off
     from collis.injections import dosing
     from collis.patients.models import Patient
     from collis.scales.twstrs import ITEMS, score_twstrs
+
+    User = get_user_model()  # noqa: N806 (the model class)
 
     lines = []
     answers = {item.key: item.maximum // 2 for item in ITEMS}
@@ -72,8 +75,7 @@ def main() -> None:
         f"seed_demo (40 patients, 10 with clinical history): {time.perf_counter() - started:.2f} s"
     )
 
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.login(username="dr.maya-okafor", password="collis-clinician-demo")
+    client = signed_in_client(User.objects.get(username="dr.maya-okafor"), HTTP_HOST="127.0.0.1")
     patient = Patient.objects.get(mrn="DEMO-0001")
     url = f"/clinic/patients/{patient.pk}/"
     client.get(url)  # warm templates
@@ -87,13 +89,13 @@ def main() -> None:
         f"clinical record page (DEMO-0001, {len(response.content) // 1024} KiB): "
         f"{elapsed * 1000:.1f} ms, {len(queries) // 20} queries"
     )
-    client.logout()
-    client.login(username="patient", password="collis-patient-demo")
+    client = signed_in_client(User.objects.get(username="patient"), HTTP_HOST="127.0.0.1")
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         for _ in range(20):
             response = client.get("/portal/charts/")
         elapsed = (time.perf_counter() - started) / 20
+    assert response.status_code == 200
     lines.append(f"portal charts page: {elapsed * 1000:.1f} ms, {len(queries) // 20} queries")
     for line in lines:
         print(line)

@@ -107,20 +107,14 @@ def worker(args: argparse.Namespace) -> None:
     call_command("collectstatic", "--noinput", verbosity=0, stdout=out)
     call_command("seed_demo", stdout=out)
 
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from harness import signed_in_client
 
     from collis.accounts.actions import ensure_user_with_role
     from collis.accounts.roles import Role
 
     anonymous = Client()
-    desk = Client()
     user = ensure_user_with_role("bench-desk", Role.FRONT_DESK, password="bench-desk-password-1")
-    device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
-    desk.force_login(user)
-    session = desk.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    desk = signed_in_client(user)
 
     targets = [(path, anonymous) for path in PAGES]
     targets.append((slots_url(), anonymous))

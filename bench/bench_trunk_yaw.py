@@ -135,10 +135,10 @@ def main() -> None:
     lines = _report(results, mediapipe.__version__)
     print("\n".join(lines))
     if not args.no_append:
-        results_md = ROOT / "bench" / "RESULTS.md"
-        text = results_md.read_text(encoding="utf-8").rstrip("\n")
-        results_md.write_text(text + "\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
-        print(f"appended to {results_md}")
+        from harness import append_results
+
+        append_results("\n".join(lines))
+        print("appended to bench/RESULTS.md")
 
 
 def _fmt(value: float) -> str:

@@ -123,6 +123,27 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
+def signed_in_client(user, **client_kwargs):
+    """A Django test client signed in as ``user``, past the second factor for staff.
+
+    ``Client.login`` cannot be used: django-axes needs the request to authenticate.
+    """
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client(**client_kwargs)
+    client.force_login(user)
+    if user.is_staff:  # staff always need a second factor (collis.accounts.two_factor)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
 def append_results(section: str) -> None:
     results = ROOT / "bench" / "RESULTS.md"
     with results.open("a", encoding="utf-8") as fh:
