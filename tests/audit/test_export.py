@@ -108,3 +108,25 @@ def test_only_administrators_export(client, login_staff, clinician_user, trail):
     login_staff(clinician_user)
     assert client.get(reverse("audit:event-export-csv")).status_code == 403
     assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()
+
+
+def test_trail_page_names_the_sign_in_step_and_the_clinic_time_zone(
+    client, login_staff, administrator, clinician_user, settings
+):
+    """A staff sign-in writes two Login entries (password, then second factor): the page says
+    which is which, and in which zone its times are."""
+    record_access(
+        None, Action.LOGIN, object_type="auth.User", user=clinician_user, detail={"factor": "first"}
+    )
+    record_access(
+        None,
+        Action.LOGIN,
+        object_type="auth.User",
+        user=clinician_user,
+        detail={"factor": "second"},
+    )
+    login_staff(administrator)
+    page = client.get(reverse("audit:event-list"), {"actor": clinician_user.username})
+    html = page.content.decode()
+    assert "Login (password)" in html and "Login (second factor)" in html
+    assert f"Times are clinic time ({settings.TIME_ZONE})" in html
