@@ -317,3 +317,31 @@ def test_api_booking_by_staff_carries_the_authorisation_warning_anonymous_none(
     staff = book(11)
     assert staff.status_code == 201, staff.content
     assert staff.json()["warnings"] == [f"No prior authorisation is valid on {day:%Y-%m-%d}."]
+
+
+@pytest.mark.parametrize(
+    ("asked", "error"),
+    [
+        ("2026-13", "There is no such month"),
+        ("October", "Enter the month as YYYY-MM"),
+    ],
+)
+def test_report_refuses_a_month_it_cannot_read_and_says_so(
+    client, login_staff, administrator, asked, error
+):
+    login_staff(administrator)
+    response = client.get(reverse("supply:report"), {"month": asked})
+    html = response.content.decode()
+    today = timezone.localdate()
+    current = f"{today.year:04d}-{today.month:02d}"
+    assert response.status_code == 200
+    assert error in html and f"Showing {current} instead." in html
+    assert 'aria-invalid="true"' in html and f'value="{asked}"' in html  # the input kept
+
+
+def test_report_steps_to_the_previous_and_next_month(client, login_staff, administrator):
+    login_staff(administrator)
+    html = client.get(reverse("supply:report"), {"month": "2026-01"}).content.decode()
+    assert "Supply report, 2026-01" in html
+    assert 'href="?month=2025-12"' in html and 'href="?month=2026-02"' in html
+    assert 'role="alert"' not in html

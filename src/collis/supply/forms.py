@@ -111,4 +111,18 @@ class DayForm(forms.Form):
 
 
 class MonthForm(forms.Form):
-    month = forms.RegexField(regex=r"^\d{4}-\d{2}$", required=False)
+    month = forms.RegexField(
+        regex=r"^\d{4}-\d{2}$",
+        required=False,
+        error_messages={"invalid": "Enter the month as YYYY-MM, for example 2026-10."},
+    )
+
+    def clean_month(self) -> tuple[int, int] | None:
+        """The month as (year, month), or None when not given."""
+        raw = self.cleaned_data.get("month")
+        if not raw:
+            return None
+        year, month = int(raw[:4]), int(raw[5:])
+        if not 1 <= month <= 12 or year < 1900:
+            raise forms.ValidationError("There is no such month: use YYYY-MM, for example 2026-10.")
+        return year, month

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -345,17 +345,19 @@ def authorisation_create(request: HttpRequest) -> HttpResponse:
 def report(request: HttpRequest) -> HttpResponse:
     form = MonthForm(request.GET or None)
     today = timezone.localdate()
-    raw = form.cleaned_data.get("month") if form.is_valid() else None
-    year, month = (int(raw[:4]), int(raw[5:])) if raw else (today.year, today.month)
-    if not 1 <= month <= 12:
-        year, month = today.year, today.month
+    chosen = form.cleaned_data.get("month") if form.is_valid() else None
+    year, month = chosen or (today.year, today.month)
     start, end = reports.month_bounds(year, month)
     uses = reports.session_uses(start, end)
+    previous = start - timedelta(days=1)
     return render(
         request,
         "supply/report.html",
         {
+            "form": form,
             "month": f"{year:04d}-{month:02d}",
+            "previous_month": f"{previous.year:04d}-{previous.month:02d}",
+            "next_month": f"{end.year:04d}-{end.month:02d}",
             "products": reports.product_month(start, end),
             "clinicians": reports.waste_by_clinician(start, end),
             "uses": uses,
