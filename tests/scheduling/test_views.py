@@ -235,6 +235,20 @@ def test_desk_calendar_date_box_shows_the_day_on_screen(client, clinic, front_de
     assert f'value="{clinic.monday.isoformat()}"' in page
 
 
+def test_desk_calendar_says_when_it_cannot_read_the_date(client, clinic, front_desk):
+    """A typed URL with 30 February used to show today without a word."""
+    from django.utils import timezone
+    from django.utils.dateformat import format as date_format
+
+    from collis.scheduling.availability import clinic_zone
+
+    sign_in_with_second_factor(client, front_desk)
+    today = timezone.now().astimezone(clinic_zone()).date()
+    page = client.get(reverse("scheduling:desk-calendar"), {"date": "2026-02-30"}).content.decode()
+    assert 'role="alert"' in page and "Enter a valid date." in page
+    assert f"Showing {date_format(today, 'F j, Y')} instead." in page
+
+
 def test_desk_books_moves_marks_and_cancels(client, clinic, front_desk, patient):
     sign_in_with_second_factor(client, front_desk)
     response = client.post(

@@ -345,3 +345,11 @@ def test_report_steps_to_the_previous_and_next_month(client, login_staff, admini
     assert "Supply report, 2026-01" in html
     assert 'href="?month=2025-12"' in html and 'href="?month=2026-02"' in html
     assert 'role="alert"' not in html
+
+
+def test_claim_lines_say_when_they_cannot_read_the_date(client, login_staff, administrator):
+    login_staff(administrator)
+    html = client.get(reverse("supply:claims-day"), {"date": "yesterday"}).content.decode()
+    today = timezone.localdate().isoformat()
+    assert 'role="alert"' in html and f"Showing {today} instead." in html
+    assert f"Claim lines, {today}" in html
