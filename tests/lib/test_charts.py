@@ -1,10 +1,11 @@
 """Inline SVG charts: accessible markup, escaped text, a table fallback."""
 
+import re
 from datetime import date
 
 import pytest
 
-from collis.lib.charts import Marker, Series, line_chart
+from collis.lib.charts import Marker, Series, line_chart, month_starts
 
 
 def test_chart_has_title_description_and_one_polyline_per_series():
@@ -98,3 +99,39 @@ def test_axis_ticks_of_small_spans_are_round(low, high, ticks):
     from collis.lib.charts import axis_ticks
 
     assert axis_ticks(low, high) == ticks
+
+
+def test_date_axes_mark_the_months_between_their_ends():
+    """Only the first and last dates were written: a 6-month diary read as one blank span."""
+    chart = line_chart(
+        "Diary",
+        [Series("Pain", ((date(2026, 6, 5), 3.0), (date(2026, 11, 27), 4.0)))],
+        y_min=0,
+        y_max=10,
+        y_label="0–10",
+    )
+    labels = re.findall(r'stroke="#8793a3"/><text[^>]*>([^<]+)</text>', chart.svg)
+    assert labels == ["Aug", "Sep", "Oct"]  # Jul and Nov sit too near the written end dates
+
+
+def test_month_marks_thin_out_and_name_the_year_at_january():
+    starts = month_starts(date(2025, 1, 18), date(2026, 11, 24), 560)
+    # 22 months: every third month, none within 160 of the 560 units of either end.
+    assert [d.isoformat() for d in starts] == ["2025-10-01", "2026-01-01", "2026-04-01"]
+    chart = line_chart(
+        "TWSTRS",
+        [Series("Total", ((date(2025, 1, 18), 40.0), (date(2026, 11, 24), 30.0)))],
+        y_min=0,
+        y_max=85,
+        y_label="total",
+        month_names=tuple(f"M{n}" for n in range(1, 13)),
+    )
+    assert ">M1 2026</text>" in chart.svg and ">M4</text>" in chart.svg and ">M7<" not in chart.svg
+    assert month_starts(date(2026, 11, 1), date(2026, 11, 27), 560) == []
+
+
+def test_number_axes_get_no_month_marks():
+    chart = line_chart(
+        "Angles", [Series("Roll", ((0.0, 1.0), (400.0, 2.0)))], y_min=-5, y_max=5, y_label="°"
+    )
+    assert "Jan" not in chart.svg and "Feb" not in chart.svg

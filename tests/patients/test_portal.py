@@ -272,3 +272,25 @@ def test_the_section_tab_stays_marked_on_pages_inside_it(portal, patient):
     assert 'aria-current="page">My diary</a>' in page
     page = portal.get(reverse("checkins:portal-list")).content.decode()
     assert 'aria-current="page">Home check-ins</a>' in page
+
+
+def test_chart_months_are_named_in_the_patients_language(portal, patient):
+    """The diary chart marks the months between its end dates, named in the page's language."""
+    import re
+
+    from collis.lib.charts import MONTH_ABBREVIATIONS, month_starts
+
+    spanish = ("Ene", "Feb", "Mar", "Abr", "May", "Jun", "Jul", "Ago", "Sep", "Oct", "Nov", "Dic")
+    today = timezone.localdate()
+    first = today - timedelta(days=170)
+    for day in (first, today):
+        DiaryEntry.objects.create(patient=patient, entry_date=day, period="day", severity=5, pain=4)
+    months = month_starts(first, today, 560)  # the diary chart's plot is 560 units wide
+    assert months
+    for lang, names in (("en", MONTH_ABBREVIATIONS), ("es", spanish)):
+        charts = portal.get(reverse("portal:charts"), {"lang": lang}).content.decode()
+        start = charts.index('<svg class="chart"')  # the first chart on the page: the diary
+        diary = charts[start : charts.index("</svg>", start)]
+        shown = re.findall(r'stroke="#8793a3"/><text[^>]*>([^<]+)</text>', diary)
+        expected = [names[d.month - 1] + (f" {d.year}" if d.month == 1 else "") for d in months]
+        assert shown == expected, lang

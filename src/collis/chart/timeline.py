@@ -23,6 +23,7 @@ from collis.injections.models import (
 )
 from collis.injections.response import CycleResponse, assess_response
 from collis.lib.charts import Chart, Marker, Series, line_chart
+from collis.lib.i18n import month_abbreviations
 from collis.patients.models import Patient
 from collis.recordings.record import posture_events, posture_series
 from collis.scales.models import Assessment
@@ -98,6 +99,7 @@ def twstrs_chart(patient: Patient, cycles: list[CycleSummary]) -> Chart:
         x_label=_("Date"),
         description="" if baseline or peak or other else _("No data yet."),
         markers=[Marker(c.session.injected_on, _("Injection")) for c in cycles],
+        month_names=month_abbreviations(),
     )
 
 
@@ -117,6 +119,7 @@ def diary_chart(patient: Patient, *, days: int = DIARY_CHART_DAYS, markers=()) -
         x_label=_("Date"),
         description="" if entries else _("No data yet."),
         markers=[m for m in markers if m.on >= since],
+        month_names=month_abbreviations(),
     )
 
 

@@ -15,12 +15,14 @@ from datetime import date
 from html import escape
 
 __all__ = [
+    "MONTH_ABBREVIATIONS",
     "Chart",
     "Marker",
     "Series",
     "XValue",
     "axis_ticks",
     "line_chart",
+    "month_starts",
 ]
 
 # Colours meet 3:1 against white (WCAG 1.4.11); dashes tell series apart without colour.
@@ -33,6 +35,16 @@ _STYLES = (
 _chart_ids = itertools.count(1)
 
 XValue = date | float
+
+# Date axes mark the months between their first and last date (English by default; callers
+# pass the page language's). At a phone's larger type (20 units) a month is ~35 units wide,
+# "Jan 2027" ~90 and an ISO end date ~110, so marks stay 72 units apart and 160 from the ends.
+# Own choice.
+MONTH_ABBREVIATIONS = (
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+)  # fmt: skip
+_MONTH_LABEL_GAP = 72
+_END_LABEL_CLEARANCE = 160
 
 
 @dataclass(frozen=True)
@@ -115,11 +127,13 @@ def line_chart(
     x_label: str = "Date",
     x_unit: str = "",
     point_markers: bool = True,
+    month_names: Sequence[str] = MONTH_ABBREVIATIONS,
 ) -> Chart:
     """Return an SVG line chart of ``series`` between ``y_min`` and ``y_max``.
 
-    x values are dates (first and last date labelled) or numbers (round ticks, ``x_unit``
-    appended, e.g. " s"). ``point_markers=False`` draws lines only, for long series.
+    x values are dates (first and last date labelled, the months between marked with
+    ``month_names``) or numbers (round ticks, ``x_unit`` appended, e.g. " s").
+    ``point_markers=False`` draws lines only, for long series.
     """
     if y_max <= y_min:
         raise ValueError("y_max must be above y_min")
@@ -135,6 +149,7 @@ def line_chart(
         width, height, left, right, top, width - left - right, height - top - bottom,
         first, (last - first) or 1, y_min, y_max,
     )  # fmt: skip
+    numeric = not isinstance(all_dates[0], date)
     described = description or _describe(series, y_label, x_unit)
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
@@ -144,6 +159,7 @@ def line_chart(
         f'<desc id="chart-{uid}-desc">{escape(described)}</desc>',
         *_y_axis(frame, y_label),
         *_x_axis(frame, all_dates, x_unit),
+        *(_month_ticks(frame, all_dates[0], all_dates[-1], month_names) if not numeric else ()),
         *_marker_lines(frame, markers, x_unit),
     ]
     series_parts, legend = _series_lines(frame, series, x_unit, point_markers)
@@ -185,6 +201,46 @@ def _x_axis(frame: _Frame, all_dates: Sequence[XValue], x_unit: str) -> list[str
         parts.append(
             f'<text x="{frame.x(day):.1f}" y="{frame.height - 10}" font-size="13" '
             f'fill="#4a5565" text-anchor="{anchor}">{escape(_x_text(day, x_unit))}</text>'
+        )
+    return parts
+
+
+def month_starts(first: date, last: date, frame_width: float) -> list[date]:
+    """The first days of months strictly between ``first`` and ``last`` to mark on an axis
+    ``frame_width`` units wide: every month, or every 2nd, 3rd, 6th or 12th where months would
+    crowd, none near the ends (their dates are written there)."""
+    span = (last - first).days
+    if span <= 0:
+        return []
+    starts = []
+    year, month = (first.year, first.month + 1) if first.month < 12 else (first.year + 1, 1)
+    while (day := date(year, month, 1)) < last:
+        starts.append(day)
+        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+    per_month = frame_width * 30.4 / span
+    step = next((n for n in (1, 2, 3, 6, 12) if per_month * n >= _MONTH_LABEL_GAP), 12)
+    chosen = [d for d in starts if (d.month - 1) % step == 0]
+    return [
+        d
+        for d in chosen
+        if (d - first).days / span * frame_width >= _END_LABEL_CLEARANCE
+        and (last - d).days / span * frame_width >= _END_LABEL_CLEARANCE
+    ]
+
+
+def _month_ticks(
+    frame: _Frame, first: XValue, last: XValue, month_names: Sequence[str]
+) -> list[str]:
+    assert isinstance(first, date) and isinstance(last, date)
+    parts = []
+    bottom = frame.top + frame.plot_h
+    for day in month_starts(first, last, frame.plot_w):
+        x = frame.x(day)
+        name = month_names[day.month - 1] + (f" {day.year}" if day.month == 1 else "")
+        parts.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{bottom}" y2="{bottom + 5}" stroke="#8793a3"/>'
+            f'<text x="{x:.1f}" y="{frame.height - 10}" font-size="13" fill="#4a5565" '
+            f'text-anchor="middle">{escape(name)}</text>'
         )
     return parts
 

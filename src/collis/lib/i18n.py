@@ -10,11 +10,13 @@ No imports from apps above lib: the patient is reached duck-typed through ``user
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.formats import date_format
 
 # Free-text values already on patient records ("Spanish") map to a language code.
 _NAMES = {
@@ -96,3 +98,8 @@ def with_language(url: str, code: str | None) -> str:
     if not code or code == settings.LANGUAGE_CODE:
         return url
     return f"{url}{'&' if '?' in url else '?'}lang={code}"
+
+
+def month_abbreviations() -> tuple[str, ...]:
+    """The twelve short month names in the active language ("Jan" …, "Ene" …), for charts."""
+    return tuple(date_format(date(2001, month, 1), "M") for month in range(1, 13))
