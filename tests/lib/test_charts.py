@@ -128,6 +128,7 @@ def test_month_marks_thin_out_and_name_the_year_at_january():
     )
     assert ">M1 2026</text>" in chart.svg and ">M4</text>" in chart.svg and ">M7<" not in chart.svg
     assert month_starts(date(2026, 11, 1), date(2026, 11, 27), 560) == []
+    assert month_starts(date(2010, 1, 1), date(2026, 11, 27), 560) == []  # 17 years: none
 
 
 def test_number_axes_get_no_month_marks():

@@ -218,7 +218,9 @@ def month_starts(first: date, last: date, frame_width: float) -> list[date]:
         starts.append(day)
         year, month = (year, month + 1) if month < 12 else (year + 1, 1)
     per_month = frame_width * 30.4 / span
-    step = next((n for n in (1, 2, 3, 6, 12) if per_month * n >= _MONTH_LABEL_GAP), 12)
+    step = next((n for n in (1, 2, 3, 6, 12) if per_month * n >= _MONTH_LABEL_GAP), None)
+    if step is None:  # even yearly marks would crowd (a span of many years): leave them out
+        return []
     chosen = [d for d in starts if (d.month - 1) % step == 0]
     return [
         d
