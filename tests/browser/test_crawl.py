@@ -8,7 +8,8 @@ session...; a manage link read from the email the booking sent).
 
 Every page, for every role that may reach it, must have: status 200; exactly one ``<html>``;
 a non-empty ``<title>`` and ``<h1>``; no console error (a CSP violation is one); a body under
-300 kB; no sideways scrolling at 390 px; every header link on the screen; and no serious or
+300 kB; no sideways scrolling at 390 px; every header link on the screen; every visible form
+label in a field block, not loose beside the next field's input; and no serious or
 critical axe-core violation (axe from ``tests/js``, installed by ``npm ci``, evaluated from the
 local file).
 
@@ -288,6 +289,16 @@ CHECK_PAGE = """() => {
       .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
       .filter(e => !e.closest('.table-scroll, .table-wrap, .calendar-wrap, pre'))
       .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')),
+    // A label loose in its form beside inline neighbours runs on one line with its input and
+    // the next field's ("Tested on: [date] Toxin type: [select]"); bars meant as one line
+    // (.inline-form, .filters, search) are exempt.
+    loose: [...document.querySelectorAll('main form label')]
+      .filter(l => l.offsetParent !== null)
+      .filter(l => !l.closest('.inline-form, .filters, [role="search"]'))
+      .filter(l => ['FORM', 'FIELDSET'].includes(l.parentElement.tagName))
+      .filter(l => [l.previousElementSibling, l.nextElementSibling]
+        .some(n => n && getComputedStyle(n).display.startsWith('inline')))
+      .slice(0, 3).map(l => l.textContent.trim().slice(0, 40)),
     offscreen: [...document.querySelectorAll('.site-header nav a, .site-header nav button')]
       .filter(e => { const r = e.getBoundingClientRect();
                      return r.left < 0 || r.right > window.innerWidth + 1; })
@@ -330,6 +341,8 @@ def check_page(page, url: str, axe_source: str) -> list[str]:
             problems.append(f"<h1>: {facts['h1']}")
         if facts["offscreen"]:  # a signed-in person's own links came last, scrolled away
             problems.append(f"header links off the screen: {facts['offscreen']}")
+        if facts["loose"]:  # found at desktop width: "Tested on: [date] Toxin type: [select]"
+            problems.append(f"labels loose in their form (no field block): {facts['loose']}")
         if facts["overflow"] > 0:
             problems.append(f"scrolls sideways by {facts['overflow']} px: {facts['wide']}")
         page.evaluate(axe_source)
