@@ -99,9 +99,10 @@ def main() -> None:
     lines.append(f"portal charts page: {elapsed * 1000:.1f} ms, {len(queries) // 20} queries")
     for line in lines:
         print(line)
-    with (ROOT / "bench" / "RESULTS.md").open("a", encoding="utf-8") as results:
-        results.write(f"\n## {date.today().isoformat()} bench_clinical.py (SQLite, 2 cores)\n\n")
-        results.writelines(f"- {line}\n" for line in lines)
+    from harness import append_results
+
+    heading = f"## {date.today().isoformat()} bench_clinical.py (SQLite, 2 cores)"
+    append_results("\n".join([heading, "", *(f"- {line}" for line in lines)]))
 
 
 if __name__ == "__main__":
