@@ -83,6 +83,17 @@ def test_desk_day_schedule(client, demo_data, front_desk, django_assert_max_num_
     assert queries(client, f"{url}?date={busiest[0]}") == queries(client, f"{url}?date={quiet[0]}")
 
 
+def _book(kind: AppointmentType, slot, patient: Patient) -> Appointment:  # noqa: ANN001
+    """Book ``patient`` into a free ``slot`` through the booking action."""
+    return actions.book_appointment(
+        appointment_type=kind,
+        start=slot.start,
+        clinician=Clinician.objects.get(pk=int(slot.clinician)),
+        patient=patient,
+        contact=actions.Contact(patient.given_name, patient.family_name, patient.email),
+    )
+
+
 def _fill_a_day(count: int) -> None:
     """Book demo patients into the free times of one day until it holds ``count`` more."""
     kind = AppointmentType.objects.filter(
@@ -97,13 +108,7 @@ def _fill_a_day(count: int) -> None:
     for slot in slots:
         for patient in patients:
             try:
-                actions.book_appointment(
-                    appointment_type=kind,
-                    start=slot.start,
-                    clinician=Clinician.objects.get(pk=int(slot.clinician)),
-                    patient=patient,
-                    contact=actions.Contact(patient.given_name, patient.family_name, patient.email),
-                )
+                _book(kind, slot, patient)
             except SlotUnavailableError:
                 break  # this time is gone: the next one
             except SchedulingError:
@@ -146,15 +151,7 @@ def test_portal_home(client, demo_data, django_assert_max_num_queries):
         if booked and slot.start - booked[0].start <= timedelta(days=1):
             continue
         try:
-            booked.append(
-                actions.book_appointment(
-                    appointment_type=kind,
-                    start=slot.start,
-                    clinician=Clinician.objects.get(pk=int(slot.clinician)),
-                    patient=me,
-                    contact=actions.Contact(me.given_name, me.family_name, me.email),
-                )
-            )
+            booked.append(_book(kind, slot, me))
         except PatientBusyError:
             continue
         if len(booked) == 2:
